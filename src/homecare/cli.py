@@ -1,0 +1,53 @@
+"""Command line: ``homecare --help``.
+
+Expected failures (bad input, missing reference data) print one clear message and exit
+with the error's exit code (2); they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from homecare.errors import HomecareError
+
+app = typer.Typer(
+    help="Kanagawa home medical care / community care analysis (在宅医療・地域包括ケア分析).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def fetch(
+    ids: list[str] = typer.Argument(None, help="Catalog file ids (default: all)."),
+) -> None:
+    """Fetch and verify reference data (local copy, else $HOMECARE_DATA_MIRROR, else official URL)."""
+    from homecare import catalog
+
+    catalog.fetch(ids or None)
+
+
+@app.command()
+def schemes() -> None:
+    """List the area schemes (圏域) and validate each."""
+    from homecare import areas
+
+    for sid in areas.list_schemes():
+        s = areas.load_scheme(sid)
+        typer.echo(f"{s.id:32s} {s.label}  [{s.status}]  {len(s.areas)} areas: {'、'.join(s.area_names)}")
+
+
+def main() -> None:
+    """Entry point of the ``homecare`` console script."""
+    try:
+        app()
+    except HomecareError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()
