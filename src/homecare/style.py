@@ -45,7 +45,7 @@ def apply_style() -> None:
             "svg.hashsalt": "homecare",  # stable clip-path ids
             "svg.fonttype": "path",  # text as outlines: renders the same without the font
             "path.simplify": True,
-            "axes.titleweight": "bold",
+            "axes.titleweight": "normal",  # IPAexGothic has one weight; 'bold' only logs warnings
             "axes.titlesize": 13,
             "axes.labelsize": 11,
             "xtick.labelsize": 10,
@@ -75,7 +75,7 @@ def finish_figure(
 ) -> Figure:
     """Add the title, the 出典 line (every source, one line each) and, for sample inputs, the
     サンプルデータ mark; remember caption and sources for :func:`save_figure` and the index."""
-    fig.suptitle(title, x=0.02, ha="left", fontsize=15, fontweight="bold", color=TEXT_COLOR)
+    fig.suptitle(title, x=0.02, y=0.985, ha="left", va="top", fontsize=16, color=TEXT_COLOR)
     lines = [f"注：{note}"] if note else []
     lines += [s if s.startswith("出典") else f"出典：{s}" for s in dict.fromkeys(sources)]
     if lines:
@@ -88,7 +88,6 @@ def finish_figure(
             ha="right",
             va="top",
             fontsize=11,
-            fontweight="bold",
             color="white",
             bbox={"boxstyle": "round,pad=0.35", "facecolor": SAMPLE_COLOR, "edgecolor": "none"},
         )
