@@ -31,6 +31,18 @@ def fetch(
 
 
 @app.command()
+def run(
+    params: str = typer.Option("params/default.yaml", "--params", help="YAML parameter file (one section per notebook)."),
+    only: list[str] = typer.Option(None, "--only", help="Run only this notebook (name, number or stem); repeatable."),
+    start: str = typer.Option(None, "--from", help="Run this notebook and all after it."),
+) -> None:
+    """Run the notebooks with papermill into outputs/runs/<run-id>/; switch outputs/latest on success."""
+    from homecare import runner
+
+    runner.run_pipeline(params, only=only or None, start=start)
+
+
+@app.command()
 def schemes() -> None:
     """List the area schemes (圏域) and validate each."""
     from homecare import areas

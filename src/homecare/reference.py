@@ -83,10 +83,22 @@ def name_key(name: str) -> str:
     return s
 
 
-@lru_cache(maxsize=1)
+def municipalities_path():
+    return paths.reference_dir() / "municipalities.csv"
+
+
 def load_municipalities() -> pd.DataFrame:
-    """The 58 units plus 3 designated-city parents (``data/raw/reference/municipalities.csv``)."""
-    path = paths.reference_dir() / "municipalities.csv"
+    """The 58 units plus 3 designated-city parents (``data/raw/reference/municipalities.csv``),
+    validated; the read is recorded as a stage input."""
+    from homecare import provenance
+
+    provenance.note_input(municipalities_path())
+    return _load_municipalities().copy()
+
+
+@lru_cache(maxsize=1)
+def _load_municipalities() -> pd.DataFrame:
+    path = municipalities_path()
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     df["is_unit"] = df["is_unit"].map({"1": True, "0": False})
     try:
@@ -112,7 +124,7 @@ def units() -> pd.DataFrame:
 def _name_index() -> dict[str, set[str]]:
     """Matching key -> set of codes it may denote (more than one = ambiguous, e.g. 緑区)."""
     index: dict[str, set[str]] = {}
-    for row in load_municipalities().itertuples():
+    for row in _load_municipalities().itertuples():
         names = {row.full_name, row.name, *(v for v in row.variants.split("|") if v)}
         if row.city:  # 横浜市青葉区 is also written 横浜青葉区 rarely; keep to real forms
             names.add(row.city + row.name)
@@ -138,7 +150,7 @@ def candidate_codes(name: str) -> set[str]:
 
 def full_name_of(code: str) -> str:
     """The name as written in full addresses (横浜市青葉区, 足柄上郡松田町, 横須賀市)."""
-    df = load_municipalities()
+    df = _load_municipalities()
     hit = df.loc[df["municipality_code"] == code, "full_name"]
     if hit.empty:
         raise KeyError(code)
