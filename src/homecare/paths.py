@@ -48,8 +48,9 @@ def reference_dir() -> Path:
 
 
 def external_dir() -> Path:
-    """``data/raw/external``: fetched reference files (not committed)."""
-    return project_root() / "data" / "raw" / "external"
+    """``data/raw/external`` (or ``$HOMECARE_EXTERNAL_DIR``): fetched reference files (not committed)."""
+    env = os.environ.get("HOMECARE_EXTERNAL_DIR")
+    return Path(env) if env else project_root() / "data" / "raw" / "external"
 
 
 def processed_dir() -> Path:
