@@ -48,7 +48,7 @@ def insurer_of_units() -> pd.DataFrame:
 
 def insurer_areas(scheme: AreaScheme) -> pd.DataFrame:
     """Each insurer's area(s) under ``scheme``: ``insurer_code, area`` (the first area in display
-    order that holds one of its units), ``areas`` (all of them, joined with ・) and
+    order that holds one of its units), ``areas`` (all of them, joined with 、),
     ``area_order``. 川崎市 spans 川崎北部 and 川崎南部 in the 二次保健医療圏."""
     joined = insurer_of_units().merge(scheme.assignment(), on="municipality_code", validate="1:1")
     rows = []
@@ -58,7 +58,8 @@ def insurer_areas(scheme: AreaScheme) -> pd.DataFrame:
             {
                 "insurer_code": code,
                 "area": ordered["area"].iloc[0],
-                "areas": "・".join(ordered["area"]),
+                "areas": "、".join(ordered["area"]),  # 、 because area names contain ・
+                "n_areas": len(ordered),
                 "area_order": int(ordered["area_order"].iloc[0]),
             }
         )
@@ -82,6 +83,33 @@ def hide_spines(ax: Axes, *sides: str) -> None:
     """Remove the named spines (default: top and right) for a cleaner bar chart."""
     for side in sides or ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def text_color_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (WCAG relative luminance)."""
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(fill))
+    return "#111111" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.25 else "white"
+
+
+def area_tag(ax: Axes, area: str, color: str, xy: tuple[float, float], xycoords, offset: tuple[float, float]) -> None:
+    """An area name on a chip of the area's colour (light area colours are unreadable as text)."""
+    ax.annotate(
+        area,
+        xy=xy,
+        xycoords=xycoords,
+        xytext=offset,
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=9.5,
+        color=text_color_on(color),
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": color, "edgecolor": "none"},
+    )
 
 
 def short_name(full_name: str) -> str:
