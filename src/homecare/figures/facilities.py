@@ -1,0 +1,233 @@
+"""Facilities by area (圏域別の医療・介護資源): map of geocoded facilities by type, counts per area.
+
+Input is the processed table ``facilities`` (one row per facility: ``facility_type`` code,
+``municipality_code`` of the 58 units, ``lat``/``lon`` ...). Areas are taken from the unit
+code under the scheme passed in (not from the table's own ``area`` column), so the same
+facilities can be shown under any scheme. Facility types are shown in display groups
+(:data:`FACILITY_GROUPS`), e.g. 特養 = 510 介護老人福祉施設 + 540 地域密着型.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from homecare import geo, style
+from homecare.areas import AreaScheme
+from homecare.errors import ParameterError
+from homecare.figures import maps
+from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, area_handles, hide_spines
+
+# display group -> facility_type codes (the codes of data/raw/reference/facility_types.csv)
+FACILITY_GROUPS: dict[str, tuple[str, ...]] = {
+    "病院": ("hospital",),
+    "診療所": ("clinic",),
+    "訪問看護": ("130",),
+    "特養": ("510", "540"),
+    "老健": ("520",),
+    "介護医療院": ("550",),
+    "特定施設": ("331", "332"),
+    "認知症GH": ("320",),
+    "居宅介護支援": ("430",),
+    "看多機": ("770",),
+}
+GROUP_NOTES = {
+    "特養": "介護老人福祉施設（地域密着型を含む）",
+    "特定施設": "有料老人ホーム・軽費老人ホーム（特定施設）",
+    "認知症GH": "認知症対応型共同生活介護",
+    "看多機": "看護小規模多機能型居宅介護",
+}
+MAP_GROUPS = ("病院", "診療所", "訪問看護", "特養", "老健", "介護医療院", "特定施設", "認知症GH")
+GROUP_COLORS = dict(zip(FACILITY_GROUPS, [
+    OKABE_ITO["blue"], OKABE_ITO["sky"], OKABE_ITO["orange"], OKABE_ITO["vermillion"], OKABE_ITO["green"],
+    OKABE_ITO["purple"], "#7F4F24", "#444444", OKABE_ITO["grey"], OKABE_ITO["yellow"],
+]))
+AGED_75_BANDS = ("75-79", "80-84", "85-89", "90+")
+FACILITY_SOURCES = [
+    "厚生労働省「医療情報ネット（ナビイ）」オープンデータ",
+    "厚生労働省「介護サービス情報公表システム」オープンデータ",
+]
+UNKNOWN_AREA = "区市町村不明"
+
+
+def group_of_type() -> dict[str, str]:
+    """facility_type code -> display group."""
+    return {code: group for group, codes in FACILITY_GROUPS.items() for code in codes}
+
+
+def with_groups(facilities: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
+    """Facilities with ``group`` (display group; types outside every group are dropped) and
+    ``area`` from the unit code under ``scheme`` (区市町村不明 when the code is missing)."""
+    df = facilities.copy()
+    df["group"] = df["facility_type"].astype(str).map(group_of_type())
+    df = df[df["group"].notna()].copy()
+    assign = scheme.assignment().set_index("municipality_code")
+    df["area"] = df["municipality_code"].map(assign["area"]).fillna(UNKNOWN_AREA)
+    return df
+
+
+def aged_75_by_area(population: pd.DataFrame, scheme: AreaScheme, year: int | None = None) -> tuple[pd.Series, int]:
+    """Population aged 75+ (75歳以上人口) per area for ``year`` (default: the latest year),
+    from the population table (``municipality_code, year, age_band, population``, 58 units)."""
+    pop_year = int(population["year"].max()) if year is None else int(year)
+    rows = population[(population["year"] == pop_year) & population["age_band"].isin(AGED_75_BANDS)]
+    if rows.empty:
+        raise ParameterError(f"population table has no 75+ rows for {pop_year}; years: {sorted(population['year'].unique())}")
+    missing = sorted(set(scheme.assignment()["municipality_code"]) - set(rows["municipality_code"]))
+    if missing:
+        raise ParameterError(f"population table lacks units {missing} for {pop_year}: per-capita rates would be wrong")
+    joined = rows.merge(scheme.assignment(), on="municipality_code", how="inner")
+    return joined.groupby("area")["population"].sum(), pop_year
+
+
+def facility_counts_table(
+    facilities: pd.DataFrame,
+    scheme: AreaScheme,
+    population: pd.DataFrame | None = None,
+    *,
+    population_year: int | None = None,
+) -> pd.DataFrame:
+    """The table behind the counts figure: one row per area (scheme order, then 区市町村不明 and
+    the prefecture total), facility counts per display group and, when ``population`` is given,
+    75歳以上人口 and the counts per 1,000 aged 75+."""
+    df = with_groups(facilities, scheme)
+    counts = df.pivot_table(index="area", columns="group", values="facility_id", aggfunc="count", fill_value=0)
+    rows = scheme.area_names + ([UNKNOWN_AREA] if UNKNOWN_AREA in counts.index else [])
+    counts = counts.reindex(index=rows, columns=list(FACILITY_GROUPS), fill_value=0).astype(int)
+    counts.loc["県計"] = counts.sum()
+    out = pd.DataFrame({scheme.label: counts.index})
+    for g in FACILITY_GROUPS:
+        out[f"{g}（施設）"] = counts[g].to_numpy()
+    if population is not None:
+        aged, year = aged_75_by_area(population, scheme, population_year)
+        aged = aged.reindex(scheme.area_names)
+        aged_all = list(aged) + ([pd.NA] if UNKNOWN_AREA in counts.index else []) + [aged.sum()]
+        out[f"75歳以上人口（人、{year}年）"] = pd.array([None if pd.isna(v) else int(round(float(v))) for v in aged_all], dtype="Int64")
+        denom = pd.to_numeric(out[f"75歳以上人口（人、{year}年）"], errors="coerce").astype(float)
+        for g in FACILITY_GROUPS:
+            out[f"{g}（75歳以上千人あたり施設）"] = (out[f"{g}（施設）"] / denom * 1000).round(3)
+    return out
+
+
+def plot_facility_map(
+    facilities: pd.DataFrame,
+    units: gpd.GeoDataFrame,
+    scheme: AreaScheme,
+    prefectures: gpd.GeoDataFrame | None = None,
+    *,
+    groups: tuple[str, ...] | list[str] = MAP_GROUPS,
+    sample: bool,
+    sources: list[str] | None = None,
+) -> Figure:
+    """医療・介護施設の分布（施設種別）: one small map per facility group (病院, 診療所, 訪問看護, 特養,
+    老健, 介護医療院, 特定施設, 認知症GH by default), geocoded facilities as dots over the units
+    tinted in their area's colour with area outlines; the panel title gives the count."""
+    style.apply_style()
+    unknown = sorted(set(groups) - set(FACILITY_GROUPS))
+    if unknown:
+        raise ParameterError(f"unknown facility groups {unknown}; known: {list(FACILITY_GROUPS)}")
+    df = with_groups(facilities, scheme)
+    located = df[df["lat"].notna() & df["lon"].notna()]
+    pts = maps.projected(gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326"))
+    unit_p = maps.projected(units.merge(scheme.assignment(), on="municipality_code", validate="1:1"))
+    area_p = maps.projected(geo.dissolve_areas(units, scheme))
+    extent = maps.padded_extent(area_p, pad=0.02)
+    ncols = 4
+    nrows = math.ceil(len(groups) / ncols)
+    height = 2.75 * nrows + 2.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, height), squeeze=False)
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.85 / height, bottom=1.15 / height, wspace=0.03, hspace=0.14)
+    for ax, group in zip(axes.flat, groups):
+        maps.draw_context(ax, extent, None)
+        unit_p.plot(ax=ax, color=unit_p["area"].map(scheme.colors), alpha=0.22, edgecolor="white", linewidth=0.3)
+        area_p.boundary.plot(ax=ax, color=OUTLINE_COLOR, linewidth=0.7)
+        sub = pts[pts["group"] == group]
+        many = len(sub) > 800  # dense layers (clinics) need smaller, lighter dots to show density
+        if not sub.empty:
+            sub.plot(ax=ax, color=GROUP_COLORS[group], markersize=0.8 if many else 5, alpha=0.6 if many else 0.95,
+                     edgecolor="none" if many else "#222222", linewidth=0.2)
+        total = int((df["group"] == group).sum())
+        ax.set_title(f"{group}（{total:,}施設）", fontsize=11, loc="left")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    for ax in list(axes.flat)[len(groups):]:
+        ax.set_visible(False)
+    fig.legend(handles=area_handles(scheme, alpha=0.3), title=f"地色：{scheme.label}", loc="lower center",
+               bbox_to_anchor=(0.5, 0.6 / height), ncol=len(scheme.areas), frameon=False, fontsize=9, title_fontsize=9)
+    no_xy = int((df["lat"].isna() | df["lon"].isna()).sum())
+    named = "、".join(f"{g}＝{GROUP_NOTES[g]}" for g in groups if g in GROUP_NOTES)
+    note = f"{named}。位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。"
+    return style.finish_figure(
+        fig,
+        title="医療・介護施設の分布（施設種別）",
+        sources=sources or [*FACILITY_SOURCES, maps.n03_credit()],
+        sample=sample,
+        caption=f"施設種別ごとの施設の所在地と{scheme.label}の境界",
+        note=note,
+    )
+
+
+def plot_facility_counts(
+    facilities: pd.DataFrame,
+    scheme: AreaScheme,
+    population: pd.DataFrame | None = None,
+    *,
+    population_year: int | None = None,
+    population_source: str = "人口表（population_file）",
+    groups: tuple[str, ...] | list[str] = MAP_GROUPS,
+    sample: bool,
+    sources: list[str] | None = None,
+) -> Figure:
+    """圏域別の施設数（施設種別）: one panel per facility group, one bar per area in the area's
+    colour, labelled; with ``population`` the bars are facilities per 1,000 population aged
+    75+ (75歳以上人口千人あたり) and the prefecture value is drawn as a dashed line.
+    ``population_source`` names the population table in the 出典 line."""
+    style.apply_style()
+    table = facility_counts_table(facilities, scheme, population, population_year=population_year)
+    per_capita = population is not None
+    body = table[table[scheme.label].isin(scheme.area_names)].reset_index(drop=True)
+    total = table[table[scheme.label] == "県計"].iloc[0]
+    ncols = 4
+    nrows = math.ceil(len(groups) / ncols)
+    height = 3.4 * nrows + 1.7
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, height), squeeze=False)
+    fig.subplots_adjust(left=0.09, right=0.985, top=1 - 1.0 / height, bottom=1.05 / height, wspace=0.12, hspace=0.3)
+    names = body[scheme.label].tolist()
+    colors = [scheme.colors[a] for a in names]
+    for k, (ax, group) in enumerate(zip(axes.flat, groups)):
+        col = f"{group}（75歳以上千人あたり施設）" if per_capita else f"{group}（施設）"
+        values = body[col].astype(float).to_numpy()
+        ax.barh(range(len(names)), values, color=colors, edgecolor=OUTLINE_COLOR, linewidth=0.3, height=0.72)
+        vmax = float(max(values.max(), 1e-9))
+        for y, v in enumerate(values):
+            ax.text(v + vmax * 0.02, y, f"{v:.2f}" if per_capita else f"{v:,.0f}", va="center", ha="left", fontsize=7.5,
+                    bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"}, zorder=5)
+        if per_capita:
+            ax.axvline(float(total[col]), color="#444444", linestyle="--", linewidth=1)
+        ax.set_xlim(0, vmax * 1.3)
+        ax.set_yticks(range(len(names)), names if k % ncols == 0 else [""] * len(names), fontsize=8.5)
+        ax.invert_yaxis()
+        ax.set_title(f"{group}（県計 {int(total[f'{group}（施設）']):,}施設）", fontsize=10.5, loc="left")
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="y", visible=False)
+        hide_spines(ax)
+    for ax in list(axes.flat)[len(groups):]:
+        ax.set_visible(False)
+    unit = "75歳以上人口千人あたり施設数" if per_capita else "施設数"
+    year_col = [c for c in table.columns if c.startswith("75歳以上人口")]
+    note = f"横軸は{unit}。" + ("破線は県全体の値。" + f"人口は{year_col[0].split('、')[1].rstrip('）')}。" if per_capita else "")
+    if UNKNOWN_AREA in set(table[scheme.label]):
+        note += "区市町村不明の施設は県計にのみ含む。"
+    pop_sources = [f"人口：{population_source}"] if per_capita else []
+    return style.finish_figure(
+        fig,
+        title=f"{scheme.label}別の医療・介護施設数" + ("（75歳以上人口千人あたり）" if per_capita else ""),
+        sources=sources or [*FACILITY_SOURCES, *pop_sources],
+        sample=sample,
+        caption=f"施設種別ごとの{scheme.label}別{unit}",
+        note=note,
+    )
