@@ -77,7 +77,8 @@ def _badge(sample: bool) -> str:
 
 
 def _figure_card(fig: dict, table: dict | None, has_workbook: bool) -> str:
-    links = [f'<a href="{_e(fig["png"])}">PNG（300dpi）</a>', f'<a href="{_e(fig["svg"])}">SVG</a>']
+    links = [f'<a href="{_e(fig["png"])}">PNG（300dpi）</a>']
+    links += [f'<a href="{_e(fig[fmt])}">{fmt.upper()}</a>' for fmt in ("svg", "pdf") if fig.get(fmt)]
     if table is not None:
         links.append(f'<a href="tables/{_e(table["name"])}.csv">表CSV：{_e(table["title"])}</a>')
         if has_workbook:

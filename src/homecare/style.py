@@ -99,19 +99,43 @@ def finish_figure(
     return fig
 
 
-def save_figure(fig: Figure, output_dir: str | Path, name: str) -> dict[str, str]:
+FIGURE_FORMATS = ("png", "svg", "pdf")
+_SAVE_METADATA = {  # drop dates and version strings so re-runs are byte-identical
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+
+
+def save_figure(
+    fig: Figure,
+    output_dir: str | Path,
+    name: str,
+    *,
+    formats: tuple[str, ...] | list[str] = ("png", "svg"),
+    table: str | None = None,
+) -> dict[str, str]:
     """Save ``fig`` as 300 dpi PNG and SVG under ``<output_dir>/figures/`` byte-identically
     for identical input, plus ``<name>.json`` (caption, sources, sample) for the index.
+    ``formats`` may add ``pdf`` or drop ``svg``; PNG is always written (the index and slides
+    show it). ``table`` names the published table behind the figure, for the index.
     Returns the written paths relative to the project root."""
     meta = getattr(fig, _META_ATTR, None)
     if meta is None:
         raise ValueError("call style.finish_figure() before save_figure(): title, 出典 and sample mark missing")
+    unknown = sorted(set(formats) - set(FIGURE_FORMATS))
+    if unknown:
+        raise ValueError(f"unknown figure formats {unknown}; choose from {FIGURE_FORMATS}")
     out = paths.resolve(output_dir) / "figures"
     out.mkdir(parents=True, exist_ok=True)
-    png, svg = out / f"{name}.png", out / f"{name}.svg"
-    fig.savefig(png, dpi=DPI, metadata={"Software": None})
-    fig.savefig(svg, metadata={"Date": None, "Creator": None})
-    record = {**meta, "name": name, "png": f"figures/{name}.png", "svg": f"figures/{name}.svg"}
+    written = {}
+    for fmt in [f for f in FIGURE_FORMATS if f == "png" or f in formats]:
+        path = out / f"{name}.{fmt}"
+        fig.savefig(path, dpi=DPI, metadata=_SAVE_METADATA[fmt])
+        written[fmt] = path
+    record = {**meta, "name": name, **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
+    if table is not None:
+        record["table"] = table
     (out / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     plt.close(fig)
-    return {"png": paths.relative(png), "svg": paths.relative(svg)}
+    return {fmt: paths.relative(path) for fmt, path in written.items()}
