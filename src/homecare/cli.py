@@ -52,6 +52,11 @@ def schemes() -> None:
         typer.echo(f"{s.id:32s} {s.label}  [{s.status}]  {len(s.areas)} areas: {'、'.join(s.area_names)}")
 
 
+from homecare.population.cli import app as _population_app  # noqa: E402
+
+app.add_typer(_population_app, name="population")
+
+
 def main() -> None:
     """Entry point of the ``homecare`` console script."""
     try:
