@@ -1,0 +1,290 @@
+"""Source adapters (データ源ごとの読み込み): each layout -> one tidy frame + QA entries.
+
+Every adapter detects the encoding (:mod:`encoding`), finds columns by header text (never
+by position), keeps codes as text, and returns ``(frame, qa_entries)``. Facility adapters
+return :data:`RECORD_COLUMNS`; a row without a name or an address is quarantined (it
+cannot be located or linked), every other row goes on, with its problems in the QA table.
+Reconciliation per file: rows read = rows returned + rows quarantined.
+
+Layouts:
+
+- 医療情報ネット (ナビイ) hospital / clinic CSV: ID, 正式名称, 都道府県コード (2 digits),
+  市区町村コード (3 digits), 所在地, 所在地座標（緯度）, 所在地座標（経度）, *病床数*.
+- 介護サービス情報公表システム ``jigyosho_<service>.csv``: 都道府県コード又は市町村コード
+  (6 digits with check digit), 事業所名, 住所, 方書, 緯度, 経度, 事業所番号, 定員, ...
+- 協力医療機関 notification list (template, docs/facilities_geocoding.md): 施設名, 施設種別,
+  事業所番号, 所在地, 要件①, 要件②, 要件③, 協力医療機関1..n, 届出日.
+- ICT-network participant list (template): ネットワーク名, 施設名, 施設種別, 所在地.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from homecare import paths, provenance, reference
+from homecare.errors import InputError, ReferenceDataError
+from homecare.facilities.address import match_key
+from homecare.facilities.coords import to_float
+from homecare.facilities.encoding import read_csv_text
+from homecare.qa import QAEntry
+
+STAGE = "02_facilities"
+SOURCE_MEDICAL = "医療情報ネット"
+SOURCE_CARE = "介護サービス情報公表システム"
+CARE_SERVICE_CODES = ("130", "510", "520", "550", "320", "331", "332", "540", "430", "770")
+
+RECORD_COLUMNS = [
+    "source", "source_file", "source_row", "source_id", "facility_type", "name", "address",
+    "building", "code_hint", "src_lat", "src_lon", "capacity", "encoding",
+]
+
+
+@lru_cache(maxsize=1)
+def load_facility_types() -> pd.DataFrame:
+    """``data/raw/reference/facility_types.csv``: facility_type code, label, short label,
+    category (medical|care), source, service code, council categories."""
+    path = paths.reference_dir() / "facility_types.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if df["facility_type"].duplicated().any():
+        raise ReferenceDataError(f"{paths.relative(path)}: facility_type listed twice")
+    return df
+
+
+def facility_type_labels() -> dict[str, str]:
+    """facility_type code -> Japanese label (病院, 訪問看護, ...)."""
+    provenance.note_input(paths.reference_dir() / "facility_types.csv")
+    df = load_facility_types()
+    return dict(zip(df["facility_type"], df["label"]))
+
+
+def load_category_aliases(list_name: str) -> dict[str, tuple[str, str]]:
+    """Written facility type -> (council category, obligation) for ``cooperation`` or ``ict``
+    (``data/raw/reference/facility_category_aliases.csv``)."""
+    path = paths.reference_dir() / "facility_category_aliases.csv"
+    provenance.note_input(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", encoding="utf-8")
+    df = df[df["list"] == list_name]
+    return {match_key(w): (c, o) for w, c, o in zip(df["written_form"], df["category"], df["obligation"])}
+
+
+def _find_column(df: pd.DataFrame, candidates: tuple[str, ...], file: str, *, required: bool = True) -> str | None:
+    """The first header matching one of ``candidates`` (NFKC, spaces ignored; exact match
+    first, then containment), so that minor header wording changes do not break a read."""
+    keys = {match_key(c): c for c in df.columns}
+    for cand in candidates:
+        if match_key(cand) in keys:
+            return keys[match_key(cand)]
+    for cand in candidates:
+        for k, col in keys.items():
+            if match_key(cand) in k:
+                return col
+    if required:
+        raise InputError(f"no column {' / '.join(candidates)} in the header ({', '.join(df.columns)})", file=file)
+    return None
+
+
+def _clean(values: pd.Series) -> pd.Series:
+    """Text cells: NFKC-insensitive trimming only (the wording is kept as written)."""
+    return values.fillna("").astype(str).str.strip()
+
+
+def _quarantine_empty(df: pd.DataFrame, file: str, qa: list[QAEntry], columns: dict[str, str]) -> pd.DataFrame:
+    """Quarantine rows whose required cells are empty; one QA entry per cell."""
+    bad = pd.Series(False, index=df.index)
+    for col, label in columns.items():
+        empty = df[col] == ""
+        for i in df.index[empty]:
+            qa.append(QAEntry(STAGE, file, f"{label}が空のため所在地の特定・重複確認ができない", "quarantined",
+                              row=int(df.at[i, "source_row"]), column=label))
+        bad |= empty
+    return df[~bad]
+
+
+def _unit_hint(code5: str) -> str:
+    """A 5-digit code if it is one of the 58 units, else "" (a city total code such as
+    14100 says nothing about the ward)."""
+    units = set(reference.units()["municipality_code"])
+    return code5 if code5 in units else ""
+
+
+def _capacity(df: pd.DataFrame, patterns: tuple[str, ...]) -> pd.Series:
+    """Capacity (病床数 or 定員): a total column when present, else the sum of the matching
+    columns; NA when every matching cell is empty."""
+    cols = [c for c in df.columns if any(p in match_key(c) for p in patterns)]
+    total = [c for c in cols if "合計" in c or "総" in c]
+    use = total[:1] or cols
+    if not use:
+        return pd.Series(float("nan"), index=df.index)
+    nums = pd.concat([to_float(df[c]) for c in use], axis=1)
+    return nums.sum(axis=1, min_count=1)
+
+
+def _frame(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
+    out = pd.DataFrame({c: cols.get(c, "") for c in RECORD_COLUMNS}, index=df.index)
+    return out[RECORD_COLUMNS]
+
+
+def read_medical(path: str | Path, facility_type: str) -> tuple[pd.DataFrame, list[QAEntry]]:
+    """医療情報ネット hospital (``hospital``) or clinic (``clinic``) facility CSV."""
+    if facility_type not in ("hospital", "clinic"):
+        raise InputError(f"facility_type must be hospital or clinic, got {facility_type!r}", file=str(path))
+    raw, enc = read_csv_text(path)
+    file = paths.relative(paths.resolve(path))
+    qa: list[QAEntry] = []
+    raw["source_row"] = range(2, len(raw) + 2)
+    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    pref = _clean(raw[col("都道府県コード")]).str.normalize("NFKC")
+    city = _clean(raw[col("市区町村コード")]).str.normalize("NFKC")
+    hints = []
+    for row, p, c in zip(raw["source_row"], pref, city):
+        code = f"{p.zfill(2)}{c.zfill(3)}" if p.isdigit() and c.isdigit() else ""
+        if code and not code.startswith(reference.PREFECTURE_CODE):
+            qa.append(QAEntry(STAGE, file, "都道府県コードが神奈川県(14)でない", "kept", row=int(row), column="都道府県コード", value=p))
+        hints.append(_unit_hint(code))
+    df = _frame(
+        raw,
+        source=SOURCE_MEDICAL, source_file=file, source_row=raw["source_row"], facility_type=facility_type,
+        source_id=_clean(raw[col("ID")]), name=_clean(raw[col("正式名称", "名称")]),
+        address=_clean(raw[col("所在地")]), building="", code_hint=hints,
+        src_lat=to_float(raw[col("所在地座標（緯度）", "緯度")]), src_lon=to_float(raw[col("所在地座標（経度）", "経度")]),
+        capacity=_capacity(raw, ("病床数",)) if facility_type == "hospital" or any("病床" in c for c in raw.columns) else float("nan"),
+        encoding=enc,
+    )
+    df = _quarantine_empty(df, file, qa, {"name": "正式名称", "address": "所在地"})
+    return df.reset_index(drop=True), qa
+
+
+_SERVICE_IN_NAME = re.compile(r"(\d{3})")
+
+
+def read_care(path: str | Path, service_code: str | None = None) -> tuple[pd.DataFrame, list[QAEntry]]:
+    """介護サービス情報公表システム CSV of one service (``jigyosho_130.csv`` ...). The
+    service code is taken from ``service_code`` or the file name."""
+    p = paths.resolve(path)
+    file = paths.relative(p)
+    if service_code is None:
+        m = _SERVICE_IN_NAME.search(p.stem)
+        service_code = m.group(1) if m else ""
+    if service_code not in CARE_SERVICE_CODES:
+        raise InputError(
+            f"service code {service_code!r} is not one of {', '.join(CARE_SERVICE_CODES)} "
+            f"(name the file jigyosho_<code>.csv or pass the code)", file=file,
+        )
+    raw, enc = read_csv_text(p)
+    qa: list[QAEntry] = []
+    raw["source_row"] = range(2, len(raw) + 2)
+    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    code_col = col("都道府県コード又は市町村コード", "市町村コード")
+    hints = []
+    for row, value in zip(raw["source_row"], _clean(raw[code_col])):
+        try:
+            hints.append(_unit_hint(reference.code5_from_any(value)) if value else "")
+        except ValueError as exc:  # a wrong check digit: keep the row, distrust the code
+            qa.append(QAEntry(STAGE, file, f"市町村コードが不正（{exc}）: 住所から判定", "kept", row=int(row), column=code_col, value=value))
+            hints.append("")
+    building_col = col("方書", required=False)
+    df = _frame(
+        raw,
+        source=SOURCE_CARE, source_file=file, source_row=raw["source_row"], facility_type=service_code,
+        source_id=_clean(raw[col("事業所番号")]).str.normalize("NFKC"), name=_clean(raw[col("事業所名")]),
+        address=_clean(raw[col("住所")]), building=_clean(raw[building_col]) if building_col else "",
+        code_hint=hints, src_lat=to_float(raw[col("緯度")]), src_lon=to_float(raw[col("経度")]),
+        capacity=_capacity(raw, ("定員",)), encoding=enc,
+    )
+    df = _quarantine_empty(df, file, qa, {"name": "事業所名", "address": "住所"})
+    return df.reset_index(drop=True), qa
+
+
+_YES = {"○", "◯", "〇", "有", "あり", "済", "1", "はい", "true", "yes", "✓"}
+_NO = {"×", "✕", "無", "なし", "未", "0", "いいえ", "false", "no", "-", "ー", ""}
+
+
+def _flag(value: str) -> bool | None:
+    v = unicodedata.normalize("NFKC", value).strip().lower()
+    if v in _YES:
+        return True
+    if v in _NO:
+        return False
+    return None
+
+
+def read_cooperation(path: str | Path) -> tuple[pd.DataFrame, list[QAEntry]]:
+    """協力医療機関 notification list (one row per facility; template in the docs).
+
+    Returns ``source_file, source_row, source_id, name, address, written_type, category,
+    obligation, requirement_1..3, requirements_met, requirement_status, partners,
+    n_partners, notified_on``; ``requirement_status`` is 全要件 (①②③ all met), 一部要件 or
+    その他 (none met or not stated), as in the council table.
+    """
+    raw, _ = read_csv_text(path)
+    file = paths.relative(paths.resolve(path))
+    qa: list[QAEntry] = []
+    raw["source_row"] = range(2, len(raw) + 2)
+    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    aliases = load_category_aliases("cooperation")
+    out = pd.DataFrame(index=raw.index)
+    out["source_file"] = file
+    out["source_row"] = raw["source_row"]
+    sid = col("事業所番号", required=False)
+    out["source_id"] = _clean(raw[sid]).str.normalize("NFKC") if sid else ""
+    out["name"] = _clean(raw[col("施設名")])
+    out["address"] = _clean(raw[col("所在地", "住所")])
+    out["written_type"] = _clean(raw[col("施設種別")])
+    cats = [aliases.get(match_key(t)) for t in out["written_type"]]
+    out["category"] = [c[0] if c else "" for c in cats]
+    out["obligation"] = [c[1] if c else "" for c in cats]
+    for i in out.index[out["category"] == ""]:
+        qa.append(QAEntry(STAGE, file, "施設種別が対応表（facility_category_aliases.csv）にない", "kept",
+                          row=int(out.at[i, "source_row"]), column="施設種別", value=out.at[i, "written_type"]))
+    met = pd.Series(0, index=raw.index)
+    for k, mark in enumerate("①②③", start=1):
+        c = col(f"要件{mark}", f"要件{k}")
+        flags = []
+        for row, v in zip(raw["source_row"], _clean(raw[c])):
+            f = _flag(v)
+            if f is None:
+                qa.append(QAEntry(STAGE, file, "要件の記入が○/×として読めない: 未充足として扱う", "kept", row=int(row), column=c, value=v))
+            flags.append(bool(f))
+        out[f"requirement_{k}"] = flags
+        met += out[f"requirement_{k}"].astype(int)
+    out["requirements_met"] = met
+    out["requirement_status"] = met.map(lambda n: "全要件" if n == 3 else ("一部要件" if n > 0 else "その他"))
+    partner_cols = [c for c in raw.columns if match_key("協力医療機関") in match_key(c)]
+    partners = raw[partner_cols].fillna("").astype(str).apply(lambda r: "|".join(v.strip() for v in r if v.strip()), axis=1)
+    out["partners"] = partners if partner_cols else ""
+    out["n_partners"] = out["partners"].map(lambda s: len(s.split("|")) if s else 0)
+    date_col = col("届出日", required=False)
+    out["notified_on"] = _clean(raw[date_col]) if date_col else ""
+    out = _quarantine_empty(out, file, qa, {"name": "施設名"})
+    return out.reset_index(drop=True), qa
+
+
+def read_ict_participants(path: str | Path) -> tuple[pd.DataFrame, list[QAEntry]]:
+    """ICT collaboration network participant list (ネットワーク名, 施設名, 施設種別, 所在地).
+
+    ``participant_type`` uses the council table's categories (病院, 医科診療所, 歯科診療所,
+    薬局, 訪問看護ST, 介護施設（入所）/（非入所）)."""
+    raw, _ = read_csv_text(path)
+    file = paths.relative(paths.resolve(path))
+    qa: list[QAEntry] = []
+    raw["source_row"] = range(2, len(raw) + 2)
+    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    aliases = load_category_aliases("ict")
+    out = pd.DataFrame(index=raw.index)
+    out["source_file"] = file
+    out["source_row"] = raw["source_row"]
+    out["network"] = _clean(raw[col("ネットワーク名", "ネットワーク")])
+    out["name"] = _clean(raw[col("施設名", "参加施設名")])
+    out["written_type"] = _clean(raw[col("施設種別")])
+    out["participant_type"] = [aliases.get(match_key(t), ("", ""))[0] for t in out["written_type"]]
+    for i in out.index[out["participant_type"] == ""]:
+        qa.append(QAEntry(STAGE, file, "施設種別が対応表（facility_category_aliases.csv）にない", "kept",
+                          row=int(out.at[i, "source_row"]), column="施設種別", value=out.at[i, "written_type"]))
+    out["address"] = _clean(raw[col("所在地", "住所")])
+    out = _quarantine_empty(out, file, qa, {"network": "ネットワーク名", "name": "施設名"})
+    return out.reset_index(drop=True), qa
