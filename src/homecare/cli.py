@@ -11,6 +11,7 @@ import sys
 import typer
 
 from homecare.errors import HomecareError
+from homecare.facilities.cli import geocode_command
 
 app = typer.Typer(
     help="Kanagawa home medical care / community care analysis (在宅医療・地域包括ケア分析).",
@@ -55,6 +56,9 @@ def schemes() -> None:
 from homecare.population.cli import app as _population_app  # noqa: E402
 
 app.add_typer(_population_app, name="population")
+
+
+app.command("geocode")(geocode_command)
 
 
 def main() -> None:
