@@ -71,7 +71,8 @@ def with_groups(facilities: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
 
 
 def aged_75_by_area(population: pd.DataFrame, scheme: AreaScheme, year: int | None = None) -> tuple[pd.Series, int]:
-    """Population aged 75+ (75歳以上人口) per area for ``year`` (default: the latest year),
+    """Population aged 75+ (75歳以上人口) per area for ``year`` (default: the latest year, which in a
+    file holding projections is a future year: pass the year that matches the facility data),
     from the population table (``municipality_code, year, age_band, population``, 58 units)."""
     pop_year = int(population["year"].max()) if year is None else int(year)
     rows = population[(population["year"] == pop_year) & population["age_band"].isin(AGED_75_BANDS)]
