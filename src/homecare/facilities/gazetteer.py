@@ -119,8 +119,9 @@ class Gazetteer:
         old = self.old_names.get(written)
         return f"旧市町村名・別表記「{old}」を{self.full_name[self.muni_index[written][0]]}として読んだ" if old else ""
 
-    def _town(self, code: str, rest: str) -> tuple[int, tuple[str, float, float] | None, str]:
-        """Longest town match in one unit: (matched length, point, note)."""
+    def _town(self, code: str, rest: str) -> tuple[int, tuple[str, float, float] | None, str, bool]:
+        """Longest town match in one unit: (matched length, point, note, exact) where
+        ``exact`` is False when the 丁目 written is not in the gazetteer (base average)."""
         if rest.startswith("大字"):
             rest = rest[2:]
         bases = self.units[code]
@@ -133,22 +134,22 @@ class Gazetteer:
                 after_k = after[1:] if after.startswith("字") else after
                 for key, point in entry.koaza.items():
                     if after_k.startswith(key):
-                        return n, point, ""
+                        return n, point, "", True
             if entry.chome:
                 m = _CHOME_IN_ADDRESS.match(after)
                 if m and int(m.group(1)) in entry.chome:
-                    return n, entry.chome[int(m.group(1))], ""
+                    return n, entry.chome[int(m.group(1))], "", True
                 if entry.plain is None:
                     name, lat, lon = entry.centroid()
                     what = f"{m.group(1)}丁目" if m else "丁目"
-                    return n, (name, lat, lon), f"{name}の{what}が町丁目データにないため{name}全体の平均点"
+                    return n, (name, lat, lon), f"{name}の{what}が町丁目データにないため{name}全体の平均点", False
             if entry.plain is not None:
-                return n, entry.plain, ""
-            return n, entry.centroid(), ""
-        return 0, None, ""
+                return n, entry.plain, "", True
+            return n, entry.centroid(), "", False
+        return 0, None, "", False
 
     def _unit_result(self, code: str, rest: str, note: str) -> GeocodeResult:
-        n, point, town_note = self._town(code, rest)
+        n, point, town_note, _ = self._town(code, rest)
         name = self.full_name[code]
         notes = [x for x in (note, town_note) if x]
         if point is not None and (code, point[0]) in self.filled:
@@ -178,17 +179,19 @@ class Gazetteer:
 
     def _resolve_candidates(self, codes: tuple[str, ...], written: str, rest: str) -> GeocodeResult:
         """Several units possible (相模原市 without ward, bare 緑区): the town decides when
-        it exists in exactly one of them; otherwise report, do not guess."""
+        it exists in exactly one of them (longest town name, then an existing 丁目);
+        otherwise report the candidates, do not guess."""
         hits = {c: self._town(c, rest) for c in codes}
-        best = max(h[0] for h in hits.values())
-        winners = [c for c, h in hits.items() if best > 0 and h[0] == best]
-        names = "・".join(self.full_name[c] for c in codes)
+        best = max((h[0], h[3]) for h in hits.values())
+        winners = [c for c, h in hits.items() if best[0] > 0 and (h[0], h[3]) == best]
+        what = f"「{written}」（{'・'.join(self.full_name[c] for c in codes)}のいずれか）"
         if len(winners) == 1:
-            return self._unit_result(winners[0], rest, f"「{written}」は{names}のいずれか: 町名から{self.full_name[winners[0]]}と判定")
+            return self._unit_result(winners[0], rest, f"{what}: 町名から{self.full_name[winners[0]]}と判定")
         why = f"町名が{'・'.join(self.full_name[c] for c in winners)}にある" if winners else "町名で区を特定できない"
+        if len(codes) > 3:  # a designated city without ward: do not list all its wards
+            what = f"区の記載がない「{written}」"
         return GeocodeResult(
-            "", written, "", float("nan"), float("nan"), "none",
-            f"区が特定できない: 「{written}」は{names}のいずれか（{why}）", tuple(winners or codes),
+            "", written, "", float("nan"), float("nan"), "none", f"区が特定できない: {what}、{why}", tuple(winners or codes),
         )
 
     def _infer_from_town(self, body: str) -> GeocodeResult:
