@@ -1,0 +1,314 @@
+"""Population and demand outlook figures (人口・医療介護需要の見通し) for the 2040 regional vision.
+
+Projection years are calendar years (2040年, not 年度). Areas keep their scheme colour; the
+prefecture (神奈川県) is drawn as a dashed dark line wherever areas are compared.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from homecare import geo, style
+from homecare.areas import AreaScheme
+from homecare.figures import maps
+from homecare.figures.common import OUTLINE_COLOR, hide_spines
+from homecare.population.aggregate import PREFECTURE_AREA
+from homecare.population.bands import AGE_BANDS, MEASURE_75, bands_of_measure
+
+PREF_COLOR = "#222222"
+BASE_COLOR = "#BBBBBB"  # base-year bars/outlines: neutral so the area colour marks the target year
+
+
+def _year(y: int) -> str:
+    return f"{int(y)}年"
+
+
+def _status_suffix(scheme: AreaScheme) -> str:
+    return {"verify": "（区分は要確認）", "scenario": "（検討用シナリオ）"}.get(scheme.status, "")
+
+
+def _index_lines(ax: Axes, index: pd.DataFrame, scheme: AreaScheme, *, ylim: tuple[float, float] | None = None) -> list[Line2D]:
+    """One line per area (scheme colour) and a dashed 神奈川県 line; returns legend handles."""
+    handles = []
+    for area in scheme.areas:
+        d = index[index["area"] == area.name].sort_values("year")
+        if d.empty:
+            raise ValueError(f"no index rows for area {area.name!r} of scheme {scheme.id!r}")
+        (line,) = ax.plot(d["year"], d["index"], color=area.color, linewidth=2.2, marker="o", markersize=3.5, label=area.name)
+        handles.append(line)
+    pref = index[index["area"] == PREFECTURE_AREA].sort_values("year")
+    if not pref.empty:
+        (line,) = ax.plot(pref["year"], pref["index"], color=PREF_COLOR, linewidth=2.0, linestyle="--", label=PREFECTURE_AREA)
+        handles.append(line)
+    ax.axhline(100, color="#888888", linewidth=0.8, zorder=0)
+    years = sorted(set(index["year"]))
+    ax.set_xticks(years, [_year(y) for y in years])
+    ax.set_xlim(years[0] - 1, years[-1] + 1)
+    if ylim:
+        ax.set_ylim(*ylim)
+    hide_spines(ax)
+    return handles
+
+
+def _shared_ylim(*frames: pd.DataFrame) -> tuple[float, float]:
+    """One y range for panels that are compared by eye (never auto-scaled apart)."""
+    values = pd.concat([f["index"] for f in frames])
+    lo, hi = float(values.min()), float(values.max())
+    pad = max(2.0, (hi - lo) * 0.06)
+    return (min(lo, 100) - pad, max(hi, 100) + pad)
+
+
+SMALL_AREA_SHARE = 0.03  # areas smaller than this share of the map get their label outside, with a leader
+
+
+def _label_areas(ax: Axes, area_p: gpd.GeoDataFrame, texts: dict[str, str], extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """Label each area at its anchor; labels of small areas (川崎南部 ...) go in a column to the
+    right of the map with a leader line, so they never cover their neighbours. Returns the
+    extent widened to hold that column."""
+    anchors = maps.label_points(area_p)
+    total = float(area_p.geometry.area.sum())
+    small = [r.area for r in area_p.itertuples() if r.geometry.area / total < SMALL_AREA_SHARE]
+    for name, (x, y) in anchors.items():
+        if name not in small:
+            maps.label(ax, x, y, texts[name], size=9.5)
+    if not small:
+        return extent
+    minx, miny, maxx, maxy = extent
+    column_x = maxx + (maxx - minx) * 0.03
+    gap = (maxy - miny) * 0.11  # two-line labels need about this much height each
+    placed: list[float] = []
+    for name in sorted(small, key=lambda n: -anchors[n][1]):  # top to bottom keeps leaders uncrossed
+        x, y = anchors[name]
+        ly = min(y, placed[-1] - gap) if placed else y
+        placed.append(ly)
+        ax.annotate(texts[name], (x, y), xytext=(column_x, ly), ha="left", va="center", fontsize=9.5, color="#111111",
+                    arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 2, "shrinkB": 0})
+    return (minx, miny, maxx + (maxx - minx) * 0.16, maxy)
+
+
+def plot_demand_index(
+    index: pd.DataFrame,
+    scheme: AreaScheme,
+    *,
+    sources: list[str],
+    sample: bool,
+    base_year: int = 2020,
+) -> Figure:
+    """医療需要指数・介護需要指数の推移 (base year = 100): one panel per index, one line per area
+    in the scheme's colours, 神奈川県 dashed. ``index`` from :func:`homecare.population.demand.demand_index`."""
+    style.apply_style()
+    ids = list(dict.fromkeys(index["index_id"]))
+    fig, axes = plt.subplots(1, len(ids), figsize=(13.33, 6.6), squeeze=False)
+    fig.subplots_adjust(left=0.06, right=0.84, top=0.84, bottom=0.17, wspace=0.18)
+    for ax, idx_id in zip(axes[0], ids, strict=True):
+        d = index[index["index_id"] == idx_id]
+        handles = _index_lines(ax, d, scheme)
+        ax.set_title(f"{d['index_label'].iloc[0]}（{_year(base_year)}＝100）", loc="left")
+        ax.tick_params(axis="x", labelsize=9)
+    axes[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, title=scheme.label)
+    return style.finish_figure(
+        fig,
+        title=f"医療・介護需要指数の見通し（{scheme.label}別{_status_suffix(scheme)}、{_year(base_year)}＝100）",
+        sources=sources,
+        sample=sample,
+        note="年齢階級別の人口に需要の重みを掛けて合計し、基準年を100とした指数。推計年は暦年（各年10月1日）。",
+    )
+
+
+def plot_demand_map(
+    index: pd.DataFrame,
+    units: gpd.GeoDataFrame,
+    scheme: AreaScheme,
+    *,
+    year: int = 2040,
+    sources: list[str],
+    sample: bool,
+    prefectures: gpd.GeoDataFrame | None = None,
+    base_year: int = 2020,
+) -> Figure:
+    """Map of the ``year`` demand index by area, one panel per index: areas shaded on a
+    diverging scale centred on 100 (blue = less demand than in the base year, red = more),
+    labelled with name and value. Carries the N03 boundary credit."""
+    style.apply_style()
+    ids = list(dict.fromkeys(index["index_id"]))
+    area_p = maps.projected(geo.dissolve_areas(units, scheme))
+    extent = maps.padded_extent(area_p, pad=0.03)
+    fig, axes = plt.subplots(1, len(ids), figsize=(13.33, 6.0), squeeze=False)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.16, wspace=0.04)
+    for ax, idx_id in zip(axes[0], ids, strict=True):
+        d = index[(index["index_id"] == idx_id) & (index["year"] == year)].set_index("area")["index"]
+        missing = [a for a in scheme.area_names if a not in d.index]
+        if missing:
+            raise ValueError(f"no {year} index for areas {missing}")
+        spread = max(5.0, float((d[scheme.area_names] - 100).abs().max()))
+        norm = TwoSlopeNorm(vcenter=100, vmin=100 - spread, vmax=100 + spread)
+        maps.draw_context(ax, extent, prefectures)
+        shaded = area_p.assign(value=area_p["area"].map(d))
+        shaded.plot(ax=ax, column="value", cmap="RdBu_r", norm=norm, edgecolor=OUTLINE_COLOR, linewidth=0.9)
+        full = _label_areas(ax, area_p, {n: f"{n}\n{d[n]:.0f}" for n in scheme.area_names}, extent)
+        ax.set_xlim(full[0], full[2])
+        ax.set_ylim(full[1], full[3])
+        sm = plt.cm.ScalarMappable(norm=norm, cmap="RdBu_r")
+        cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.04, pad=0.01, shrink=0.6)
+        cbar.set_label(f"{_year(year)}の指数（{_year(base_year)}＝100）", fontsize=9)
+        label = index.loc[index["index_id"] == idx_id, "index_label"].iloc[0]
+        pref = index[(index["index_id"] == idx_id) & (index["year"] == year) & (index["area"] == PREFECTURE_AREA)]
+        pref_text = f"（神奈川県 {pref['index'].iloc[0]:.0f}）" if not pref.empty else ""
+        ax.set_title(f"{label}{pref_text}", loc="left", fontsize=12)
+        maps.tidy_axes(ax)
+    return style.finish_figure(
+        fig,
+        title=f"{_year(year)}の医療・介護需要指数（{scheme.label}別{_status_suffix(scheme)}、{_year(base_year)}＝100）",
+        sources=[*sources, maps.n03_credit()],
+        sample=sample,
+    )
+
+
+def plot_population_pyramids(
+    area_pop: pd.DataFrame,
+    scheme: AreaScheme,
+    *,
+    base_year: int = 2020,
+    target_year: int = 2040,
+    sources: list[str],
+    sample: bool,
+) -> Figure:
+    """Age structure change per area (人口ピラミッドの変化, both sexes): one small panel per
+    area, bars = ``target_year`` population by 5-year band in the area colour, grey outline =
+    ``base_year``; x in thousands, each panel on its own scale (areas differ tenfold in size)."""
+    style.apply_style()
+    names = scheme.area_names
+    ncols = 5 if len(names) > 8 else 4
+    nrows = int(np.ceil(len(names) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13.33, 3.6 * nrows + 1.1), squeeze=False, sharey=True)
+    fig.subplots_adjust(left=0.06, right=0.99, top=1 - 0.95 / (3.6 * nrows + 1.1), bottom=1.0 / (3.6 * nrows + 1.1), hspace=0.32, wspace=0.12)
+    y = np.arange(len(AGE_BANDS))
+    for k, ax in enumerate(axes.flat):
+        if k >= len(names):
+            ax.axis("off")
+            continue
+        area = names[k]
+        d = area_pop[area_pop["area"] == area].set_index(["year", "age_band"])["population"] / 1000
+        base = d.loc[base_year].reindex(AGE_BANDS).to_numpy()
+        target = d.loc[target_year].reindex(AGE_BANDS).to_numpy()
+        ax.barh(y, target, height=0.85, color=scheme.colors[area], alpha=0.85)
+        ax.step(np.r_[base, base[-1]], np.r_[y - 0.5, y[-1] + 0.5], where="post", color="#333333", linewidth=1.1)
+        old = np.isin(AGE_BANDS, bands_of_measure(MEASURE_75))
+        growth = 100 * (target[old].sum() / base[old].sum() - 1) if base[old].sum() > 0 else float("nan")
+        ax.set_title(f"{area}（75歳以上 {growth:+.0f}%）", fontsize=10.5, loc="left")
+        ax.set_yticks(y[::2], [AGE_BANDS[i] for i in range(0, len(AGE_BANDS), 2)], fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel("千人", fontsize=8, labelpad=1)
+        hide_spines(ax)
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color="#777777", alpha=0.85, label=f"{_year(target_year)}（棒、圏域の色）"),
+        Line2D([0], [0], color="#333333", linewidth=1.1, label=f"{_year(base_year)}（線）"),
+    ]
+    if len(names) < nrows * ncols:  # a free panel slot holds the legend
+        axes.flat[-1].legend(handles=handles, loc="center", frameon=False, fontsize=10)
+    else:
+        fig.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.99, 0.0), ncols=2, frameon=False, fontsize=9)
+    return style.finish_figure(
+        fig,
+        title=f"年齢構成の変化 {_year(base_year)}→{_year(target_year)}（{scheme.label}別{_status_suffix(scheme)}、男女計）",
+        sources=sources,
+        sample=sample,
+    )
+
+
+def plot_facilities_per_75(
+    supply: pd.DataFrame,
+    scheme: AreaScheme,
+    *,
+    facility_types: list[str],
+    base_year: int = 2020,
+    target_year: int = 2040,
+    sources: list[str],
+    sample: bool,
+) -> Figure:
+    """Facilities per 1,000 aged 75+ (75歳以上千人当たり施設数) per area, now vs ``target_year``
+    at today's supply: one panel per facility type, pale bar = now, full bar = target year."""
+    style.apply_style()
+    known = list(dict.fromkeys(supply["facility_type"]))
+    unknown = [t for t in facility_types if t not in known]
+    if unknown:
+        raise ValueError(f"facility types {unknown} are not in the supply table (known: {known})")
+    order = [*scheme.area_names, PREFECTURE_AREA]
+    ncols = min(len(facility_types), 2)
+    nrows = int(np.ceil(len(facility_types) / ncols))
+    height = 3.3 * nrows + 1.3
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13.33, height), squeeze=False)
+    fig.subplots_adjust(left=0.10, right=0.98, top=1 - 1.3 / height, bottom=1.05 / height, hspace=0.45, wspace=0.25)
+    y = np.arange(len(order))
+    colors = [scheme.colors.get(a, PREF_COLOR) for a in order]
+    for k, ax in enumerate(axes.flat):
+        if k >= len(facility_types):
+            ax.set_visible(False)
+            continue
+        d = supply[supply["facility_type"] == facility_types[k]].set_index("area").reindex(order)
+        ax.barh(y - 0.2, d["per1000_base"], height=0.4, color=colors, alpha=0.35)
+        ax.barh(y + 0.2, d["per1000_target"], height=0.4, color=colors)
+        xmax = float(np.nanmax(d[["per1000_base", "per1000_target"]].to_numpy()))
+        for yi, (b, t) in enumerate(zip(d["per1000_base"], d["per1000_target"], strict=True)):
+            ax.annotate(f"{t:.2f}（{100 * (t / b - 1):+.0f}%）" if b > 0 else "–", (t, yi + 0.2), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=7.5)
+        ax.set_xlim(0, xmax * 1.35)
+        ax.set_yticks(y, order if k % ncols == 0 else [""] * len(order), fontsize=9)
+        ax.invert_yaxis()
+        ax.set_title(f"{d['facility_type_label'].dropna().iloc[0]}（75歳以上千人当たり）", loc="left", fontsize=11)
+        ax.tick_params(axis="x", labelsize=8)
+        hide_spines(ax)
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color="#777777", alpha=0.35, label=f"現在（施設数÷{_year(base_year)}の75歳以上人口）"),
+        plt.Rectangle((0, 0), 1, 1, color="#777777", label=f"{_year(target_year)}（現在の施設数のまま）"),
+    ]
+    fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.99, 1 - 0.55 / height), ncols=2, frameon=False, fontsize=9)
+    return style.finish_figure(
+        fig,
+        title=f"75歳以上人口千人当たり施設数：現在と{_year(target_year)}（{scheme.label}別{_status_suffix(scheme)}）",
+        sources=sources,
+        sample=sample,
+        note=f"{_year(target_year)}の値は現在の施設数を{_year(target_year)}の推計75歳以上人口で割ったもの。括弧内は現在からの増減率。",
+    )
+
+
+def plot_scenario_comparison(
+    index_a: pd.DataFrame,
+    scheme_a: AreaScheme,
+    index_b: pd.DataFrame,
+    scheme_b: AreaScheme,
+    *,
+    index_id: str = "care",
+    sources: list[str],
+    sample: bool,
+    base_year: int = 2020,
+) -> Figure:
+    """The same demand outlook for two area schemes side by side (圏域案の比較), on one y scale,
+    each with its own legend, so that boundary drafts can be compared at a glance."""
+    style.apply_style()
+    a = index_a[index_a["index_id"] == index_id]
+    b = index_b[index_b["index_id"] == index_id]
+    if a.empty or b.empty:
+        raise ValueError(f"index {index_id!r} missing from one of the schemes")
+    ylim = _shared_ylim(a, b)
+    fig, axes = plt.subplots(1, 2, figsize=(13.33, 6.8), sharey=True)
+    fig.subplots_adjust(left=0.06, right=0.99, top=0.86, bottom=0.26, wspace=0.08)
+    for ax, d, scheme in ((axes[0], a, scheme_a), (axes[1], b, scheme_b)):
+        handles = _index_lines(ax, d, scheme, ylim=ylim)
+        ax.set_title(f"{scheme.label}{_status_suffix(scheme)}", loc="left", fontsize=12)
+        ax.tick_params(axis="x", labelsize=9)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=4, frameon=False, fontsize=9)
+    label = a["index_label"].iloc[0]
+    return style.finish_figure(
+        fig,
+        title=f"圏域案の比較：{label}の見通し（{_year(base_year)}＝100）",
+        sources=sources,
+        sample=sample,
+    )

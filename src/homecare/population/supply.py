@@ -1,0 +1,71 @@
+"""Facilities per 1,000 aged 75+ (後期高齢者千人当たり施設数), now and at today's supply in a target year.
+
+Counts come from the facility stage's processed ``facilities`` table (one row per facility,
+``municipality_code`` = the unit). The target-year ratio keeps today's facility count and
+divides by the projected 75+ population: how thin today's supply would be spread in 2040.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from homecare import reference
+from homecare.areas import AreaScheme
+from homecare.errors import InputError
+from homecare.population.aggregate import PREFECTURE_AREA, check_scheme_covers, measure_by_code
+from homecare.population.bands import MEASURE_75
+
+REQUIRED = ("municipality_code", "facility_type", "facility_type_label")
+
+
+def facilities_per_75(
+    facilities: pd.DataFrame,
+    pop: pd.DataFrame,
+    scheme: AreaScheme,
+    *,
+    base_year: int = 2020,
+    target_year: int = 2040,
+    facility_types: list[str] | None = None,
+) -> pd.DataFrame:
+    """Per area (and 神奈川県) and facility type: ``area, area_order, facility_type,
+    facility_type_label, facilities, aged75_base, aged75_target, per1000_base, per1000_target,
+    change_pct``. Facilities without a unit code are not counted: ``attrs['unassigned']``
+    says how many, so the notebook can reconcile."""
+    missing = [c for c in REQUIRED if c not in facilities.columns]
+    if missing:
+        raise InputError(f"facilities table lacks columns {missing}")
+    for year in (base_year, target_year):
+        if year not in set(pop["year"]):
+            raise InputError(f"year {year} is not in the population data (years: {sorted(set(pop['year']))})")
+    fac = facilities[list(REQUIRED)].astype({"municipality_code": "string", "facility_type": "string"})
+    if facility_types is not None:
+        fac = fac[fac["facility_type"].isin(facility_types)]
+    units = set(reference.units()["municipality_code"])
+    assigned = fac["municipality_code"].isin(units).fillna(False).astype(bool)
+    fac = fac[assigned]
+    assign = check_scheme_covers(pop, scheme)
+    labels = fac.drop_duplicates("facility_type").set_index("facility_type")["facility_type_label"]
+    counts = (
+        fac.merge(assign, on="municipality_code", how="left", validate="m:1")
+        .groupby(["area", "facility_type"], as_index=False).size().rename(columns={"size": "facilities"})
+    )
+    aged = measure_by_code(pop, MEASURE_75)
+    aged = aged[aged["year"].isin([base_year, target_year])].merge(assign, on="municipality_code", validate="m:1")
+    by_area = aged.pivot_table(index=["area_order", "area"], columns="year", values="population", aggfunc="sum").reset_index()
+    pref = pd.DataFrame({"area_order": [len(scheme.areas)], "area": [PREFECTURE_AREA],
+                         base_year: [by_area[base_year].sum()], target_year: [by_area[target_year].sum()]})
+    by_area = pd.concat([by_area, pref], ignore_index=True).rename(columns={base_year: "aged75_base", target_year: "aged75_target"})
+    counts = pd.concat([counts, counts.groupby("facility_type", as_index=False)["facilities"].sum().assign(area=PREFECTURE_AREA)])
+    grid = by_area.merge(pd.DataFrame({"facility_type": list(labels.index)}), how="cross")
+    out = grid.merge(counts, on=["area", "facility_type"], how="left")
+    out["facilities"] = out["facilities"].fillna(0).astype("int64")  # an area with none of a type has 0
+    out["facility_type_label"] = out["facility_type"].map(labels)
+    out["per1000_base"] = 1000 * out["facilities"] / out["aged75_base"]
+    out["per1000_target"] = 1000 * out["facilities"] / out["aged75_target"]
+    out["change_pct"] = 100 * (out["per1000_target"] / out["per1000_base"] - 1)
+    type_order = {t: i for i, t in enumerate(labels.index)}
+    out = out.assign(_t=out["facility_type"].map(type_order)).sort_values(["_t", "area_order"]).drop(columns="_t")
+    out = out[["area", "area_order", "facility_type", "facility_type_label", "facilities",
+               "aged75_base", "aged75_target", "per1000_base", "per1000_target", "change_pct"]].reset_index(drop=True)
+    out.attrs["unassigned"] = int((~assigned).sum())
+    return out
