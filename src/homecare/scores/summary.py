@@ -79,3 +79,13 @@ def published_by_indicator(by_indicator: pd.DataFrame, fiscal_year_label: Callab
             "配点（点）": by_indicator["max_points"],
         }
     )
+
+
+def goal_overview(scores: pd.DataFrame, goal: str) -> pd.DataFrame:
+    """Prefecture view of one goal (目標) per fund and indicator: mean points of the
+    municipalities, 配点 and mean 得点率 (%), per fiscal year."""
+    focus = scores[scores["goal"] == goal]
+    out = focus.groupby(["fiscal_year", "fund", "indicator_group", "indicator", "municipality_code"], sort=False)[["points", "max_points"]].sum()
+    out = out.groupby(level=[0, 1, 2, 3], sort=False).mean().reset_index()
+    out["pct"] = 100 * out["points"] / out["max_points"]
+    return out.sort_values(["fiscal_year", "fund"], kind="stable").reset_index(drop=True)
