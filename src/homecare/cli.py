@@ -11,6 +11,7 @@ import sys
 import typer
 
 from homecare.errors import HomecareError
+from homecare.scores.cli import app as scores_app
 from homecare.facilities.cli import geocode_command
 
 app = typer.Typer(
@@ -19,6 +20,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(scores_app, name="scores", help="Insurer-function scores (保険者機能評価): clean, sample.")
 
 
 @app.command()
