@@ -39,11 +39,21 @@ def run(
     params: str = typer.Option("params/default.yaml", "--params", help="YAML parameter file (one section per notebook)."),
     only: list[str] = typer.Option(None, "--only", help="Run only this notebook (name, number or stem); repeatable."),
     start: str = typer.Option(None, "--from", help="Run this notebook and all after it."),
+    force: bool = typer.Option(False, "--force", help="Rerun every selected notebook, even when unchanged."),
+    wait: bool = typer.Option(False, "--wait", help="Wait for another run to finish instead of exiting with code 75."),
+    wait_timeout: float = typer.Option(0, "--wait-timeout", help="With --wait: give up after this many seconds (0: never)."),
+    tolerance: float = typer.Option(1e-6, "--tolerance", help="changes.md ignores numbers differing by at most this."),
 ) -> None:
-    """Run the notebooks with papermill into outputs/runs/<run-id>/; switch outputs/latest on success."""
+    """Run the notebooks with papermill into outputs/runs/<run-id>/; switch outputs/latest on success.
+
+    Notebooks whose inputs, parameters and code are unchanged since the last successful run are
+    skipped and their outputs reused. Exit codes: 0 ok, 1 a notebook failed, 2 bad input or
+    parameters, 75 another run holds the lock (docs/operations.md).
+    """
     from homecare import runner
 
-    runner.run_pipeline(params, only=only or None, start=start)
+    waiting: bool | float = (wait_timeout or True) if wait else False
+    runner.run_pipeline(params, only=only or None, start=start, force=force, wait=waiting, tolerance=tolerance)
 
 
 @app.command()

@@ -5,6 +5,13 @@ A failed run exits non-zero, names the notebook and the failing cell, keeps the 
 notebook with the error and writes ``FAILED.md`` next to it; ``outputs/latest`` stays as it
 was. Stages not selected (``--only`` / ``--from``) are carried over from the latest run so
 that ``latest`` is always a complete set.
+
+Scheduled-run safety (issue 6): a selected stage whose inputs, parameters and code are
+unchanged since the latest run is skipped and its outputs reused (:mod:`homecare.incremental`;
+``force`` reruns everything); one run at a time per repository (:mod:`homecare.runlock`);
+every successful run writes ``changes.md`` / ``changes.csv`` against the previous one
+(:mod:`homecare.changes`); runner-written text is sanitized and scanned before sharing
+(:mod:`homecare.sharing`).
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from homecare import manifest, paths, publish
+from homecare import changes, incremental, manifest, paths, publish, sharing
 from homecare.errors import HomecareError, ParameterError
 from homecare.params import RunParams, check_parameters, load_params
+from homecare.runlock import RunLock
 
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}_[a-z0-9_]+\.ipynb$")
 OUTPUT_KINDS = ("figures", "tables", "stages")
@@ -36,11 +44,14 @@ class RunFailed(HomecareError):
 @dataclass
 class StageResult:
     name: str
-    status: str  # ran | carried_over | failed
+    status: str  # ran | unchanged (skipped, outputs reused) | carried_over (not selected) | failed
     duration_s: float = 0.0
     parameters: dict[str, Any] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
     record: dict[str, Any] = field(default_factory=dict)
+    fingerprint: dict[str, str] = field(default_factory=dict)  # code hashes the outputs came from
+    processed: dict[str, str] = field(default_factory=dict)  # data/processed files written, with hashes
+    why: str = ""  # why it ran (or was reused), for the log and changes.md
 
 
 def notebooks_dir() -> Path:
@@ -114,15 +125,9 @@ def _files(run_dir: Path) -> set[str]:
 
 
 def sanitize_notebook(path: Path) -> None:
-    """Remove local absolute paths and the user's home from an executed notebook, so it can be
-    shared (tracebacks and papermill metadata otherwise carry them)."""
-    text = path.read_text(encoding="utf-8")
-    root = str(paths.project_root())
-    home = str(Path.home())
-    text = text.replace(root + "/", "").replace(root, ".")
-    if home not in ("/", ""):
-        text = text.replace(home, "~")
-    path.write_text(text, encoding="utf-8")
+    """Remove local absolute paths, the user's home and token-like strings from an executed
+    notebook, so it can be shared (tracebacks and papermill metadata otherwise carry them)."""
+    sharing.sanitize_file(path)
 
 
 def _carry_over(name: str, previous: Path | None, run_dir: Path) -> StageResult | None:
@@ -147,24 +152,48 @@ def _carry_over(name: str, previous: Path | None, run_dir: Path) -> StageResult 
         parameters=prev_stage.get("parameters", {}),
         outputs=list(prev_stage["outputs"]),
         record={**prev_stage.get("record", {}), "carried_over_from": previous.name},
+        fingerprint=dict(prev_stage.get("fingerprint", {})),
+        processed=dict(prev_stage.get("processed", {})),
+        why="not selected (--only / --from): carried over",
     )
+
+
+# "file data/raw/x.xlsx, sheet ..." (InputError) and bare project paths in other messages
+_FILE_IN_ERROR = re.compile(r"file ([^\s,:]+)|(?<![\w/.~])((?:data|params|notebooks)/[^\s,:'\")]+)")
+
+
+def _cell_first_line(notebook: Path, index: int | None) -> str | None:
+    """First non-empty source line of the failing cell, to recognise it without opening Jupyter."""
+    if index is None or not notebook.is_file():
+        return None
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        source = "".join(cells[index].get("source", ""))
+    except (ValueError, IndexError):  # unreadable notebook: the report still names the index
+        return None
+    return next((line.strip() for line in source.splitlines() if line.strip()), None)
 
 
 def _failure_report(run_dir: Path, name: str, exc: Exception) -> str:
     cell = getattr(exc, "exec_count", None)
     index = getattr(exc, "cell_index", None)
     ename = getattr(exc, "ename", type(exc).__name__)
-    evalue = getattr(exc, "evalue", str(exc))
-    files = sorted(set(re.findall(r"file ([^\s,:]+)", str(evalue))))
+    evalue = sharing.sanitize_text(str(getattr(exc, "evalue", str(exc))))
+    files = sorted({a or b for a, b in _FILE_IN_ERROR.findall(evalue)})
+    first_line = _cell_first_line(run_dir / "notebooks" / f"{name}.ipynb", index)
     lines = [
         f"# Run failed: {name}",
         "",
         f"- stage: {name}",
         f"- cell: index {index} (execution count {cell})" if index is not None else "- cell: (before execution)",
+        *([f"- cell starts with: `{first_line}`"] if first_line else []),
         f"- error: {ename}: {evalue}",
         f"- input file: {', '.join(files)}" if files else "- input file: (not named by the error)",
         f"- executed notebook with the error: notebooks/{name}.ipynb",
         "- outputs/latest was left unchanged.",
+        "",
+        "To recover: fix the input or code named above, then run `homecare run` again; stages whose",
+        "inputs did not change are reused, so the rerun starts where this one failed (docs/operations.md).",
         "",
     ]
     text = "\n".join(lines)
@@ -178,11 +207,16 @@ def run_pipeline(
     only: list[str] | None = None,
     start: str | None = None,
     log: Callable[[str], None] = print,
+    force: bool = False,
+    wait: bool | float = False,
+    tolerance: float = changes.DEFAULT_TOLERANCE,
 ) -> Path:
-    """Run the pipeline; returns the run folder. Raises RunFailed / ParameterError."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    """Run the pipeline; returns the run folder. Raises RunFailed / ParameterError / RunLocked.
 
+    ``force`` reruns every selected stage even when unchanged; ``wait`` waits for another
+    run's lock (True: for ever, a number: that many seconds) instead of failing at once;
+    ``tolerance`` is the absolute difference below which changes.md ignores a number.
+    """
     params: RunParams = load_params(params_file)
     notebooks = {p.stem: p for p in discover_notebooks()}
     names = list(notebooks)
@@ -192,9 +226,29 @@ def run_pipeline(
     selected = select_stages(names, only, start)
     for name in selected:  # check every notebook's parameters before running anything
         check_parameters(notebooks[name], params.for_notebook(name))
+    with RunLock(wait=wait, command=f"homecare run --params {params.source}", log=log):
+        return _run_locked(params, notebooks, selected, log=log, force=force, tolerance=tolerance)
 
+
+def _run_locked(
+    params: RunParams,
+    notebooks: dict[str, Path],
+    selected: list[str],
+    *,
+    log: Callable[[str], None],
+    force: bool,
+    tolerance: float,
+) -> Path:
+    """The run itself, under the run lock (``previous`` must not move while we compare)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    names = list(notebooks)
     root = paths.project_root()
     previous = latest_run()
+    prev_stages = {s["name"]: s for s in ((manifest.read_manifest(previous) or {}).get("stages", []) if previous else [])}
+    common = incremental.code_fingerprint(params.run.kernel)
+    hashes = incremental.HashCache()
     run_id, run_dir = new_run_dir()
     rel_run = paths.relative(run_dir)
     (run_dir / "notebooks").mkdir()
@@ -212,9 +266,19 @@ def run_pipeline(
                     log(f"[{i}/{len(names)}] {name}: carried over from {previous.name}")
                 continue
             parameters = {**params.for_notebook(name), "output_dir": rel_run}
+            fingerprint = incremental.stage_fingerprint(common, notebooks[name])
+            decision = incremental.decide(prev_stages.get(name), previous, parameters, fingerprint, hashes, force=force)
+            if decision.skip:
+                reused = _carry_over(name, previous, run_dir)
+                if reused is not None:
+                    reused.status, reused.why = "unchanged", f"inputs, parameters and code as in {previous.name}"
+                    results.append(reused)
+                    log(f"[{i}/{len(names)}] {name}: unchanged since {previous.name}, outputs reused (--force reruns)")
+                    continue
             out_nb = run_dir / "notebooks" / f"{name}.ipynb"
             before = _files(run_dir)
-            log(f"[{i}/{len(names)}] {name} ...")
+            processed_before = incremental.processed_snapshot()
+            log(f"[{i}/{len(names)}] {name} ... ({decision.why})")
             t0 = time.perf_counter()
             try:
                 pm.execute_notebook(
@@ -231,7 +295,7 @@ def run_pipeline(
                 report = _failure_report(run_dir, name, exc)
                 _write(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)], "failed")
                 raise RunFailed(
-                    f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n"
+                    f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {sharing.sanitize_text(str(exc.evalue))}\n"
                     f"  executed notebook kept at {paths.relative(out_nb)}; summary in {rel_run}/FAILED.md; "
                     f"outputs/latest unchanged"
                 ) from None
@@ -240,31 +304,71 @@ def run_pipeline(
                     sanitize_notebook(out_nb)
                 _failure_report(run_dir, name, exc)
                 _write(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)], "failed")
-                raise RunFailed(f"notebook {name} could not be executed: {type(exc).__name__}: {exc}") from None
+                raise RunFailed(f"notebook {name} could not be executed: {type(exc).__name__}: {sharing.sanitize_text(str(exc))}") from None
             sanitize_notebook(out_nb)
             duration = time.perf_counter() - t0
             stage_file = run_dir / "stages" / f"{name}.json"
             record = json.loads(stage_file.read_text(encoding="utf-8")) if stage_file.is_file() else {}
             outputs = sorted(_files(run_dir) - before)
-            results.append(StageResult(name, "ran", round(duration, 2), parameters, outputs, record))
+            processed = incremental.processed_written(processed_before, hashes)
+            results.append(StageResult(name, "ran", round(duration, 2), parameters, outputs, record, fingerprint, processed, decision.why))
             rows = ", ".join(f"{k} {v}" for k, v in record.get("rows", {}).items())
             log(f"[{i}/{len(names)}] {name}: ok in {duration:.1f} s" + (f" ({rows})" if rows else ""))
-        publish.build_workbook(run_dir)
-        from homecare import report
-
-        report.build_index(run_dir)
+        _collect(run_dir, previous, results)
+        inputs = _inputs(results)
+        found = changes.write_changes(
+            previous,
+            run_dir,
+            run_id,
+            stages=[{"name": r.name, "status": r.status, "why": r.why} for r in results],
+            tolerance=tolerance,
+            inputs=inputs,
+        )
+        sharing.sanitize_run(run_dir)
         _write(run_dir, run_id, started, params, results, "succeeded")
+        sharing.sanitize_file(run_dir / "manifest.json")
+        _warn_unshareable(run_dir, log)
         switch_latest(run_dir)
     finally:
         os.chdir(cwd)
-    log(f"run {run_id} succeeded: outputs/latest -> {rel_run}/")
+    ran = sum(r.status == "ran" for r in results)
+    reused = sum(r.status == "unchanged" for r in results)
+    touched = sum(t.changed for t in found.tables)
+    log(f"changes: {len([c for c in found.inputs if found.previous])} input(s), {touched} table(s) changed -> outputs/latest/changes.md")
+    log(f"run {run_id} succeeded: outputs/latest -> {rel_run}/" + (f" ({ran} ran, {reused} unchanged)" if reused else ""))
     return run_dir
 
 
-def _write(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageResult], status: str) -> None:
+def _collect(run_dir: Path, previous: Path | None, results: list[StageResult]) -> None:
+    """The run's workbook and index page. When no stage ran they would equal the previous
+    run's (both are deterministic in the tables and figures), so copy them instead."""
+    from homecare import report
+
+    reusable = previous is not None and results and all(r.status in ("unchanged", "carried_over") for r in results)
+    for filename, build in (("tables.xlsx", publish.build_workbook), ("index.html", report.build_index)):
+        if reusable and (previous / filename).is_file():
+            shutil.copy2(previous / filename, run_dir / filename)
+        else:
+            build(run_dir)
+
+
+def _warn_unshareable(run_dir: Path, log: Callable[[str], None]) -> None:
+    """Log what the sharing scan still finds (tables and figures are not rewritten)."""
+    findings = sharing.scan_run(run_dir)
+    if findings:
+        log(f"warning: {len(findings)} local path(s) or token-like string(s) in {paths.relative(run_dir)}; do not share before checking:")
+        for f in findings[:5]:
+            log(f"  {f}")
+
+
+def _inputs(results: list[StageResult]) -> dict[str, str]:
     inputs: dict[str, str] = {}
     for r in results:
         inputs.update(r.record.get("inputs", {}))
+    return dict(sorted(inputs.items()))
+
+
+def _write(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageResult], status: str) -> None:
     data = {
         "run_id": run_id,
         "status": status,
@@ -284,10 +388,13 @@ def _write(run_dir: Path, run_id: str, started: datetime, params: RunParams, res
                 "sample": r.record.get("sample", False),
                 "outputs": r.outputs,
                 "record": r.record,
+                "fingerprint": r.fingerprint,
+                "processed": r.processed,
+                "why": r.why,
             }
             for r in results
         ],
-        "inputs": dict(sorted(inputs.items())),
+        "inputs": _inputs(results),
         "outputs": manifest.output_hashes(run_dir),
         "packages": manifest.package_versions(),
     }
