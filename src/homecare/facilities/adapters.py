@@ -84,7 +84,8 @@ def _find_column(df: pd.DataFrame, candidates: tuple[str, ...], file: str, *, re
             if match_key(cand) in k:
                 return col
     if required:
-        raise InputError(f"no column {' / '.join(candidates)} in the header ({', '.join(df.columns)})", file=file)
+        header = ", ".join(c for c in df.columns if c != "source_row")
+        raise InputError(f"no column {' / '.join(candidates)} in the header ({header})", file=file)
     return None
 
 
@@ -143,7 +144,7 @@ def read_medical(path: str | Path, facility_type: str) -> tuple[pd.DataFrame, li
     hints = []
     for row, p, c in zip(raw["source_row"], pref, city):
         code = f"{p.zfill(2)}{c.zfill(3)}" if p.isdigit() and c.isdigit() else ""
-        if code and not code.startswith(reference.PREFECTURE_CODE):
+        if p and p.zfill(2) != reference.PREFECTURE_CODE:
             qa.append(QAEntry(STAGE, file, "都道府県コードが神奈川県(14)でない", "kept", row=int(row), column="都道府県コード", value=p))
         hints.append(_unit_hint(code))
     df = _frame(

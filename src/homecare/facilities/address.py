@@ -9,7 +9,8 @@ address meet in the gazetteer lookup:
 - 丁目 in kanji or digits (三丁目, 3丁目) and 番地/番/号 to the ``3-1-2`` form;
 - ヶ/ケ/ヵ/が and の/ノ/之 unified (茅ヶ崎/茅ケ崎, 緑が丘/緑ヶ丘, 宮の里/宮ノ里);
 - the prefecture split off (神奈川県 optional; another prefecture reported);
-- everything after the first house-number block dropped (building, floor, room).
+- floors and rooms (2F, 3階, 405号室) and everything after the first house-number block
+  dropped (building names).
 
 Municipality names (county, old names) are resolved by :mod:`homecare.facilities.gazetteer`
 against the reference tables, not here. The key is for matching only; it is never
@@ -55,6 +56,7 @@ _DIGIT_DASH = re.compile(r"(?<=\d)(?:[-ーｰ]+|ノ)(?=\d)")
 _KANJI_CHOME = re.compile(r"([〇一二三四五六七八九十]+)丁目")
 _UNITS = re.compile(r"(\d+)(?:丁目|番地ノ|番地|番ノ|番|地割|号)")
 _MULTI_DASH = re.compile(r"-{2,}")
+_FLOOR = re.compile(r"-?[Bb]?\d+(?:F|f|階|号室)")  # 2F, B1F, 3階, 405号室: floor/room, not the place
 _HOUSE_BLOCK = re.compile(r"^(\D*\d+(?:-\d+)*)")
 
 
@@ -93,6 +95,7 @@ def normalize_address(text: str) -> str:
     s = _BRACKETS.sub("", s)
     s = s.translate(_CHAR_MAP)
     s = _DIGIT_DASH.sub("-", s)
+    s = _FLOOR.sub("", s)
     s = _KANJI_CHOME.sub(lambda m: f"{kanji_number(m.group(1))}-", s)
     s = _UNITS.sub(r"\1-", s)
     s = _DIGIT_DASH.sub("-", s)  # again: 番地の1 -> 3-ノ1 became 3-1 only now
