@@ -111,3 +111,10 @@ def population(units, year: int = 2025, seed: int = 5) -> pd.DataFrame:
         for band in bands
     ]
     return pd.DataFrame(rows, columns=["municipality_code", "year", "age_band", "population"])
+
+
+def figure_texts(fig) -> list[str]:
+    """Every text drawn on a figure (figure-level, axes titles, labels, annotations, legends)."""
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text)]

@@ -1,0 +1,119 @@
+"""The published set: byte-identical re-runs, the Excel workbook, sample marks, glyphs, index."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+
+import matplotlib.pyplot as plt
+import pytest
+from figure_fixtures import goal3_summary
+from openpyxl import load_workbook
+
+from homecare import areas, geo, processed, publish, report, seed, style
+from homecare.figures import cooperation, ict, scores
+from homecare.provenance import SAMPLE_LABEL
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))
+
+
+def build_set(out) -> None:
+    """A small run: one real seed figure and one sample score figure, their tables, workbook, index."""
+    scheme = areas.load_scheme()
+    status = seed.load_cooperation_status()
+    publish.write_table(cooperation.cooperation_table(status.data), out, "04_cooperation_status",
+                        title="協力医療機関の届出状況", sources=[seed.SEED_SOURCE], sample=False, sheet="協力医療機関")
+    style.save_figure(cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies), out,
+                      "04_cooperation_status", table="04_cooperation_status")
+    summary = goal3_summary()
+    publish.write_table(scores.goal3_score_table(summary, scheme, [2025]), out, "04_goal3_score",
+                        title="目標III得点", sources=[scores.SCORE_SOURCE], sample=True, sheet="目標III得点")
+    style.save_figure(scores.plot_goal3_score_rank(summary, scheme, 2025, sample=True), out, "04_goal3_score_rank_2025")
+    coverage = seed.load_ict_coverage().data
+    style.save_figure(ict.plot_ict_coverage_map(coverage, geo.load_units(), scheme), out, "04_ict_coverage_map",
+                      formats=["png"])
+    publish.build_workbook(out)
+    report.build_index(out)
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    a, b = tmp_path_factory.mktemp("run_a"), tmp_path_factory.mktemp("run_b")
+    build_set(a)
+    build_set(b)
+    return a, b
+
+
+def test_rerun_is_byte_identical(two_runs):
+    a, b = two_runs
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    kinds = {p.suffix for p in files}
+    assert {".png", ".svg", ".csv", ".xlsx", ".json", ".html"} <= kinds
+    for rel in files:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), f"{rel} differs between identical runs"
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+
+
+def test_workbook_sheets_headers_panes_and_source_lines(two_runs):
+    a, _ = two_runs
+    wb = load_workbook(a / "tables.xlsx")
+    assert wb.sheetnames == ["協力医療機関", "目標III得点"]
+    coop, score = wb["協力医療機関"], wb["目標III得点"]
+    assert [c.value for c in coop[2]][:3] == ["施設種別", "協力医療機関の要件", "施設数（施設）"]
+    assert [c.value for c in score[2]][:2] == ["年度", "二次保健医療圏"]
+    for ws in (coop, score):
+        assert ws.freeze_panes == "A3"
+        assert ws.column_dimensions["A"].width >= 8
+    coop_text = [c.value for c in coop["A"] if isinstance(c.value, str)]
+    assert any(t.startswith("出典：令和7年度第2回神奈川県在宅医療推進協議会") for t in coop_text)
+    assert not any(SAMPLE_LABEL in str(c.value) for row in coop.iter_rows() for c in row if c.value)
+    score_text = [str(c.value) for row in score.iter_rows() for c in row if c.value]
+    assert any(SAMPLE_LABEL in t for t in score_text)  # sample table is marked
+    assert coop.cell(row=3 + 6, column=1).value == "計（各施設種別の合計）"
+
+
+def test_csv_is_utf8_bom(two_runs):
+    a, _ = two_runs
+    raw = (a / "tables" / "04_cooperation_status.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "施設種別".encode() in raw
+
+
+def test_figure_records_and_index(two_runs):
+    a, _ = two_runs
+    records = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (a / "figures").glob("*.json")}
+    assert records["04_cooperation_status"]["sample"] is False
+    assert records["04_goal3_score_rank_2025"]["sample"] is True
+    assert "svg" not in records["04_ict_coverage_map"]  # formats=["png"]
+    page = (a / "index.html").read_text(encoding="utf-8")
+    for name in records:
+        assert f'id="fig-{name}"' in page
+    assert 'href="figures/04_ict_coverage_map.svg"' not in page
+    assert 'href="tables/04_goal3_score.csv"' in page  # the rank figure finds its table by prefix
+
+
+def test_missing_glyph_fails_the_test_run():
+    """pyproject turns 'Glyph ... missing from font' into an error: prove it would catch tofu."""
+    style.apply_style()
+    fig, ax = plt.subplots()
+    ax.set_title("在宅医療 \U0001f600")  # an emoji IPAexGothic does not have
+    with pytest.raises(UserWarning, match="missing from font"):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="Glyph .* missing from font")
+            fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+
+
+def test_processed_sample_flag_reaches_the_figure(tmp_path, monkeypatch):
+    """A processed table written from sample inputs is marked, read back through is_sample."""
+    summary = goal3_summary()
+    processed.write_processed(summary, "goal3_summary", sample=True)
+    assert processed.is_sample("goal3_summary")
+    back = processed.read_processed("goal3_summary")
+    fig = scores.plot_goal3_score_rank(back, areas.load_scheme(), 2025, sample=processed.is_sample("goal3_summary"))
+    assert any(SAMPLE_LABEL in t.get_text() for t in fig.texts)
+    plt.close(fig)
+    assert (tmp_path / "processed" / "goal3_summary.parquet").is_file()  # not the real data/processed
