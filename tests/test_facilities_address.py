@@ -83,7 +83,14 @@ def test_geocoder_many_forms_same_town(gaz, written: str) -> None:
         ("神奈川県津久井郡相模湖町与瀬1", "14151", "相模原市緑区", "与瀬"),
         ("藤野町吉野1", "14151", "相模原市緑区", "吉野"),
         ("緑区長津田1-2", "14113", "横浜市緑区", "長津田一丁目"),  # bare 緑区 resolved by town
-        ("伊勢原市小稲葉字田中100", "14214", "伊勢原市", "小稲葉田中"),
+        ("伊勢原市小稲葉字田中100", "14214", "伊勢原市", "小稲葉"),
+        ("横浜市港北区新横浜二丁目5番5号", "14109", "横浜市港北区", "新横浜二丁目"),
+        ("神奈川県横浜市中区日本大通1", "14104", "横浜市中区", "日本大通"),
+        ("鎌倉市大船1丁目1番1号", "14204", "鎌倉市", "大船一丁目"),
+        ("高座郡寒川町一之宮1-1", "14321", "高座郡寒川町", "一之宮一丁目"),
+        ("寒川町一ノ宮1-1", "14321", "高座郡寒川町", "一之宮一丁目"),
+        ("青葉区あざみ野2-3-1", "14117", "横浜市青葉区", "あざみ野二丁目"),
+        ("川崎市中原区小杉町3丁目", "14133", "川崎市中原区", "小杉町三丁目"),
         ("川崎市宮前区有馬9-9", "14136", "川崎市宮前区", "有馬九丁目"),
     ],
 )
@@ -114,6 +121,17 @@ def test_unknown_town_falls_back_to_municipality_point(gaz) -> None:
     r = gaz.geocode("横浜市緑区存在しない町1-1")
     assert r.match_level == "municipality" and r.municipality_code == "14113" and r.town == ""
     assert r.lat == gaz.rep_point["14113"][0]
+
+
+def test_bare_ward_without_known_town_is_not_placed(gaz) -> None:
+    r = gaz.geocode("中央区銀座4-1-1")  # Tokyo written without prefecture
+    assert r.municipality_code == "" and r.match_level == "none" and "県外か不明" in r.geocode_note
+
+
+def test_koaza_point_used(gaz) -> None:
+    with_koaza = gaz.geocode("伊勢原市小稲葉字田中100")
+    plain = gaz.geocode("伊勢原市小稲葉100")
+    assert with_koaza.town == plain.town == "小稲葉" and with_koaza.lat != plain.lat
 
 
 def test_town_without_municipality_unique(gaz) -> None:

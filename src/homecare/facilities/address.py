@@ -7,7 +7,8 @@ address meet in the gazetteer lookup:
 - postal code (〒231-0023, 231-0023 at the start) and bracketed notes removed;
 - hyphen variants (‐ ‑ ‒ – — ― − ｰ ー and の between digits) to ``-``;
 - 丁目 in kanji or digits (三丁目, 3丁目) and 番地/番/号 to the ``3-1-2`` form;
-- ヶ/ケ/ヵ/が and の/ノ/之 unified (茅ヶ崎/茅ケ崎, 緑が丘/緑ヶ丘, 宮の里/宮ノ里);
+- ヶ/ケ/ヵ/が and の/ノ/之 unified (茅ヶ崎/茅ケ崎, 緑が丘/緑ヶ丘, 宮の里/宮ノ里), and a few
+  variant kanji NFKC keeps (﨑/崎, 髙/高, 濱/浜, 邊/辺);
 - the prefecture split off (神奈川県 optional; another prefecture reported);
 - floors and rooms (2F, 3階, 405号室) and everything after the first house-number block
   dropped (building names).
@@ -43,6 +44,8 @@ _CHAR_MAP = str.maketrans(
     {
         "ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "ガ": "ケ", "ケ": "ケ",
         "の": "ノ", "之": "ノ",
+        # old/variant kanji that NFKC keeps (﨑 is a unified ideograph): compare as the common form
+        "﨑": "崎", "髙": "高", "濵": "浜", "濱": "浜", "邉": "辺", "邊": "辺", "嶋": "島", "槇": "槙",
         "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "⁃": "-",
         "〜": "-", "~": "-",
     }

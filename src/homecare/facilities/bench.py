@@ -82,7 +82,7 @@ def make_addresses(n: int = 100_000, seed: int = 4) -> pd.DataFrame:
         unit = units.loc[t["municipality_code"]]
         variant = "clean" if i % 2 == 0 else "messy"
         text = _clean(unit, t, rng) if variant == "clean" else _messy(unit, t, rng)
-        rows.append((text, variant, t["municipality_code"], t["town"] + (t["koaza"] or "")))
+        rows.append((text, variant, t["municipality_code"], t["town"]))
     return pd.DataFrame(rows, columns=["address", "variant", "code", "town"])
 
 

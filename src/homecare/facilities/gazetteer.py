@@ -91,7 +91,7 @@ class Gazetteer:
             base = m.group(1) if m else row.town
             entry = self.units[code].setdefault(match_key(base), TownEntry())
             if row.koaza:
-                entry.koaza[match_key(row.koaza)] = (row.town + row.koaza, point[1], point[2])
+                entry.koaza[match_key(row.koaza)] = point  # town stays the 大字; the 小字 gives the point
             elif m:
                 entry.chome[kanji_number(m.group(2))] = point
             else:
@@ -99,6 +99,8 @@ class Gazetteer:
         self.base_maxlen = {c: max((len(k) for k in t), default=0) for c, t in self.units.items()}
         self.muni_index, self.old_names = _municipality_index(munis, aliases)
         self.muni_maxlen = max(len(k) for k in self.muni_index)
+        wards = munis[munis["unit_type"] == "ward"]
+        self.bare_wards = {match_key(w) for w in wards["name"]}
         # town base -> units having it, to infer a unit when the address omits it
         self.town_units: dict[str, set[str]] = {}
         for code, bases in self.units.items():
@@ -172,6 +174,13 @@ class Gazetteer:
         codes, n = self._municipality(body)
         rest = body[n:]
         if len(codes) == 1:
+            if body[:n] in self.bare_wards and self._town(codes[0], rest)[1] is None:
+                # 中区, 中央区, 西区 ... exist in other prefectures too: without city and
+                # without a known town this is not evidence for the Kanagawa ward
+                return GeocodeResult(
+                    "", body[:n], "", float("nan"), float("nan"), "none",
+                    f"市名のない区名「{body[:n]}」で町名も見つからない（{self.full_name[codes[0]]}か県外か不明）",
+                )
             return self._unit_result(codes[0], rest, self._old_name_note(body[:n]))
         if not codes:
             return self._infer_from_town(body)
