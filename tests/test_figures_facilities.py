@@ -96,3 +96,14 @@ def test_table_is_deterministic(fac, scheme):
     a = fac_fig.facility_counts_table(fac, scheme)
     b = fac_fig.facility_counts_table(fac.sample(frac=1, random_state=1), scheme)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_duplicate_records_count_once(fac, scheme, units, tmp_path):
+    df = pd.concat([fac, fac.iloc[[0]]], ignore_index=True)
+    df["is_primary"] = True
+    df.loc[len(df) - 1, "is_primary"] = False  # the same facility from a second source
+    table = fac_fig.facility_counts_table(df, scheme)
+    assert table.iloc[-1, 1:].sum() == len(fac)
+    fig = fac_fig.plot_facility_map(df, units, scheme, sample=False)
+    assert any("重複登録1件は除外" in t for t in figure_texts(fig))
+    style.save_figure(fig, tmp_path, "dup")

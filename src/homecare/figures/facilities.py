@@ -61,8 +61,12 @@ def group_of_type() -> dict[str, str]:
 
 def with_groups(facilities: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
     """Facilities with ``group`` (display group; types outside every group are dropped) and
-    ``area`` from the unit code under ``scheme`` (区市町村不明 when the code is missing)."""
+    ``area`` from the unit code under ``scheme`` (区市町村不明 when the code is missing).
+    Records the merge marked as duplicates of another record (``is_primary`` False: the same
+    facility from two sources) are left out, so that each facility counts once."""
     df = facilities.copy()
+    if "is_primary" in df.columns:
+        df = df[df["is_primary"].astype(bool)]
     df["group"] = df["facility_type"].astype(str).map(group_of_type())
     df = df[df["group"].notna()].copy()
     assign = scheme.assignment().set_index("municipality_code")
@@ -132,6 +136,7 @@ def plot_facility_map(
     if unknown:
         raise ParameterError(f"unknown facility groups {unknown}; known: {list(FACILITY_GROUPS)}")
     df = with_groups(facilities, scheme)
+    duplicates = len(with_groups(facilities.assign(is_primary=True), scheme)) - len(df)
     located = df[df["lat"].notna() & df["lon"].notna()]
     pts = maps.projected(gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326"))
     unit_p = maps.projected(units.merge(scheme.assignment(), on="municipality_code", validate="1:1"))
@@ -161,7 +166,9 @@ def plot_facility_map(
                bbox_to_anchor=(0.5, 0.6 / height), ncol=len(scheme.areas), frameon=False, fontsize=9, title_fontsize=9)
     no_xy = int((df["lat"].isna() | df["lon"].isna()).sum())
     named = "、".join(f"{g}＝{GROUP_NOTES[g]}" for g in groups if g in GROUP_NOTES)
-    note = f"{named}。位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。"
+    note = f"{named}。位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。" + (
+        f"重複登録{duplicates:,}件は除外。" if duplicates else ""
+    )
     return style.finish_figure(
         fig,
         title="医療・介護施設の分布（施設種別）",
