@@ -160,6 +160,11 @@ def test_facilities_per_1000_aged_75() -> None:
     assert out.loc[("130", "神奈川県"), "facilities"] == 6
     assert out.loc[("hospital", "横須賀・三浦"), "facilities"] == 1
     assert supply.facilities_per_75(_facilities(), pop, areas.load_scheme()).attrs["unassigned"] == 1
+    # cross-source duplicates (is_primary False) are counted once
+    marked = _facilities().assign(is_primary=[True, True, True, False, True, True, True, True])
+    again = supply.facilities_per_75(marked, pop, areas.load_scheme())
+    assert again.set_index(["facility_type", "area"]).loc[("130", "横浜"), "facilities"] == 3
+    assert again.attrs["duplicates"] == 1
 
 
 def test_facilities_needs_its_columns_and_years() -> None:

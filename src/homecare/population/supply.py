@@ -29,14 +29,20 @@ def facilities_per_75(
 ) -> pd.DataFrame:
     """Per area (and 神奈川県) and facility type: ``area, area_order, facility_type,
     facility_type_label, facilities, aged75_base, aged75_target, per1000_base, per1000_target,
-    change_pct``. Facilities without a unit code are not counted: ``attrs['unassigned']``
-    says how many, so the notebook can reconcile."""
+    change_pct``. Only ``is_primary`` records count when the table marks cross-source duplicates
+    (``attrs['duplicates']``); facilities without a unit code are not counted
+    (``attrs['unassigned']``), so the notebook can reconcile."""
     missing = [c for c in REQUIRED if c not in facilities.columns]
     if missing:
         raise InputError(f"facilities table lacks columns {missing}")
     for year in (base_year, target_year):
         if year not in set(pop["year"]):
             raise InputError(f"year {year} is not in the population data (years: {sorted(set(pop['year']))})")
+    duplicates = 0
+    if "is_primary" in facilities.columns:  # the facility stage keeps cross-source duplicates, marked
+        primary = facilities["is_primary"].fillna(False).astype(bool)
+        duplicates = int((~primary).sum())
+        facilities = facilities[primary]
     fac = facilities[list(REQUIRED)].astype({"municipality_code": "string", "facility_type": "string"})
     if facility_types is not None:
         fac = fac[fac["facility_type"].isin(facility_types)]
@@ -68,4 +74,5 @@ def facilities_per_75(
     out = out[["area", "area_order", "facility_type", "facility_type_label", "facilities",
                "aged75_base", "aged75_target", "per1000_base", "per1000_target", "change_pct"]].reset_index(drop=True)
     out.attrs["unassigned"] = int((~assigned).sum())
+    out.attrs["duplicates"] = duplicates
     return out
