@@ -13,7 +13,8 @@ import pandera.pandas as pa
 from homecare import reference
 from homecare.errors import HomecareError, InputError, ParameterError
 from homecare.qa import QAEntry, qa_frame
-from homecare.scores import crosswalk, indicators as ind, validate
+from homecare.scores import crosswalk, validate
+from homecare.scores import indicators as ind
 from homecare.scores.parse import STAGE, parse_file
 
 TIDY_COLUMNS = [

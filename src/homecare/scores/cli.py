@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -15,12 +16,12 @@ app = typer.Typer(help="Insurer-function scores (保険者機能評価): clean t
 
 @app.command()
 def clean(
-    input_file: Path = typer.Argument(..., help="National (or per-prefecture) results file, .xlsx"),
-    fiscal_year: int = typer.Option(..., "--fiscal-year", help="Fiscal year of the file (2025 = 令和7年度)"),
-    prefecture: str = typer.Option(reference.PREFECTURE, "--prefecture", help="Prefecture whose insurers are kept"),
-    output: Path = typer.Option(..., "-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv"),
-    sheet: str = typer.Option(None, "--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)"),
-    previous: Path = typer.Option(None, "--previous", help="An earlier tidy CSV: report 保険者番号 that changed"),
+    input_file: Annotated[Path, typer.Argument(help="National (or per-prefecture) results file, .xlsx")],
+    fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="Fiscal year of the file (2025 = 令和7年度)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv")],
+    prefecture: Annotated[str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")] = reference.PREFECTURE,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier tidy CSV: report 保険者番号 that changed")] = None,
 ) -> None:
     """Clean one file into one row per insurer x scored item; print the row reconciliation.
 
@@ -42,7 +43,7 @@ def clean(
 
 @app.command()
 def sample(
-    folder: str = typer.Option("data/raw/sample/scores", help="Folder for the sample files and SAMPLES.sha256"),
+    folder: Annotated[str, typer.Option(help="Folder for the sample files and SAMPLES.sha256")] = "data/raw/sample/scores",
 ) -> None:
     """Rewrite the synthetic sample files (令和6・7年度) deterministically."""
     from homecare.scores import sample as sp

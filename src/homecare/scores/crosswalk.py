@@ -31,12 +31,12 @@ def map_insurers(insurers: pd.DataFrame, *, file: str, sheet: str, column: str) 
     Raises InputError listing every insurer that cannot be mapped, a municipality that
     appears twice, and a municipality of the prefecture that is missing from the file."""
     units = insurer_units()
-    names = dict(zip(units["municipality_code"], units["name"]))
+    names = dict(zip(units["municipality_code"], units["name"], strict=False))
     out = insurers.copy()
     out["municipality_code"] = [reference.lookup_code(n) for n in out["municipality_name"]]
     bad = out[~out["municipality_code"].isin(list(names))]
     if not bad.empty:
-        listed = "; ".join(f"row {r}: {n!r}" for r, n in zip(bad["src_row"], bad["municipality_name"]))
+        listed = "; ".join(f"row {r}: {n!r}" for r, n in zip(bad["src_row"], bad["municipality_name"], strict=False))
         first = bad.iloc[0]
         raise InputError(
             f"{len(bad)} insurer(s) cannot be mapped to a municipality of {reference.PREFECTURE} "
@@ -69,7 +69,7 @@ def number_conflicts(scores: pd.DataFrame, *, stage: str) -> list[QAEntry]:
     out = []
     for code, g in pairs.groupby("municipality_code", sort=True):
         if g["insurer_number"].nunique() > 1:
-            seen = ", ".join(f"{fy}: {n}" for fy, n in zip(g["fiscal_year"], g["insurer_number"]))
+            seen = ", ".join(f"{fy}: {n}" for fy, n in zip(g["fiscal_year"], g["insurer_number"], strict=False))
             out.append(QAEntry(stage, "", f"保険者番号 of {g['municipality_name'].iloc[0]} ({code}) differs between years: {seen}", "reported", column="保険者番号", value=seen))
     for number, g in pairs.groupby("insurer_number", sort=True):
         if g["municipality_code"].nunique() > 1:

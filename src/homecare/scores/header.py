@@ -236,7 +236,6 @@ def _classify(index: int, raw: list[str]) -> Column:
     if goal is None:
         return col
     col.kind, col.goal = "score", goal
-    rest = []
     for t in texts:
         if ind.fund_of(t):
             col.fund = col.fund or ind.fund_of(t)

@@ -86,6 +86,7 @@ class SampleSheet:
     title: str = ""
     sheet_name: str = "評価結果"
     extra_sheets: list[str] = field(default_factory=list)
+    layout: list[tuple[str, object]] = field(default_factory=list)  # (id|total, label) or (score, item index)
 
 
 def items() -> list[Item]:
@@ -160,7 +161,7 @@ def build_sheet(fiscal_year: int) -> SampleSheet:
         body.append(["※ 得点は暫定値（サンプル）"] + [None] * (len(layout) - 1))
     title = f"{reiwa_fiscal_year(fiscal_year)} 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価結果（サンプル）"
     return SampleSheet(header, merges, body, title=title if later else "",
-                       sheet_name="市町村別得点" if later else "評価結果", extra_sheets=["注記"] if later else [])
+                       sheet_name="市町村別得点" if later else "評価結果", extra_sheets=["注記"] if later else [], layout=layout)
 
 
 def _header(its: list[Item], layout: list[tuple[str, object]], later: bool) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
@@ -200,9 +201,9 @@ def _header(its: list[Item], layout: list[tuple[str, object]], later: bool) -> t
 def _insurer_rows(fiscal_year: int, its: list[Item]) -> list[dict]:
     """Insurers in file order with their scores (same propensities every year, a little higher later)."""
     units = crosswalk.insurer_units()
-    kinds = dict(zip(reference.load_municipalities()["municipality_code"], reference.load_municipalities()["unit_type"]))
+    kinds = dict(zip(reference.load_municipalities()["municipality_code"], reference.load_municipalities()["unit_type"], strict=False))
     entries = [dict(pref_code=p, pref=n, name=m, category=c, scored=s, number=f"{p}{i:03d}0") for i, (p, n, m, c, s) in enumerate(OTHERS_BEFORE, 1)]
-    for seq, (code, name) in enumerate(zip(units["municipality_code"], units["name"]), start=1):
+    for seq, (code, name) in enumerate(zip(units["municipality_code"], units["name"], strict=False), start=1):
         if fiscal_year >= 2025 and name == "茅ヶ崎市":
             name = "茅ケ崎市"  # the variant used by some years' files
         if fiscal_year >= 2025 and name == "松田町":
@@ -218,7 +219,7 @@ def _insurer_rows(fiscal_year: int, its: list[Item]) -> list[dict]:
             e["population"] = int(random.Random(e["name"]).uniform(3_000, 400_000))
             e["first_insured"] = int(e["population"] * 0.26)
             e["scores"] = _scores(rng, its, min(propensity, 0.95)) if e["scored"] else None
-            e["totals"] = {f: sum(s for s, it in zip(e["scores"], its) if it.fund == f) for f in ind.FUNDS} if e["scored"] else None
+            e["totals"] = {f: sum(s for s, it in zip(e["scores"], its, strict=False) if it.fund == f) for f in ind.FUNDS} if e["scored"] else None
             e["previous"] = previous.get(e["name"])
             if e["scored"]:
                 previous[e["name"]] = sum(e["totals"].values())

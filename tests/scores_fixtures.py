@@ -1,0 +1,35 @@
+"""Helpers for the insurer-score tests: sample sheets altered into broken or shifted files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from homecare.scores import sample
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def body_index(sheet: sample.SampleSheet, name: str) -> int:
+    """Index in ``sheet.body`` of the row whose 市町村名 is ``name``."""
+    col = sheet.layout.index(("id", "市町村名"))
+    return next(i for i, r in enumerate(sheet.body) if r[col] == name)
+
+
+def score_column(sheet: sample.SampleSheet, indicator: str, item: str, fund: str = "支援") -> int:
+    """0-based column of an item in the sample layout."""
+    its = sample.items()
+    k = next(k for k, it in enumerate(its) if (it.fund, it.indicator, it.item) == (fund, indicator, item))
+    return sheet.layout.index(("score", k))
+
+
+def excel_row(sheet: sample.SampleSheet, body_i: int, top_rows: int | None = None) -> int:
+    """1-based spreadsheet row of body row ``body_i`` as written by ``sample.write_xlsx``."""
+    offset = (2 if sheet.title else 0) if top_rows is None else top_rows
+    return offset + sample.HEADER_ROWS + body_i + 1
+
+
+def run_cli(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
+    """``homecare …`` as the analyst runs it (the entry point turns errors into exit code 2)."""
+    return subprocess.run([sys.executable, "-m", "homecare.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
