@@ -15,6 +15,7 @@ import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from homecare import geo, style
 from homecare.areas import AreaScheme
@@ -211,8 +212,10 @@ def plot_facility_counts(
         values = body[col].astype(float).to_numpy()
         ax.barh(range(len(names)), values, color=colors, edgecolor=OUTLINE_COLOR, linewidth=0.3, height=0.72)
         vmax = float(max(values.max(), 1e-9))
+        # enough decimals that small rates stay distinguishable (0.012 vs 0.008, not 0.01 and 0.01)
+        fmt = "{:,.0f}" if not per_capita else ("{:.2f}" if vmax >= 1 else "{:.3f}")
         for y, v in enumerate(values):
-            ax.text(v + vmax * 0.02, y, f"{v:.2f}" if per_capita else f"{v:,.0f}", va="center", ha="left", fontsize=7.5,
+            ax.text(v + vmax * 0.02, y, fmt.format(v), va="center", ha="left", fontsize=7.5,
                     bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"}, zorder=5)
         if per_capita:
             ax.axvline(float(total[col]), color="#444444", linestyle="--", linewidth=1)
@@ -221,6 +224,7 @@ def plot_facility_counts(
         ax.invert_yaxis()
         ax.set_title(f"{group}（県計 {int(total[f'{group}（施設）']):,}施設）", fontsize=10.5, loc="left")
         ax.tick_params(axis="x", labelsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # long decimal ticks must not collide
         ax.grid(axis="y", visible=False)
         hide_spines(ax)
     for ax in list(axes.flat)[len(groups):]:
