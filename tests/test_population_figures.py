@@ -8,12 +8,12 @@ import io
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from figure_fixtures import figure_texts
-from population_fixtures import flat_population
 
+from figure_fixtures import figure_texts
 from homecare import areas, geo
 from homecare.figures import demand as figures
 from homecare.population import aggregate, demand, supply
+from population_fixtures import flat_population
 
 SOURCES = ["テスト用人口"]
 

@@ -4,11 +4,11 @@ found by text, type flags, wards, designated-city totals, apportioning."""
 from __future__ import annotations
 
 import pytest
-from population_fixtures import write_sheet
 
 from homecare.errors import InputError
 from homecare.population import ipss, sample, table
 from homecare.population.aggregate import measure_by_code
+from population_fixtures import write_sheet
 
 YEARS = [2020, 2025, 2030, 2035, 2040, 2045, 2050]
 HEADER = ["コード", "区分", "都道府県", "市区町村", *[f"{y}年" for y in YEARS]]

@@ -7,12 +7,12 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from population_fixtures import flat_population
 
 from homecare import areas
 from homecare.errors import InputError
 from homecare.population import aggregate, apportion, demand, supply
 from homecare.population.bands import AGE_BANDS
+from population_fixtures import flat_population
 
 N_BANDS = len(AGE_BANDS)
 

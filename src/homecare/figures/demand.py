@@ -256,10 +256,11 @@ def plot_facilities_per_75(
         ax.barh(y - 0.2, d["per1000_base"], height=0.4, color=colors, alpha=0.35)
         ax.barh(y + 0.2, d["per1000_target"], height=0.4, color=colors)
         xmax = float(np.nanmax(d[["per1000_base", "per1000_target"]].to_numpy()))
+        decimals = 2 if xmax >= 0.1 else 3  # rare types (介護医療院) need a third decimal to differ
         for yi, (b, t) in enumerate(zip(d["per1000_base"], d["per1000_target"], strict=True)):
-            ax.annotate(f"{t:.2f}（{100 * (t / b - 1):+.0f}%）" if b > 0 else "–", (t, yi + 0.2), xytext=(3, 0),
+            ax.annotate(f"{t:.{decimals}f}（{100 * (t / b - 1):+.0f}%）" if b > 0 else "–", (t, yi + 0.2), xytext=(3, 0),
                         textcoords="offset points", va="center", fontsize=7.5)
-        ax.set_xlim(0, xmax * 1.35)
+        ax.set_xlim(0, max(xmax, 1e-3) * 1.35)  # a type with no facilities still gets an axis
         ax.set_yticks(y, order if k % ncols == 0 else [""] * len(order), fontsize=9)
         ax.invert_yaxis()
         ax.set_title(f"{d['facility_type_label'].dropna().iloc[0]}（75歳以上千人当たり）", loc="left", fontsize=11)
