@@ -15,7 +15,7 @@ SAMPLE = Path("data/raw/sample/facilities")
 
 @pytest.mark.parametrize(("data", "enc"), [
     ("住所\n横浜市\n".encode("utf-8-sig"), "utf-8-sig"),
-    ("住所\n横浜市\n".encode("utf-8"), "utf-8"),
+    ("住所\n横浜市\n".encode(), "utf-8"),
     ("住所\n横浜市\n".encode("cp932"), "cp932"),
 ])
 def test_encoding_detected(data: bytes, enc: str) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def facility_type_labels() -> dict[str, str]:
     """facility_type code -> Japanese label (病院, 訪問看護, ...)."""
     provenance.note_input(paths.reference_dir() / "facility_types.csv")
     df = load_facility_types()
-    return dict(zip(df["facility_type"], df["label"]))
+    return dict(zip(df["facility_type"], df["label"], strict=True))
 
 
 def load_category_aliases(list_name: str) -> dict[str, tuple[str, str]]:
@@ -69,7 +70,7 @@ def load_category_aliases(list_name: str) -> dict[str, tuple[str, str]]:
     provenance.note_input(path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", encoding="utf-8")
     df = df[df["list"] == list_name]
-    return {match_key(w): (c, o) for w, c, o in zip(df["written_form"], df["category"], df["obligation"])}
+    return {match_key(w): (c, o) for w, c, o in zip(df["written_form"], df["category"], df["obligation"], strict=True)}
 
 
 def _find_column(df: pd.DataFrame, candidates: tuple[str, ...], file: str, *, required: bool = True) -> str | None:
@@ -125,6 +126,26 @@ def _capacity(df: pd.DataFrame, patterns: tuple[str, ...]) -> pd.Series:
     return nums.sum(axis=1, min_count=1)
 
 
+def _open(path: str | Path) -> tuple[pd.DataFrame, str, str, list[QAEntry], Callable[..., str | None]]:
+    """Read a source CSV: (frame with ``source_row``, encoding, file as recorded, empty QA
+    list, a column finder by header text for this file)."""
+    raw, enc = read_csv_text(path)
+    file = paths.relative(paths.resolve(path))
+    raw["source_row"] = range(2, len(raw) + 2)  # line 1 is the header, as in Excel
+
+    def col(*candidates: str, required: bool = True) -> str | None:
+        return _find_column(raw, candidates, file, required=required)
+
+    return raw, enc, file, [], col
+
+
+def _unknown_type_qa(out: pd.DataFrame, mapped: str, file: str, qa: list[QAEntry]) -> None:
+    """QA entry for each written facility type missing from facility_category_aliases.csv."""
+    for i in out.index[out[mapped] == ""]:
+        qa.append(QAEntry(STAGE, file, "施設種別が対応表（facility_category_aliases.csv）にない", "kept",
+                          row=int(out.at[i, "source_row"]), column="施設種別", value=out.at[i, "written_type"]))
+
+
 def _frame(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
     out = pd.DataFrame({c: cols.get(c, "") for c in RECORD_COLUMNS}, index=df.index)
     return out[RECORD_COLUMNS]
@@ -134,15 +155,11 @@ def read_medical(path: str | Path, facility_type: str) -> tuple[pd.DataFrame, li
     """医療情報ネット hospital (``hospital``) or clinic (``clinic``) facility CSV."""
     if facility_type not in ("hospital", "clinic"):
         raise InputError(f"facility_type must be hospital or clinic, got {facility_type!r}", file=str(path))
-    raw, enc = read_csv_text(path)
-    file = paths.relative(paths.resolve(path))
-    qa: list[QAEntry] = []
-    raw["source_row"] = range(2, len(raw) + 2)
-    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    raw, enc, file, qa, col = _open(path)
     pref = _clean(raw[col("都道府県コード")]).str.normalize("NFKC")
     city = _clean(raw[col("市区町村コード")]).str.normalize("NFKC")
     hints = []
-    for row, p, c in zip(raw["source_row"], pref, city):
+    for row, p, c in zip(raw["source_row"], pref, city, strict=True):
         code = f"{p.zfill(2)}{c.zfill(3)}" if p.isdigit() and c.isdigit() else ""
         if p and p.zfill(2) != reference.PREFECTURE_CODE:
             qa.append(QAEntry(STAGE, file, "都道府県コードが神奈川県(14)でない", "kept", row=int(row), column="都道府県コード", value=p))
@@ -176,13 +193,10 @@ def read_care(path: str | Path, service_code: str | None = None) -> tuple[pd.Dat
             f"service code {service_code!r} is not one of {', '.join(CARE_SERVICE_CODES)} "
             f"(name the file jigyosho_<code>.csv or pass the code)", file=file,
         )
-    raw, enc = read_csv_text(p)
-    qa: list[QAEntry] = []
-    raw["source_row"] = range(2, len(raw) + 2)
-    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    raw, enc, file, qa, col = _open(p)
     code_col = col("都道府県コード又は市町村コード", "市町村コード")
     hints = []
-    for row, value in zip(raw["source_row"], _clean(raw[code_col])):
+    for row, value in zip(raw["source_row"], _clean(raw[code_col]), strict=True):
         try:
             hints.append(_unit_hint(reference.code5_from_any(value)) if value else "")
         except ValueError as exc:  # a wrong check digit: keep the row, distrust the code
@@ -222,11 +236,7 @@ def read_cooperation(path: str | Path) -> tuple[pd.DataFrame, list[QAEntry]]:
     n_partners, notified_on``; ``requirement_status`` is 全要件 (①②③ all met), 一部要件 or
     その他 (none met or not stated), as in the council table.
     """
-    raw, _ = read_csv_text(path)
-    file = paths.relative(paths.resolve(path))
-    qa: list[QAEntry] = []
-    raw["source_row"] = range(2, len(raw) + 2)
-    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    raw, _, file, qa, col = _open(path)
     aliases = load_category_aliases("cooperation")
     out = pd.DataFrame(index=raw.index)
     out["source_file"] = file
@@ -239,14 +249,12 @@ def read_cooperation(path: str | Path) -> tuple[pd.DataFrame, list[QAEntry]]:
     cats = [aliases.get(match_key(t)) for t in out["written_type"]]
     out["category"] = [c[0] if c else "" for c in cats]
     out["obligation"] = [c[1] if c else "" for c in cats]
-    for i in out.index[out["category"] == ""]:
-        qa.append(QAEntry(STAGE, file, "施設種別が対応表（facility_category_aliases.csv）にない", "kept",
-                          row=int(out.at[i, "source_row"]), column="施設種別", value=out.at[i, "written_type"]))
+    _unknown_type_qa(out, "category", file, qa)
     met = pd.Series(0, index=raw.index)
     for k, mark in enumerate("①②③", start=1):
         c = col(f"要件{mark}", f"要件{k}")
         flags = []
-        for row, v in zip(raw["source_row"], _clean(raw[c])):
+        for row, v in zip(raw["source_row"], _clean(raw[c]), strict=True):
             f = _flag(v)
             if f is None:
                 qa.append(QAEntry(STAGE, file, "要件の記入が○/×として読めない: 未充足として扱う", "kept", row=int(row), column=c, value=v))
@@ -270,11 +278,7 @@ def read_ict_participants(path: str | Path) -> tuple[pd.DataFrame, list[QAEntry]
 
     ``participant_type`` uses the council table's categories (病院, 医科診療所, 歯科診療所,
     薬局, 訪問看護ST, 介護施設（入所）/（非入所）)."""
-    raw, _ = read_csv_text(path)
-    file = paths.relative(paths.resolve(path))
-    qa: list[QAEntry] = []
-    raw["source_row"] = range(2, len(raw) + 2)
-    col = lambda *c, required=True: _find_column(raw, c, file, required=required)  # noqa: E731
+    raw, _, file, qa, col = _open(path)
     aliases = load_category_aliases("ict")
     out = pd.DataFrame(index=raw.index)
     out["source_file"] = file
@@ -283,9 +287,7 @@ def read_ict_participants(path: str | Path) -> tuple[pd.DataFrame, list[QAEntry]
     out["name"] = _clean(raw[col("施設名", "参加施設名")])
     out["written_type"] = _clean(raw[col("施設種別")])
     out["participant_type"] = [aliases.get(match_key(t), ("", ""))[0] for t in out["written_type"]]
-    for i in out.index[out["participant_type"] == ""]:
-        qa.append(QAEntry(STAGE, file, "施設種別が対応表（facility_category_aliases.csv）にない", "kept",
-                          row=int(out.at[i, "source_row"]), column="施設種別", value=out.at[i, "written_type"]))
+    _unknown_type_qa(out, "participant_type", file, qa)
     out["address"] = _clean(raw[col("所在地", "住所")])
     out = _quarantine_empty(out, file, qa, {"network": "ネットワーク名", "name": "施設名"})
     return out.reset_index(drop=True), qa

@@ -93,20 +93,29 @@ def normalize_address(text: str) -> str:
     """The matching key of a whole address (see the module docstring), cached because
     facility lists repeat addresses (one building, several services)."""
     s = _SPACES.sub("", unicodedata.normalize("NFKC", text))
-    s = _POSTAL.sub("", s)
-    s = _POSTAL_MARK.sub("", s)
-    s = _BRACKETS.sub("", s)
+    # cheap substring guards before each regex: most addresses need only a few rules
+    if s[:1].isdigit() or "〒" in s or "郵便番号" in s:
+        s = _POSTAL_MARK.sub("", _POSTAL.sub("", s))
+    if any(b in s for b in "([「【<"):
+        s = _BRACKETS.sub("", s)
     s = s.translate(_CHAR_MAP)
     s = _DIGIT_DASH.sub("-", s)
-    s = _FLOOR.sub("", s)
-    s = _KANJI_CHOME.sub(lambda m: f"{kanji_number(m.group(1))}-", s)
-    s = _UNITS.sub(r"\1-", s)
-    s = _DIGIT_DASH.sub("-", s)  # again: 番地の1 -> 3-ノ1 became 3-1 only now
-    s = _MULTI_DASH.sub("-", s)
+    if any(f in s for f in ("F", "f", "階", "号室")):
+        s = _FLOOR.sub("", s)
+    if "丁目" in s:
+        s = _KANJI_CHOME.sub(lambda m: f"{kanji_number(m.group(1))}-", s)
+    if any(u in s for u in ("丁目", "番", "号", "地割")):
+        s = _UNITS.sub(r"\1-", s)
+        s = _DIGIT_DASH.sub("-", s)  # again: 番地の1 -> 3-ノ1 became 3-1 only now
+    if "--" in s:
+        s = _MULTI_DASH.sub("-", s)
     m = _HOUSE_BLOCK.match(s)
     if m:  # building, floor and room after the house number are not part of the place
         s = m.group(1)
     return s.rstrip("-")
+
+
+_PREFECTURE_SET = frozenset(PREFECTURES)  # names are 3 or 4 characters long
 
 
 def split_prefecture(key: str) -> SplitAddress:
@@ -116,9 +125,9 @@ def split_prefecture(key: str) -> SplitAddress:
         return SplitAddress(PREFECTURE, key[len(PREFECTURE):])
     if key.startswith("神奈川") and not key.startswith("神奈川区"):
         return SplitAddress(PREFECTURE, key[3:])
-    for pref in PREFECTURES:
-        if key.startswith(pref):
-            return SplitAddress(pref, key[len(pref):])
+    for n in (3, 4):
+        if key[:n] in _PREFECTURE_SET:
+            return SplitAddress(key[:n], key[n:])
     return SplitAddress("", key)
 
 

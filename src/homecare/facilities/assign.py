@@ -120,23 +120,22 @@ def assign_areas(
     locator = locator or load_locator()
     src = (point_is_source if point_is_source is not None else pd.Series(False, index=out.index)).to_numpy(bool)
     hint = (code_hint if code_hint is not None else pd.Series("", index=out.index)).fillna("").astype(str).to_numpy(object)
-    loc = locator.locate(out["lat"].to_numpy(float), out["lon"].to_numpy(float), tolerance_m)
     code = out["municipality_code"].fillna("").astype(str).to_numpy(object, copy=True)
     mname = out["municipality_name"].fillna("").astype(str).to_numpy(object, copy=True)
     notes = out["geocode_note"].fillna("").astype(str).to_numpy(object, copy=True)
     outside = out["outside"].fillna(False).to_numpy(bool) if "outside" in out else np.zeros(n, dtype=bool)
     cands = out["candidates"].fillna("").astype(str).to_numpy(object) if "candidates" in out else np.full(n, "", object)
-    pcode = loc["point_code"].to_numpy(object).copy()
-    pname = loc["point_name"].to_numpy(object)
-    pdist = loc["point_distance_m"].to_numpy(float)
-    phow = loc["point_how"].to_numpy(object)
     disagree = np.zeros(n, dtype=bool)
     area_of = {c: a.name for a in scheme.areas for c in a.members}
-    full = dict(zip(locator.codes, locator.names))
+    full = dict(zip(locator.codes, locator.names, strict=True))
     # vectorised common case (address unit, no source point or code): area by dict lookup;
-    # the loop below visits only records with something to check or decide
+    # points are located and the loop below run only for records with something to decide
     area = pd.Series(code).map(area_of).fillna("").to_numpy(object).copy()
     todo = np.flatnonzero((code == "") | src | (hint != ""))
+    loc = locator.locate(out["lat"].to_numpy(float)[todo], out["lon"].to_numpy(float)[todo], tolerance_m)
+    pcode, pname, pdist, phow = np.full(n, "", object), np.full(n, "", object), np.full(n, np.nan), np.full(n, "none", object)
+    pcode[todo], pname[todo] = loc["point_code"].to_numpy(object), loc["point_name"].to_numpy(object)
+    pdist[todo], phow[todo] = loc["point_distance_m"].to_numpy(float), loc["point_how"].to_numpy(object)
     for i in todo:
         if code[i]:
             if src[i] and phow[i] in ("inside", "nearest") and pcode[i] != code[i]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -10,11 +11,11 @@ from homecare.facilities.assign import DEFAULT_TOLERANCE_M
 
 
 def geocode_command(
-    input_csv: Path = typer.Argument(..., help="CSV with an address column (UTF-8, UTF-8-BOM or CP932; detected)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Output CSV (UTF-8 with BOM)."),
-    address_column: str = typer.Option("住所", "--address-column", help="Header of the address column."),
-    scheme: str = typer.Option("secondary_medical_area", "--scheme", help="Area scheme id (data/raw/reference/areas/)."),
-    tolerance_m: float = typer.Option(DEFAULT_TOLERANCE_M, "--tolerance-m", help="Nearest-polygon tolerance (m)."),
+    input_csv: Annotated[Path, typer.Argument(help="CSV with an address column (UTF-8, UTF-8-BOM or CP932; detected).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output CSV (UTF-8 with BOM).")],
+    address_column: Annotated[str, typer.Option("--address-column", help="Header of the address column.")] = "住所",
+    scheme: Annotated[str, typer.Option("--scheme", help="Area scheme id (data/raw/reference/areas/).")] = "secondary_medical_area",
+    tolerance_m: Annotated[float, typer.Option("--tolerance-m", help="Nearest-polygon tolerance (m).")] = DEFAULT_TOLERANCE_M,
 ) -> None:
     """Add municipality_code, municipality_name, town, lat, lon, match_level, area and
     geocode_note to every row (input columns kept). Addresses outside Kanagawa get an

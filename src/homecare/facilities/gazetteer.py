@@ -79,7 +79,7 @@ class Gazetteer:
     def __init__(self, towns: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
         """``towns``: ``municipality_code, town, koaza, lat, lon`` (one row per point)."""
         munis = reference.load_municipalities()
-        self.full_name: dict[str, str] = dict(zip(munis["municipality_code"], munis["full_name"]))
+        self.full_name: dict[str, str] = dict(zip(munis["municipality_code"], munis["full_name"], strict=True))
         unit_codes = set(munis.loc[munis["is_unit"], "municipality_code"])
         self.rep_point = {c: _representative_point(towns[towns["municipality_code"] == c]) for c in unit_codes}
         towns, self.filled = _fill_missing_points(towns, self.rep_point)

@@ -45,7 +45,7 @@ def _prefix(source: str, facility_type: str) -> str:
 def facility_ids(df: pd.DataFrame) -> pd.Series:
     """Stable ``facility_id`` per record (see module docstring)."""
     ids = []
-    for source, ftype, sid, name, addr in zip(df["source"], df["facility_type"], df["source_id"], df["name"], df["address"]):
+    for source, ftype, sid, name, addr in zip(df["source"], df["facility_type"], df["source_id"], df["name"], df["address"], strict=True):
         sid = unicodedata.normalize("NFKC", str(sid)).strip()
         if sid:
             ids.append(f"{_prefix(source, ftype)}{sid}")
@@ -71,12 +71,12 @@ def link_duplicates(df: pd.DataFrame) -> pd.DataFrame:
     ids = out["facility_id"].tolist()
     parent = {i: i for i in ids}
     keys = [
-        list(zip(out["name"].map(name_key), out["address"].map(normalize_address))),
-        [(t, s) if s else None for t, s in zip(out["facility_type"], out["source_id"])],
+        list(zip(out["name"].map(name_key), out["address"].map(normalize_address), strict=True)),
+        [(t, s) if s else None for t, s in zip(out["facility_type"], out["source_id"], strict=True)],
     ]
     for key in keys:
         first: dict[object, str] = {}
-        for fid, k in zip(ids, key):
+        for fid, k in zip(ids, key, strict=True):
             if k is None or k == ("", ""):
                 continue
             if k in first:

@@ -169,21 +169,19 @@ def _geocode_qa(file: pd.Series, row: pd.Series, column: str, geo: pd.DataFrame,
     """QA entries of the geocoding stage: unmatched, municipality-level only, coordinate
     replaced, address/point disagreement, outside the prefecture."""
     entries: list[QAEntry] = []
-    for f, r, a, (_, g) in zip(file, row, addresses, geo.iterrows()):
-        def add(reason: str, action: str = "kept") -> None:
-            entries.append(QAEntry(GEOCODE_STAGE, f, reason, action, row=int(r), column=column, value=a))
-
-        outside = g["geocode_note"].startswith("神奈川県外") or "神奈川県外" in g["geocode_note"]
-        if outside:
-            add(f"神奈川県外: {g['geocode_note']}")
+    for f, r, a, (_, g) in zip(file, row, addresses, geo.iterrows(), strict=True):
+        found: list[tuple[str, str]] = []
+        if bool(g.get("outside", False)):
+            found.append((f"神奈川県外: {g['geocode_note']}", "kept"))
         elif g["match_level"] == "none":
-            add(f"住所を照合できない（unmatched）: {g['geocode_note']}")
+            found.append((f"住所を照合できない（unmatched）: {g['geocode_note']}", "kept"))
         elif g["match_level"] == "municipality":
-            add(f"区市町村レベルのみ: {g['geocode_note']}")
+            found.append((f"区市町村レベルのみ: {g['geocode_note']}", "kept"))
         if g["coord_status"] not in ("ok", "missing"):
-            add(f"座標を置換: {coords.STATUS_NOTES[g['coord_status']]}", "replaced")
+            found.append((f"座標を置換: {coords.STATUS_NOTES[g['coord_status']]}", "replaced"))
         if g["disagreement"]:
-            add(f"住所と座標・コードの不一致: {g['geocode_note']}")
+            found.append((f"住所と座標・コードの不一致: {g['geocode_note']}", "kept"))
+        entries += [QAEntry(GEOCODE_STAGE, f, reason, action, row=int(r), column=column, value=a) for reason, action in found]
     return entries
 
 
@@ -226,7 +224,7 @@ def write_geopackage(df: pd.DataFrame, path: Path) -> Path:
     without a point keep an empty geometry. Written through a temporary file."""
     has = df["lat"].notna() & df["lon"].notna()
     geom = gpd.points_from_xy(df["lon"].where(has, 0.0), df["lat"].where(has, 0.0))
-    geom = [p if h else None for p, h in zip(geom, has)]
+    geom = [p if h else None for p, h in zip(geom, has, strict=True)]
     gdf = gpd.GeoDataFrame(df.astype({c: object for c in df.columns if str(df[c].dtype) == "str"}), geometry=geom, crs="EPSG:4326")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")

@@ -244,7 +244,7 @@ def generate(folder: str | Path = SAMPLE_DIR) -> list[Path]:
         _dirty_points(g, rows, lat, lon, k)
     _special_rows(g, med, care)
     written = []
-    for kind, rows, stem in (("hospital", med["hospital"], "01-1_hospital_facility_info"), ("clinic", med["clinic"], "02-1_clinic_facility_info")):
+    for rows, stem in ((med["hospital"], "01-1_hospital_facility_info"), (med["clinic"], "02-1_clinic_facility_info")):
         p = out / f"{stem}.csv"
         _write(p, rows, _MED_COLUMNS, "utf-8-sig")
         written.append(p)

@@ -78,12 +78,25 @@ def facilities_schema() -> pa.DataFrameSchema:
     )
 
 
+def _list_columns(own: dict[str, pa.Column]) -> dict[str, pa.Column]:
+    """Columns of a geocoded list (協力医療機関, ICT): source location, own columns, unit/area."""
+    return {
+        "source_file": pa.Column(str),
+        "source_row": pa.Column(int),
+        **own,
+        "municipality_code": pa.Column(str, pa.Check.str_matches(CODE5), nullable=True),
+        "municipality_name": pa.Column(str, nullable=True),
+        "area": pa.Column(str, nullable=True),
+        "area_scheme": pa.Column(str),
+        "match_level": pa.Column(str, pa.Check.isin(MATCH_LEVELS)),
+        "geocode_note": pa.Column(str),
+    }
+
+
 def cooperation_schema() -> pa.DataFrameSchema:
     """``cooperation_notifications``: 協力医療機関の届出, one row per facility."""
     return pa.DataFrameSchema(
-        {
-            "source_file": pa.Column(str),
-            "source_row": pa.Column(int),
+        _list_columns({
             "source_id": pa.Column(str),
             "name": pa.Column(str),
             "address": pa.Column(str),
@@ -98,13 +111,7 @@ def cooperation_schema() -> pa.DataFrameSchema:
             "partners": pa.Column(str),
             "n_partners": pa.Column(int),
             "notified_on": pa.Column(str),
-            "municipality_code": pa.Column(str, pa.Check.str_matches(CODE5), nullable=True),
-            "municipality_name": pa.Column(str, nullable=True),
-            "area": pa.Column(str, nullable=True),
-            "area_scheme": pa.Column(str),
-            "match_level": pa.Column(str, pa.Check.isin(MATCH_LEVELS)),
-            "geocode_note": pa.Column(str),
-        },
+        }),
         strict=True,
         coerce=True,
     )
@@ -113,21 +120,13 @@ def cooperation_schema() -> pa.DataFrameSchema:
 def ict_schema() -> pa.DataFrameSchema:
     """``ict_participants``: ICT連携ネットワークの参加施設."""
     return pa.DataFrameSchema(
-        {
-            "source_file": pa.Column(str),
-            "source_row": pa.Column(int),
+        _list_columns({
             "network": pa.Column(str),
             "name": pa.Column(str),
             "written_type": pa.Column(str),
             "participant_type": pa.Column(str),
             "address": pa.Column(str),
-            "municipality_code": pa.Column(str, pa.Check.str_matches(CODE5), nullable=True),
-            "municipality_name": pa.Column(str, nullable=True),
-            "area": pa.Column(str, nullable=True),
-            "area_scheme": pa.Column(str),
-            "match_level": pa.Column(str, pa.Check.isin(MATCH_LEVELS)),
-            "geocode_note": pa.Column(str),
-        },
+        }),
         strict=True,
         coerce=True,
     )
