@@ -194,3 +194,31 @@ def test_quarantines_a_kanagawa_row_without_scores(tmp_path: Path) -> None:
     sheet.body[i] = [v if kind != "score" else "－" for v, (kind, _) in zip(sheet.body[i], sheet.layout, strict=False)]
     with pytest.raises(Exception, match="missing from the file.*清川村"):
         clean.clean_file(_write(tmp_path, sheet), 2024)
+
+
+def test_another_layout_as_domain_describes(tmp_path: Path, cleaned: dict) -> None:
+    """Unmerged header with the identifier labels in its last row, 目標 as 目標3, numbering
+    restarting in each 指標群, 枝番 split over two rows (イ / ①), 配点 as "5点", a title."""
+    sheet = sample.build_sheet(2024)
+    sheet.merges = []
+    last = sample.HEADER_ROWS - 1
+    its = sample.items()
+    for j, (kind, key) in enumerate(sheet.layout):
+        if kind != "score":
+            sheet.header[last][j], sheet.header[0][j] = sheet.header[0][j], None
+            continue
+        it = its[key]
+        sheet.header[0][j] = sample.FUND_LABELS[it.fund]
+        sheet.header[1][j] = f"目標{'１２３４'[ind.GOALS.index(it.goal)]}"
+        sheet.header[2][j] = sample.GROUP_DISPLAY[it.group]
+        first_in_group = min(x.number for x in its if (x.fund, x.goal, x.group) == (it.fund, it.goal, it.group))
+        sheet.header[3][j] = f"({it.number - first_in_group + 1})"
+        sheet.header[4][j] = it.indicator
+        sheet.header[5][j], sheet.header[6][j] = it.item[0], it.item[1:] or None
+    haiten = next(r for r in sheet.body if r[0] == "配点")
+    for j, (kind, _) in enumerate(sheet.layout):
+        if kind == "score":
+            haiten[j] = f"{haiten[j]:g}点"
+    sheet.title = "令和6年度 評価結果"
+    result = clean.clean_file(_write(tmp_path, sheet), 2024)
+    pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)

@@ -61,6 +61,7 @@ class Column:
     indicator_no: int | None = None  # 指標番号
     indicator: str = ""  # 指標名
     item: str = ""  # 枝番 (ア, イ②), canonical
+    detail: str = ""  # further header text below the 指標名 (設問), tells items of coarse goals apart
 
     @property
     def letter(self) -> str:
@@ -141,6 +142,10 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     start, end = _header_block(ws, grid, anchor)
     filled = _fill_header(ws, grid, start, end)
     columns = [_classify(j, [filled[i][j] for i in range(len(filled))]) for j in range(width)]
+    sheet_fund = [f for f in ind.FUNDS if f in ind.normalise(ws.title)]
+    for c in columns:
+        if c.kind == "score" and c.fund is None and len(sheet_fund) == 1 and c.goal != "IV":
+            c.fund = sheet_fund[0]  # a sheet per 交付金: the sheet name says which
     sh = Sheet(where, ws.title, grid, start, end, columns)
     _check_ids(sh)
     _canonical_items(sh)
@@ -155,8 +160,8 @@ def stat_label(row: list[object], id_cols: int) -> str | None:
 
 def _header_block(ws, grid: list[list[object]], anchor: tuple[int, int]) -> tuple[int, int]:
     """1-based first and last header row around the 通し番号 label: down to the row before
-    the first statistics or data row, up to the top of the label's merge or of the block of
-    non-empty rows above it (a one-text title row is not part of the header)."""
+    the first statistics or data row; up from the top of the label's merge over the rows
+    above that hold labels (a one-text title row is not part of the header)."""
     arow, acol = anchor
     top = arow
     for rng in ws.merged_cells.ranges:
@@ -168,12 +173,17 @@ def _header_block(ws, grid: list[list[object]], anchor: tuple[int, int]) -> tupl
         if ind.is_serial(row[acol - 1]) or stat_label(row, acol + 8):
             break
         end = i + 1
-    if top == arow:
-        while top > 1 and end - top + 1 < MAX_HEADER_ROWS:
-            above = {v for v in grid[top - 2] if v is not None and str(v).strip()}
-            if len(above) < 2:  # blank or a title: the header starts below
-                break
-            top -= 1
+    # rows above belong to the header while they hold labels of their own (two or more
+    # texts); blank rows are bridged only when a label row lies above them; a row with
+    # a single text is a title and ends the header
+    k = top - 1
+    while k >= 1 and end - k + 1 <= MAX_HEADER_ROWS:
+        texts = {v for v in grid[k - 1] if v is not None and str(v).strip()}
+        if len(texts) == 1:
+            break
+        if texts:
+            top = k
+        k -= 1
     return top, end
 
 
@@ -236,6 +246,7 @@ def _classify(index: int, raw: list[str]) -> Column:
     if goal is None:
         return col
     col.kind, col.goal = "score", goal
+    letters, nums = "", ""
     for t in texts:
         if ind.fund_of(t):
             col.fund = col.fund or ind.fund_of(t)
@@ -247,9 +258,14 @@ def _classify(index: int, raw: list[str]) -> Column:
             col.indicator_no = ind.indicator_number(t)
         elif ind.item_label(t):
             letter, num = ind.item_label(t)
-            col.item = f"{letter or ''}{num or ''}"
-        elif t not in _SKIP_TEXTS and not col.indicator and "交付金" not in t:
-            col.indicator = t
+            letters = letter or letters
+            nums = num or nums
+        elif t not in _SKIP_TEXTS and "交付金" not in t:
+            if not col.indicator:
+                col.indicator = t
+            else:
+                col.detail = (col.detail + " " + t).strip()
+    col.item = f"{letters}{nums}"  # ア (one row), イ① / ① under a merged イ (two rows), ② (carried later)
     return col
 
 
@@ -287,17 +303,19 @@ def _canonical_items(sh: Sheet) -> None:
     seen: dict[tuple, Column] = {}
     for c in (c for c in sh.columns if c.kind == "score"):
         key = (c.fund, c.goal, c.indicator_group, c.indicator_no, c.indicator)
+        focus = c.fund == ind.FOCUS_FUND and c.goal == "III"
         if c.item and not re.match(r"^[^①-⑳]", c.item):  # bare circled number
-            if key not in last_letter:
+            if key in last_letter:
+                c.item = last_letter[key] + c.item
+            elif focus:
                 raise InputError(
                     f"sub-item {c.item!r} has no lettered item (ア/イ…) before it in the same indicator",
                     file=sh.file, sheet=sh.name, row=sh.header_start, column=c.label(),
                 )
-            c.item = last_letter[key] + c.item
         elif c.item:
             last_letter[key] = c.item[0]
-        if c.fund == ind.FOCUS_FUND and c.goal == "III":
-            name = ind.match_goal3_indicator(c.indicator, c.indicator_no)
+        if focus:
+            name = ind.match_goal3_indicator(c.indicator, c.indicator_no, c.indicator_group)
             if name is None or (name, c.item) not in items:
                 raise InputError(
                     f"目標III column does not match any item of {paths.relative(ind.items_path())} "
@@ -307,6 +325,8 @@ def _canonical_items(sh: Sheet) -> None:
                 )
             c.indicator = name
             c.indicator_group = items[(name, c.item)].indicator_group
+        if not focus and c.detail and (c.fund, c.goal, c.indicator_group, c.indicator, c.item) in seen:
+            c.item = f"{c.item}（{c.detail}）"  # coarse goals: items told apart by their 設問 text
         ident = (c.fund, c.goal, c.indicator_group, c.indicator, c.item)
         if ident in seen:
             raise InputError(

@@ -114,8 +114,8 @@ def item_label(text: str) -> tuple[str | None, str | None] | None:
 
 
 def indicator_number(text: str) -> int | None:
-    """A 指標番号 cell: "1", "（１）", "1." -> 1; else None."""
-    m = re.fullmatch(r"[(（]?(\d{1,2})[)）.]?", normalise(text))
+    """A 指標番号 cell: "1", "（１）", "1.", "III-1" -> 1; else None."""
+    m = re.fullmatch(r"(?:(?:[IVX]+|\d+)[-‐・])?[(（]?(\d{1,2})[)）.]?", normalise(text))
     return int(m.group(1)) if m else None
 
 
@@ -173,17 +173,21 @@ def goal3_items() -> dict[tuple[str, str], Goal3Item]:
     }
 
 
-def match_goal3_indicator(name: str, number: int | None) -> str | None:
+def match_goal3_indicator(name: str, number: int | None, group: str = "") -> str | None:
     """The data file's 指標名 that a header's indicator text denotes: by name (either text
-    containing the other, normalised), else by 指標番号 within 目標III."""
+    containing the other, normalised), else by 指標番号 within 目標III, else by the number
+    counted within its 指標群 (files that restart numbering in each group)."""
     key = normalise(name)
     items = _load_items()
     names = list(dict.fromkeys(items["indicator"]))
     hits = [n for n in names if key and (normalise(n) in key or key in normalise(n))]
     if len(hits) == 1:
         return hits[0]
-    if number is not None:
-        by_no = items.loc[items["indicator_no"] == number, "indicator"].unique()
-        if len(by_no) == 1:
-            return str(by_no[0])
-    return None
+    if number is None:
+        return None
+    in_group = items[items["indicator_group"].map(normalise) == normalise(group)] if group else items
+    by_no = in_group.loc[in_group["indicator_no"] == number, "indicator"].unique()
+    if len(by_no) == 1:
+        return str(by_no[0])
+    ordered = list(dict.fromkeys(in_group["indicator"]))
+    return ordered[number - 1] if group and 1 <= number <= len(ordered) else None

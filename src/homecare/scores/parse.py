@@ -37,6 +37,14 @@ class ParsedFile:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def insurer_number(value: object) -> str:
+    """保険者番号 as 6-digit text: full-width digits normalised; a number that Excel stored as
+    a number (141002 or 141002.0, 11002 for 011002) gets its text form and leading zero back."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return f"{int(value):06d}"
+    return ind.normalise(value)
+
+
 def same_prefecture(name: object, prefecture: str) -> bool:
     """神奈川県 / 神奈川 / full-width variants name the same prefecture."""
     strip = lambda s: ind.normalise(s).rstrip("都道府県")  # noqa: E731
@@ -93,7 +101,7 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
             entry(excel_row, "insurer row without any score (広域連合 or not evaluated)", "quarantined", ids["municipality_name"].texts[-1], name)
             continue
         counts["kept"] += 1
-        insurers.append({"src_row": excel_row, "insurer_number": ind.normalise(row[ids["insurer_number"].index]), "municipality_name": "" if name is None else str(name).strip()})
+        insurers.append({"src_row": excel_row, "insurer_number": insurer_number(row[ids["insurer_number"].index]), "municipality_name": "" if name is None else str(name).strip()})
         for c in score_cols:
             points = values[c.index]
             if points is None:
@@ -125,9 +133,15 @@ def _score(sh: Sheet, c: Column, row: list[object], excel_row: int) -> float | N
 
 
 def _max_points(sh: Sheet, row: list[object], excel_row: int, cols: list[Column]) -> dict[int, float]:
+    """The 配点 row: each item's maximum (a cell may read "5点")."""
     out = {}
     for c in cols:
-        v = _score(sh, c, row, excel_row)
+        cell = row[c.index]
+        text = ind.normalise(cell) if isinstance(cell, str) else ""
+        try:
+            v = ind.parse_number(text[:-1] if text.endswith("点") else cell)
+        except ValueError:
+            raise InputError("text in the 配点 row", file=sh.file, sheet=sh.name, row=excel_row, column=c.label(), value=cell) from None
         if v is not None:
             out[c.index] = v
     return out
