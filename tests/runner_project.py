@@ -66,8 +66,7 @@ def make_project(root: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def two_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def use_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The two-stage project as ``HOMECARE_ROOT``, with its own outputs and data/processed.
 
     The package-source hash is pinned: colleagues editing src/homecare while the tests run

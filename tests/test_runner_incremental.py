@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
+import runner_project
 from homecare import incremental, runner
-from runner_project import params, statuses, two_stage  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def two_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return runner_project.use_project(tmp_path, monkeypatch)
 
 
 def quiet(_: str) -> None:
@@ -18,12 +23,12 @@ def quiet(_: str) -> None:
 
 def test_skip_rerun_and_force(two_stage: Path) -> None:
     root = two_stage
-    p = params(root)
+    p = runner_project.params(root)
     first = runner.run_pipeline(p, log=quiet)
-    assert statuses(first) == {"00_a": "ran", "01_b": "ran"}
+    assert runner_project.statuses(first) == {"00_a": "ran", "01_b": "ran"}
 
     second = runner.run_pipeline(p, log=quiet)
-    assert statuses(second) == {"00_a": "unchanged", "01_b": "unchanged"}
+    assert runner_project.statuses(second) == {"00_a": "unchanged", "01_b": "unchanged"}
     latest = root / "outputs" / "latest"
     assert latest.resolve() == second
     for rel in ("tables/a.csv", "tables/b.csv", "stages/01_b.json", "notebooks/01_b.ipynb", "tables.xlsx", "index.html"):
@@ -33,49 +38,49 @@ def test_skip_rerun_and_force(two_stage: Path) -> None:
     # an input changes: 00_a reruns, rewrites data/processed/a_table, so 01_b must rerun too
     (root / "data" / "raw" / "in.csv").write_text("地域,区分,人数（人）\n北,x,10\n北,y,25\n南,x,5\n", encoding="utf-8")
     third = runner.run_pipeline(p, log=quiet)
-    assert statuses(third) == {"00_a": "ran", "01_b": "ran"}
+    assert runner_project.statuses(third) == {"00_a": "ran", "01_b": "ran"}
     why = {s["name"]: s["why"] for s in json.loads((third / "manifest.json").read_text(encoding="utf-8"))["stages"]}
     assert "input data/raw/in.csv changed" in why["00_a"]
     assert "input data/processed/a_table.parquet changed" in why["01_b"]
     assert "北,35" in (third / "tables" / "b.csv").read_text(encoding="utf-8-sig")
 
     # a parameter of 00_a changes: both rerun (the processed table changes)
-    fourth = runner.run_pipeline(params(root, "notebooks:\n  00_a:\n    scale: 2\n"), log=quiet)
-    assert statuses(fourth) == {"00_a": "ran", "01_b": "ran"}
+    fourth = runner.run_pipeline(runner_project.params(root, "notebooks:\n  00_a:\n    scale: 2\n"), log=quiet)
+    assert runner_project.statuses(fourth) == {"00_a": "ran", "01_b": "ran"}
 
     # --force reruns everything although nothing changed
-    fifth = runner.run_pipeline(params(root, "notebooks:\n  00_a:\n    scale: 2\n"), log=quiet, force=True)
-    assert statuses(fifth) == {"00_a": "ran", "01_b": "ran"}
+    fifth = runner.run_pipeline(runner_project.params(root, "notebooks:\n  00_a:\n    scale: 2\n"), log=quiet, force=True)
+    assert runner_project.statuses(fifth) == {"00_a": "ran", "01_b": "ran"}
 
 
 @pytest.mark.slow
 def test_missing_processed_output_and_edited_notebook_rerun(two_stage: Path) -> None:
     root = two_stage
-    p = params(root)
+    p = runner_project.params(root)
     runner.run_pipeline(p, log=quiet)
     # a deleted processed table: 00_a reruns and writes the same bytes, so 01_b stays reused
     (root / "data" / "processed" / "a_table.parquet").unlink()
     second = runner.run_pipeline(p, log=quiet)
-    assert statuses(second) == {"00_a": "ran", "01_b": "unchanged"}
+    assert runner_project.statuses(second) == {"00_a": "ran", "01_b": "unchanged"}
     assert (root / "data" / "processed" / "a_table.parquet").is_file()
 
     # an edited notebook reruns that stage only
     nb = root / "notebooks" / "01_b.ipynb"
     nb.write_text(nb.read_text(encoding="utf-8").replace("表B", "表B（改）"), encoding="utf-8")
     third = runner.run_pipeline(p, log=quiet)
-    assert statuses(third) == {"00_a": "unchanged", "01_b": "ran"}
+    assert runner_project.statuses(third) == {"00_a": "unchanged", "01_b": "ran"}
     assert "notebook changed" in (third / "changes.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
 def test_only_runs_selected_and_carries_the_rest(two_stage: Path) -> None:
     root = two_stage
-    runner.run_pipeline(params(root), log=quiet)
-    run = runner.run_pipeline(params(root), only=["01"], log=quiet, force=True)
-    assert statuses(run) == {"00_a": "carried_over", "01_b": "ran"}
+    runner.run_pipeline(runner_project.params(root), log=quiet)
+    run = runner.run_pipeline(runner_project.params(root), only=["01"], log=quiet, force=True)
+    assert runner_project.statuses(run) == {"00_a": "carried_over", "01_b": "ran"}
     # a carried-over stage keeps the fingerprint it was produced with, so it can be reused next time
-    again = runner.run_pipeline(params(root), log=quiet)
-    assert statuses(again) == {"00_a": "unchanged", "01_b": "unchanged"}, (again / "changes.md").read_text(encoding="utf-8")
+    again = runner.run_pipeline(runner_project.params(root), log=quiet)
+    assert runner_project.statuses(again) == {"00_a": "unchanged", "01_b": "unchanged"}, (again / "changes.md").read_text(encoding="utf-8")
 
 
 # --- decide() without notebooks -------------------------------------------------------------

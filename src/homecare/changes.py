@@ -16,6 +16,7 @@ or stops being withheld is a change.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ DEFAULT_TOLERANCE = 1e-6  # absolute: float noise and rounding in the last print
 DETAIL_LIMIT = 20  # changed cells listed per table in changes.md (changes.csv has all)
 ID_WORDS = ("コード", "番号", "年度", "code", "year", "_id")
 CHANGE_COLUMNS = ["kind", "item", "key", "column", "old", "new", "change"]
+# cells withheld or marked in published statistics (<10, x, -, 秘匿): part of a number column
+WITHHELD = re.compile(r"^(?:[<＜]\s*\d+|[xX×*＊\-‐－―]|秘匿)$")
 
 
 @dataclass
@@ -81,8 +84,8 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def _numeric(col: pd.Series) -> pd.Series | None:
-    """The column as numbers, or None when some non-empty cell is not a number."""
-    values = col.replace("", None)
+    """The column as numbers, or None when some non-empty, non-withheld cell is not a number."""
+    values = col.mask(col.eq("") | col.str.match(WITHHELD))
     nums = pd.to_numeric(values, errors="coerce")
     return nums if nums.notna().sum() == values.notna().sum() else None
 
@@ -124,9 +127,8 @@ def compare_table(name: str, old_path: Path | None, new_path: Path | None, toler
     diff = TableDiff(name, "compared")
     diff.columns_added = [c for c in new.columns if c not in old.columns]
     diff.columns_removed = [c for c in old.columns if c not in new.columns]
-    keys = [c for c in key_columns(new) if c in old.columns]
-    if keys != [c for c in key_columns(old) if c in new.columns] or not keys:
-        keys = []  # key columns differ between runs or none: compare by row position
+    old_keys_cols = set(key_columns(old))
+    keys = [c for c in key_columns(new) if c in old_keys_cols]  # key-like in both runs
     diff.keys = keys
     old_keys, new_keys = _key_strings(old, keys), _key_strings(new, keys)
     if old_keys.duplicated().any() or new_keys.duplicated().any():

@@ -159,19 +159,23 @@ def _carry_over(name: str, previous: Path | None, run_dir: Path) -> StageResult 
 
 
 # "file data/raw/x.xlsx, sheet ..." (InputError) and bare project paths in other messages
-_FILE_IN_ERROR = re.compile(r"file ([^\s,:]+)|(?<![\w/.~])((?:data|params|notebooks)/[^\s,:'\")]+)")
+_FILE_IN_ERROR = re.compile(r"file ([^\s,:]*[./][^\s,:]*)|(?<![\w/.~])((?:data|params|notebooks)/[^\s,:'\")]+)")
 
 
-def _cell_first_line(notebook: Path, index: int | None) -> str | None:
-    """First non-empty source line of the failing cell, to recognise it without opening Jupyter."""
-    if index is None or not notebook.is_file():
+def _cell_first_line(notebook: Path, exec_count: int | None) -> str | None:
+    """First non-empty source line of the failing cell (found by execution count: papermill
+    inserts error banners, so indices shift), to recognise it without opening Jupyter."""
+    if exec_count is None or not notebook.is_file():
         return None
     try:
         cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-        source = "".join(cells[index].get("source", ""))
-    except (ValueError, IndexError):  # unreadable notebook: the report still names the index
+    except ValueError:  # unreadable notebook: the report still names the cell number
         return None
-    return next((line.strip() for line in source.splitlines() if line.strip()), None)
+    for cell in cells:
+        if cell.get("cell_type") == "code" and cell.get("execution_count") == exec_count:
+            source = "".join(cell.get("source", ""))
+            return next((line.strip() for line in source.splitlines() if line.strip()), None)
+    return None
 
 
 def _failure_report(run_dir: Path, name: str, exc: Exception) -> str:
@@ -180,7 +184,7 @@ def _failure_report(run_dir: Path, name: str, exc: Exception) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = sharing.sanitize_text(str(getattr(exc, "evalue", str(exc))))
     files = sorted({a or b for a, b in _FILE_IN_ERROR.findall(evalue)})
-    first_line = _cell_first_line(run_dir / "notebooks" / f"{name}.ipynb", index)
+    first_line = _cell_first_line(run_dir / "notebooks" / f"{name}.ipynb", cell)
     lines = [
         f"# Run failed: {name}",
         "",
