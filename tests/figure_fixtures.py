@@ -4,8 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from homecare import reference
+from homecare import areas, geo, reference
+
+
+@pytest.fixture(autouse=True)
+def _isolated_processed(tmp_path, monkeypatch):
+    """Never read or write the real data/processed from a figure test."""
+    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))
+
+
+@pytest.fixture(scope="module", name="scheme")
+def scheme_fixture():
+    """The default area scheme (二次保健医療圏); import ``scheme_fixture`` to use ``scheme``."""
+    return areas.load_scheme()
+
+
+@pytest.fixture(scope="module", name="units")
+def units_fixture():
+    """The 58 unit polygons; import ``units_fixture`` to use ``units``."""
+    return geo.load_units()
 
 GOAL3_INDICATORS = [
     ("体制・取組指標群", "在宅医療・介護連携に関する課題・対応策の検討", 26),

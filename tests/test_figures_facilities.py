@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from figure_fixtures import facilities, figure_texts, population
 
-from homecare import areas, geo, style
+from figure_fixtures import _isolated_processed, facilities, figure_texts, population, scheme_fixture, units_fixture  # noqa: F401  fixtures
+from homecare import style
 from homecare.errors import ParameterError
 from homecare.figures import facilities as fac_fig
 from homecare.provenance import SAMPLE_LABEL
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))
-
-
-@pytest.fixture(scope="module")
-def scheme():
-    return areas.load_scheme()
-
-
-@pytest.fixture(scope="module")
-def units():
-    return geo.load_units()
 
 
 @pytest.fixture(scope="module")

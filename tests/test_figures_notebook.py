@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from figure_fixtures import facilities, goal3_by_indicator, goal3_summary
 
+from figure_fixtures import facilities, goal3_by_indicator, goal3_summary
 from homecare import areas, geo, paths, processed, publish, report
 
 

@@ -8,17 +8,12 @@ import warnings
 
 import matplotlib.pyplot as plt
 import pytest
-from figure_fixtures import goal3_summary
 from openpyxl import load_workbook
 
+from figure_fixtures import _isolated_processed, goal3_summary  # noqa: F401  fixture
 from homecare import areas, geo, processed, publish, report, seed, style
 from homecare.figures import cooperation, ict, scores
 from homecare.provenance import SAMPLE_LABEL
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))
 
 
 def build_set(out) -> None:

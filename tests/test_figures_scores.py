@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from figure_fixtures import figure_texts, goal3_by_indicator, goal3_summary
 
-from homecare import areas, geo, style
+from figure_fixtures import (  # noqa: F401  fixtures
+    _isolated_processed,
+    figure_texts,
+    goal3_by_indicator,
+    goal3_summary,
+    scheme_fixture,
+    units_fixture,
+)
+from homecare import geo, style
 from homecare.errors import ParameterError
 from homecare.figures import common, indicators, scores
 from homecare.provenance import SAMPLE_LABEL
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))
-
-
-@pytest.fixture(scope="module")
-def scheme():
-    return areas.load_scheme()
-
-
-@pytest.fixture(scope="module")
-def units():
-    return geo.load_units()
 
 
 def test_insurers_and_their_areas(scheme, units):

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from figure_fixtures import figure_texts
 
+from figure_fixtures import _isolated_processed, figure_texts  # noqa: F401  fixture
 from homecare import areas, geo, seed, style
 from homecare.errors import InputError
 from homecare.figures import cooperation, ict
 from homecare.provenance import SAMPLE_LABEL
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))
 
 
 def test_cooperation_rows_add_up_and_printed_other_total_is_reported():

@@ -89,7 +89,7 @@ def plot_cooperation_status(
         extra = f"（{'、'.join(hidden)}）" if hidden else ""
         ax.text(101.5, y, f"{int(row['施設数（施設）'])}施設{extra}", ha="left", va="center", fontsize=10)
     ax.set_yticks(range(len(rows)), y_labels)
-    for tick, (label, row) in zip(ax.get_yticklabels(), rows):
+    for tick, (label, row) in zip(ax.get_yticklabels(), rows, strict=True):
         if row is None:
             tick.set_color(style.MUTED_COLOR)
         if label == TOTAL_LABEL:

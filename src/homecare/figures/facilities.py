@@ -46,7 +46,7 @@ MAP_GROUPS = ("病院", "診療所", "訪問看護", "特養", "老健", "介護
 GROUP_COLORS = dict(zip(FACILITY_GROUPS, [
     OKABE_ITO["blue"], OKABE_ITO["sky"], OKABE_ITO["orange"], OKABE_ITO["vermillion"], OKABE_ITO["green"],
     OKABE_ITO["purple"], "#7F4F24", "#444444", OKABE_ITO["grey"], OKABE_ITO["yellow"],
-]))
+], strict=True))
 AGED_75_BANDS = ("75-79", "80-84", "85-89", "90+")
 FACILITY_SOURCES = [
     "厚生労働省「医療情報ネット（ナビイ）」オープンデータ",
@@ -148,7 +148,7 @@ def plot_facility_map(
     height = 2.75 * nrows + 2.0
     fig, axes = plt.subplots(nrows, ncols, figsize=(13, height), squeeze=False)
     fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.85 / height, bottom=1.15 / height, wspace=0.03, hspace=0.14)
-    for ax, group in zip(axes.flat, groups):
+    for ax, group in zip(axes.flat, groups, strict=False):
         maps.draw_context(ax, extent, None)
         unit_p.plot(ax=ax, color=unit_p["area"].map(scheme.colors), alpha=0.22, edgecolor="white", linewidth=0.3)
         area_p.boundary.plot(ax=ax, color=OUTLINE_COLOR, linewidth=0.7)
@@ -207,7 +207,7 @@ def plot_facility_counts(
     fig.subplots_adjust(left=0.09, right=0.985, top=1 - 1.0 / height, bottom=1.05 / height, wspace=0.12, hspace=0.3)
     names = body[scheme.label].tolist()
     colors = [scheme.colors[a] for a in names]
-    for k, (ax, group) in enumerate(zip(axes.flat, groups)):
+    for k, (ax, group) in enumerate(zip(axes.flat, groups, strict=False)):
         col = f"{group}（75歳以上千人あたり施設）" if per_capita else f"{group}（施設）"
         values = body[col].astype(float).to_numpy()
         ax.barh(range(len(names)), values, color=colors, edgecolor=OUTLINE_COLOR, linewidth=0.3, height=0.72)

@@ -68,7 +68,7 @@ def plot_ict_participants(participants: pd.DataFrame, *, sample: bool = False, s
     fig, axes = plt.subplots(1, len(networks), figsize=(13, 6.2), sharey=True)
     axes = list(axes) if len(networks) > 1 else [axes]
     fig.subplots_adjust(left=0.13, right=0.98, top=0.74, bottom=0.17, wspace=0.16)
-    for ax, network in zip(axes, networks):
+    for ax, network in zip(axes, networks, strict=True):
         sub = participants[participants["network"] == network].set_index("participant_code")
         first = sub.iloc[0]
         for y, code in enumerate(codes):
@@ -139,7 +139,7 @@ def plot_ict_coverage_map(
     fig, axes = plt.subplots(1, len(networks), figsize=(13, 5.3))
     axes = list(axes) if len(networks) > 1 else [axes]
     fig.subplots_adjust(left=0.01, right=0.99, top=0.84, bottom=0.2, wspace=0.03)
-    for ax, network in zip(axes, networks):
+    for ax, network in zip(axes, networks, strict=True):
         cov = coverage[coverage["network"] == network].set_index("municipality_code")
         maps.draw_context(ax, extent, prefectures)
         covered = unit_p["municipality_code"].isin(cov.index)

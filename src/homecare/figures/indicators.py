@@ -111,7 +111,7 @@ def plot_indicator_profile(
             if pd.notna(v):
                 ax.text(j, i, f"{v:.0f}%", ha="center", va="center", fontsize=9 if level == "municipality" else 11,
                         color=text_color_on(mcolors.to_hex(cmap(norm(v)))))
-    ax.set_xticks(range(n_cols), [f"{INDICATOR_SHORT.get(ind, ind)}\n（{mx:.0f}点）" for ind, mx in zip(order["indicator"], order["max_points"])], fontsize=9.5)
+    ax.set_xticks(range(n_cols), [f"{INDICATOR_SHORT.get(ind, ind)}\n（{mx:.0f}点）" for ind, mx in zip(order["indicator"], order["max_points"], strict=True)], fontsize=9.5)
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", length=0, pad=4)
     ax.grid(False)

@@ -173,6 +173,21 @@ def _grouped_axis(ax: Axes, df: pd.DataFrame, scheme: AreaScheme) -> np.ndarray:
     return ys
 
 
+def _grouped_chart(df: pd.DataFrame, scheme: AreaScheme) -> tuple[Figure, Axes, np.ndarray]:
+    """The figure, axes and row positions shared by the ranked and the change chart."""
+    fig, ax = plt.subplots(figsize=(12, 9.6))
+    fig.subplots_adjust(left=0.2, right=0.96, top=0.9, bottom=0.11)
+    ys = _grouped_axis(ax, df, scheme)
+    hide_spines(ax)
+    return fig, ax, ys
+
+
+def _finish_scores(fig: Figure, df: pd.DataFrame, *, title: str, caption: str, note: str, sample: bool, sources: list[str] | None) -> Figure:
+    return style.finish_figure(
+        fig, title=title, sources=sources or [SCORE_SOURCE], sample=sample, caption=caption, note=note + (_split_note(df) or "")
+    )
+
+
 def plot_goal3_score_rank(
     summary: pd.DataFrame,
     scheme: AreaScheme,
@@ -188,16 +203,14 @@ def plot_goal3_score_rank(
     rows = select_year(summary, fiscal_year)
     df = ordered_insurers(rows, scheme, "points")
     max_points = float(rows["max_points"].max())
-    fig, ax = plt.subplots(figsize=(12, 9.6))
-    fig.subplots_adjust(left=0.2, right=0.96, top=0.9, bottom=0.11)
-    ys = _grouped_axis(ax, df, scheme)
+    fig, ax, ys = _grouped_chart(df, scheme)
     prev = df["points"] - df["change_from_previous"]
     has_prev = prev.notna()
-    for y, p0, p1 in zip(ys[has_prev.to_numpy()], prev[has_prev], df.loc[has_prev, "points"]):
+    for y, p0, p1 in zip(ys[has_prev.to_numpy()], prev[has_prev], df.loc[has_prev, "points"], strict=True):
         ax.plot([p0, p1], [y, y], color="#AAAAAA", linewidth=1.2, zorder=2)
     ax.scatter(prev[has_prev], ys[has_prev.to_numpy()], s=34, facecolor="white", edgecolor="#888888", linewidth=1.2, zorder=3)
     ax.scatter(df["points"], ys, s=48, color=df["area"].map(scheme.colors), edgecolor=OUTLINE_COLOR, linewidth=0.5, zorder=4)
-    for y, v in zip(ys, df["points"]):
+    for y, v in zip(ys, df["points"], strict=True):
         ax.text(max_points * 1.005, y, f"{v:.0f}", va="center", ha="left", fontsize=8.5)
     mean = float(rows["prefecture_mean"].iloc[0])
     ax.axvline(mean, color="#444444", linestyle="--", linewidth=1.2, zorder=1)
@@ -205,19 +218,18 @@ def plot_goal3_score_rank(
                 textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
     ax.set_xlim(0, max_points * 1.06)
     ax.set_xlabel(f"得点（点、満点{max_points:.0f}点）。右端の数字は{_title_year(fiscal_year)}の得点")
-    hide_spines(ax)
     handles = [Line2D([0], [0], marker="o", linestyle="", markerfacecolor="#777777", markeredgecolor=OUTLINE_COLOR, markersize=7, label=_title_year(fiscal_year))]
     if has_prev.any():
         handles.append(Line2D([0], [0], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#888888", markersize=6, label=_title_year(fiscal_year - 1)))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, frameon=False, fontsize=9.5)
-    note = "点の色は圏域。圏域内は得点の高い順。" + (_split_note(df) or "")
-    return style.finish_figure(
+    return _finish_scores(
         fig,
+        df,
         title=f"{GOAL3_LABEL}の得点（{_title_year(fiscal_year)}）",
-        sources=sources or [SCORE_SOURCE],
-        sample=sample,
         caption=f"{scheme.label}ごとの保険者別得点（{_title_year(fiscal_year)}）と前年度、県平均",
-        note=note,
+        note="点の色は圏域。圏域内は得点の高い順。",
+        sample=sample,
+        sources=sources,
     )
 
 
@@ -236,13 +248,11 @@ def plot_goal3_score_change(
     if rows["change_from_previous"].isna().all():
         raise ParameterError(f"no change_from_previous for fiscal year {fiscal_year}: it is the first year of the series")
     df = ordered_insurers(rows, scheme, "change_from_previous")
-    fig, ax = plt.subplots(figsize=(12, 9.6))
-    fig.subplots_adjust(left=0.2, right=0.96, top=0.9, bottom=0.11)
-    ys = _grouped_axis(ax, df, scheme)
+    fig, ax, ys = _grouped_chart(df, scheme)
     change = df["change_from_previous"]
     ax.barh(ys, change.fillna(0), color=df["area"].map(scheme.colors), edgecolor=OUTLINE_COLOR, linewidth=0.4, height=0.72)
     span = float(np.nanmax(np.abs(change))) or 1.0
-    for y, v in zip(ys, change):
+    for y, v in zip(ys, change, strict=True):
         if pd.isna(v):
             ax.text(0, y, " 前年度なし", va="center", ha="left", fontsize=8, color=style.MUTED_COLOR)
         else:
@@ -250,13 +260,12 @@ def plot_goal3_score_change(
     ax.axvline(0, color=OUTLINE_COLOR, linewidth=0.9)
     ax.set_xlim(-span * 1.2, span * 1.2)
     ax.set_xlabel(f"{_title_year(fiscal_year - 1)}からの増減（点）")
-    hide_spines(ax)
-    note = "棒の色は圏域。圏域内は増加の大きい順。" + (_split_note(df) or "")
-    return style.finish_figure(
+    return _finish_scores(
         fig,
+        df,
         title=f"{GOAL3_LABEL}得点の増減（{_title_year(fiscal_year - 1)}→{_title_year(fiscal_year)}）",
-        sources=sources or [SCORE_SOURCE],
-        sample=sample,
         caption=f"保険者別の得点の前年度からの増減（{_title_year(fiscal_year)}、{scheme.label}別）",
-        note=note,
+        note="棒の色は圏域。圏域内は増加の大きい順。",
+        sample=sample,
+        sources=sources,
     )
