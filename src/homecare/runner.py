@@ -357,12 +357,20 @@ def _collect(run_dir: Path, previous: Path | None, results: list[StageResult]) -
 
 
 def _warn_unshareable(run_dir: Path, log: Callable[[str], None]) -> None:
-    """Log what the sharing scan still finds (tables and figures are not rewritten)."""
+    """Log what the sharing scan still finds (tables and figures are not rewritten) and
+    person counts below the disclosure threshold that a stage published unsuppressed."""
+    from homecare import disclosure
+
     findings = sharing.scan_run(run_dir)
     if findings:
         log(f"warning: {len(findings)} local path(s) or token-like string(s) in {paths.relative(run_dir)}; do not share before checking:")
         for f in findings[:5]:
             log(f"  {f}")
+    small = disclosure.check_run(run_dir)
+    if small:
+        log(f"warning: {len(small)} small count(s) of people shown in published tables (use homecare.disclosure):")
+        for line in small[:5]:
+            log(f"  {line}")
 
 
 def _inputs(results: list[StageResult]) -> dict[str, str]:
