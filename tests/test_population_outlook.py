@@ -113,8 +113,21 @@ def test_apportion_errors() -> None:
         apportion.apportion_to_wards(_city_rows({"0-4": 1.0}), base, rule="equal")
 
 
-def test_demand_index_against_hand_computation() -> None:
-    weights = demand.load_weights()
+JMAP_WEIGHTS = """indices:
+  medical:
+    label: 医療需要指数
+    weights: {"0-14": 0.6, "15-39": 0.4, "40-64": 1.0, "65-74": 2.3, "75+": 3.9}
+  care:
+    label: 介護需要指数
+    weights: {"40-64": 1.0, "65-74": 9.7, "75+": 87.3}
+"""
+
+
+def test_demand_index_against_hand_computation(tmp_path) -> None:
+    """Fixed weights written here, so editing the project's weights file does not move this case."""
+    path = tmp_path / "weights.yml"
+    path.write_text(JMAP_WEIGHTS, encoding="utf-8")
+    weights = demand.load_weights(path)
     area_pop = pd.DataFrame(
         [("A", 0, 2020, "0-4", 100.0), ("A", 0, 2020, "75-79", 200.0), ("A", 0, 2020, "50-54", 0.0),
          ("A", 0, 2040, "0-4", 50.0), ("A", 0, 2040, "80-84", 300.0), ("A", 0, 2040, "50-54", 100.0)],
