@@ -145,3 +145,17 @@ def test_score_above_its_maximum(tmp_path: Path) -> None:
 def test_other_prefecture_is_refused(tmp_path: Path, prefecture: str) -> None:
     result = _clean(sample.sample_path(2024), tmp_path / "o.csv", 2024, "--prefecture", prefecture)
     _assert_error(result, "only 神奈川県 has a municipality reference table")
+
+
+def test_previous_output_reports_a_changed_insurer_number(tmp_path: Path) -> None:
+    first = tmp_path / "scores_2024.csv"
+    assert _clean(sample.sample_path(2024), first).returncode == 0
+    sheet = sample.build_sheet(2025)
+    i = body_index(sheet, "三浦市")
+    sheet.body[i][sheet.layout.index(("id", "保険者番号"))] = "148888"
+    path = sample.write_xlsx(sheet, tmp_path / "r7.xlsx")
+    result = _clean(path, tmp_path / "scores_2025.csv", 2025, "--previous", str(first))
+    assert result.returncode == 0, result.stderr
+    qa = pd.read_csv(tmp_path / "scores_2025_qa.csv", encoding="utf-8-sig")
+    hit = qa[qa["reason"].str.contains("differs between years", na=False)]
+    assert len(hit) == 1 and "三浦市 (14210)" in hit["reason"].iloc[0] and "2025: 148888" in hit["reason"].iloc[0]

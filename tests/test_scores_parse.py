@@ -222,3 +222,20 @@ def test_another_layout_as_domain_describes(tmp_path: Path, cleaned: dict) -> No
     sheet.title = "令和6年度 評価結果"
     result = clean.clean_file(_write(tmp_path, sheet), 2024)
     pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)
+
+
+def test_goal_title_in_its_own_row_above_the_indicator(tmp_path: Path, cleaned: dict) -> None:
+    """目標 and its title in two rows: the 指標名 is still the text below the 指標番号."""
+    sheet = sample.build_sheet(2024)
+    sheet.merges = [m for m in sheet.merges if m[0] == 1 and m[2] == sample.HEADER_ROWS]  # keep identifier merges
+    its = sample.items()
+    for j, (kind, key) in enumerate(sheet.layout):
+        if kind != "score":
+            continue
+        it = its[key]
+        column = [sample.FUND_LABELS[it.fund], f"目標{sample.ROMAN_DISPLAY[it.goal]}", sample.GOAL_TITLES[(it.fund, it.goal)],
+                  sample.GROUP_DISPLAY[it.group], str(it.number), it.indicator, it.item, "得点"]
+        for r, text in enumerate(column):
+            sheet.header[r][j] = text
+    result = clean.clean_file(_write(tmp_path, sheet), 2024)
+    pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)

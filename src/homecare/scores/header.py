@@ -238,7 +238,7 @@ def _classify(index: int, raw: list[str]) -> Column:
         col.kind, col.id_name = "id", id_name
         return col
     goal = next((g for g in map(ind.goal_of, texts) if g), None)
-    if texts and _TOTAL_RE.search(texts[-1]):
+    if texts and _is_total(texts[-1]):
         col.kind = "total"
         col.goal = goal
         col.fund = next((f for t in texts for f in ind.FUNDS if f in t), None)
@@ -247,6 +247,8 @@ def _classify(index: int, raw: list[str]) -> Column:
         return col
     col.kind, col.goal = "score", goal
     letters, nums = "", ""
+    others: list[str] = []  # texts that are none of the above: 目標 title, 指標名, 設問
+    number_at = None
     for t in texts:
         if ind.fund_of(t):
             col.fund = col.fund or ind.fund_of(t)
@@ -254,19 +256,26 @@ def _classify(index: int, raw: list[str]) -> Column:
             continue
         elif "指標群" in t and not col.indicator_group:
             col.indicator_group = _clean_group(t)
-        elif ind.indicator_number(t) is not None and col.indicator_no is None and not col.indicator:
-            col.indicator_no = ind.indicator_number(t)
+        elif ind.indicator_number(t) is not None and col.indicator_no is None and not letters and not nums:
+            col.indicator_no, number_at = ind.indicator_number(t), len(others)
         elif ind.item_label(t):
             letter, num = ind.item_label(t)
             letters = letter or letters
             nums = num or nums
         elif t not in _SKIP_TEXTS and "交付金" not in t:
-            if not col.indicator:
-                col.indicator = t
-            else:
-                col.detail = (col.detail + " " + t).strip()
+            others.append(t)
+    # the 指標名 is the first text below the 指標番号 (a 目標 title may sit above it)
+    first = number_at if number_at is not None and number_at < len(others) else 0
+    if others:
+        col.indicator = others[first]
+        col.detail = " ".join(others[:first] + others[first + 1:])
     col.item = f"{letters}{nums}"  # ア (one row), イ① / ① under a merged イ (two rows), ② (carried later)
     return col
+
+
+def _is_total(text: str) -> bool:
+    """合計/小計/…計 columns (推進合計, 目標Ⅲ小計); not 前年度 figures, not long 指標名 ending in 計."""
+    return bool(_TOTAL_RE.search(text)) and "前年度" not in text and len(text) <= 12
 
 
 def _check_ids(sh: Sheet) -> None:
@@ -315,7 +324,7 @@ def _canonical_items(sh: Sheet) -> None:
         elif c.item:
             last_letter[key] = c.item[0]
         if focus:
-            name = ind.match_goal3_indicator(c.indicator, c.indicator_no, c.indicator_group)
+            name = ind.match_goal3_indicator([c.indicator, *c.detail.split(" ")], c.indicator_no, c.indicator_group)
             if name is None or (name, c.item) not in items:
                 raise InputError(
                     f"目標III column does not match any item of {paths.relative(ind.items_path())} "

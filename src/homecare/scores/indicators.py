@@ -173,16 +173,17 @@ def goal3_items() -> dict[tuple[str, str], Goal3Item]:
     }
 
 
-def match_goal3_indicator(name: str, number: int | None, group: str = "") -> str | None:
-    """The data file's 指標名 that a header's indicator text denotes: by name (either text
-    containing the other, normalised), else by 指標番号 within 目標III, else by the number
-    counted within its 指標群 (files that restart numbering in each group)."""
-    key = normalise(name)
+def match_goal3_indicator(texts: list[str], number: int | None, group: str = "") -> str | None:
+    """The data file's 指標名 that a header denotes: by name (a header text and the name
+    containing one another, normalised; the 指標名 text first, then the other texts), else by
+    指標番号 within 目標III, else by the number counted within its 指標群 (files that restart
+    numbering in each group)."""
     items = _load_items()
     names = list(dict.fromkeys(items["indicator"]))
-    hits = [n for n in names if key and (normalise(n) in key or key in normalise(n))]
-    if len(hits) == 1:
-        return hits[0]
+    for key in map(normalise, texts):
+        hits = [n for n in names if key and (normalise(n) in key or key in normalise(n))]
+        if len(hits) == 1:
+            return hits[0]
     if number is None:
         return None
     in_group = items[items["indicator_group"].map(normalise) == normalise(group)] if group else items
