@@ -224,7 +224,7 @@ def plot_facility_counts(
         ax.invert_yaxis()
         ax.set_title(f"{group}（県計 {int(total[f'{group}（施設）']):,}施設）", fontsize=10.5, loc="left")
         ax.tick_params(axis="x", labelsize=8)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # long decimal ticks must not collide
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=not per_capita))  # counts: whole ticks; rates: few, so they do not collide
         ax.grid(axis="y", visible=False)
         hide_spines(ax)
     for ax in list(axes.flat)[len(groups):]:
