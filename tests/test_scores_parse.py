@@ -239,3 +239,20 @@ def test_goal_title_in_its_own_row_above_the_indicator(tmp_path: Path, cleaned: 
             sheet.header[r][j] = text
     result = clean.clean_file(_write(tmp_path, sheet), 2024)
     pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)
+
+
+def test_prefecture_name_merged_down_or_blank(tmp_path: Path, cleaned: dict) -> None:
+    """都道府県名 written once and merged down over the prefecture's rows, or left blank with
+    the 都道府県番号 filled in: the rows still belong to the prefecture."""
+    sheet = sample.build_sheet(2024)
+    pref, code = sheet.layout.index(("id", "都道府県名")), sheet.layout.index(("id", "都道府県番号"))
+    rows = [i for i, r in enumerate(sheet.body) if r[pref] == "神奈川県"]
+    for i in rows[1:]:
+        sheet.body[i][pref] = None
+    for i in rows[:-1]:
+        sheet.body[i][code] = None  # only the merge says 神奈川県 for these
+    top = sample.HEADER_ROWS + 1
+    sheet.merges.append((top + rows[0], pref + 1, top + rows[-2], pref + 1))  # the last row: blank, code only
+    result = clean.clean_file(_write(tmp_path, sheet), 2024)
+    pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)
+    assert sheet.body[rows[-1]][code] == "14"

@@ -148,6 +148,7 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
             c.fund = sheet_fund[0]  # a sheet per 交付金: the sheet name says which
     sh = Sheet(where, ws.title, grid, start, end, columns)
     _check_ids(sh)
+    _fill_merged_ids(ws, sh)
     _canonical_items(sh)
     return sh
 
@@ -208,6 +209,17 @@ def _fill_header(ws, grid: list[list[object]], start: int, end: int) -> list[lis
             if same_parent and has_own:
                 rows[i][j] = rows[i][j - 1]
     return rows
+
+
+def _fill_merged_ids(ws, sh: Sheet) -> None:
+    """Identifier cells merged down over several data rows (a 都道府県名 written once per
+    prefecture) are given to every row they cover."""
+    id_cols = {c.index + 1 for c in sh.columns if c.kind == "id"}
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row > sh.header_end and rng.min_col == rng.max_col and rng.min_col in id_cols:
+            value = sh.grid[rng.min_row - 1][rng.min_col - 1]
+            for r in range(rng.min_row, rng.max_row + 1):
+                sh.grid[r - 1][rng.min_col - 1] = value
 
 
 def _dedupe(texts: list[str]) -> list[str]:
