@@ -26,7 +26,7 @@ from homecare.figures.common import OUTLINE_COLOR, area_tag, hide_spines, insure
 
 SCORE_SOURCE = "厚生労働省「保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価結果」"
 GOAL3_LABEL = "在宅医療・介護連携（目標III）"
-SCORE_CMAP = "YlGnBu"
+SCORE_CMAP = "YlOrBr"  # sequential, colour-blind safe, and unlike every area colour (outlines stay visible)
 SPLIT_MARK = "※"
 
 
