@@ -35,9 +35,21 @@ def outlook() -> dict:
 
 def _render(fig) -> list[str]:
     fig.savefig(io.BytesIO(), format="png", dpi=40)  # draws every glyph: missing ones raise
+    _title_clear_of_sample_mark(fig)
     texts = figure_texts(fig)
     plt.close(fig)
     return texts
+
+
+def _title_clear_of_sample_mark(fig) -> None:
+    """The title must not run into the サンプルデータ mark (long scenario scheme labels)."""
+    fig.canvas.draw()  # measure both at the figure's own dpi
+    renderer = fig.canvas.get_renderer()
+    title = fig._suptitle.get_window_extent(renderer)
+    marks = [t for t in fig.texts if t.get_text().startswith("サンプルデータ")]
+    for mark in marks:
+        box = mark.get_bbox_patch().get_window_extent(renderer) if mark.get_bbox_patch() else mark.get_window_extent(renderer)
+        assert title.x1 < box.x0, f"title {fig._suptitle.get_text()!r} overlaps the sample mark"
 
 
 def _check(texts: list[str], *must: str) -> None:
@@ -80,6 +92,24 @@ def test_facilities_per_75(outlook) -> None:
         figures.plot_facilities_per_75(outlook["supply"], sm, facility_types=["510"], sources=SOURCES, sample=False)
 
 
+@pytest.mark.parametrize("scheme_id", ["scenario_yokohama3_kawasaki1", "elderly_care_area"])
+def test_long_scheme_labels_fit(outlook, scheme_id) -> None:
+    """Every per-scheme figure for a scenario/verify scheme: title clear of the sample mark."""
+    scheme = areas.load_scheme(scheme_id)
+    ap = aggregate.area_population(outlook["pop"], scheme)
+    idx = demand.demand_index(aggregate.with_prefecture(ap), demand.load_weights())
+    fac = pd.DataFrame({"municipality_code": ["14101"], "facility_type": ["130"], "facility_type_label": ["訪問看護"]})
+    sup = supply.facilities_per_75(fac, outlook["pop"], scheme)
+    for fig in (
+        figures.plot_demand_index(idx, scheme, sources=SOURCES, sample=True),
+        figures.plot_demand_map(idx, geo.load_units(), scheme, sources=SOURCES, sample=True),
+        figures.plot_population_pyramids(ap, scheme, sources=SOURCES, sample=True),
+        figures.plot_facilities_per_75(sup, scheme, facility_types=["130"], sources=SOURCES, sample=True),
+    ):
+        texts = _render(fig)
+        assert any(scheme.label in t for t in texts)
+
+
 def test_scenario_comparison(outlook) -> None:
     s = outlook["schemes"]
     fig = figures.plot_scenario_comparison(
@@ -89,4 +119,4 @@ def test_scenario_comparison(outlook) -> None:
     )
     axes = fig.axes[:2]
     assert axes[0].get_ylim() == axes[1].get_ylim()  # one scale: compared by eye
-    _check(_render(fig), "圏域案の比較", "検討用シナリオ", "横浜北部", "川崎北部")
+    _check(_render(fig), "圏域案の比較", "検討案（横浜3圏域・川崎1圏域）", "横浜北部", "川崎北部")

@@ -31,7 +31,15 @@ def _year(y: int) -> str:
 
 
 def _status_suffix(scheme: AreaScheme) -> str:
-    return {"verify": "（区分は要確認）", "scenario": "（検討用シナリオ）"}.get(scheme.status, "")
+    """Short status mark after a scheme label; none when the label already says 検討."""
+    if scheme.status == "scenario" and "検討" not in scheme.label:
+        return "（検討用）"
+    return "（要確認）" if scheme.status == "verify" else ""
+
+
+def _scheme_title(main: str, scheme: AreaScheme) -> str:
+    """``main：<scheme label>``: kept short so it never runs into the サンプルデータ mark."""
+    return f"{main}：{scheme.label}{_status_suffix(scheme)}"
 
 
 def _index_lines(ax: Axes, index: pd.DataFrame, scheme: AreaScheme, *, ylim: tuple[float, float] | None = None) -> list[Line2D]:
@@ -115,7 +123,7 @@ def plot_demand_index(
     axes[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, title=scheme.label)
     return style.finish_figure(
         fig,
-        title=f"医療・介護需要指数の見通し（{scheme.label}別{_status_suffix(scheme)}、{_year(base_year)}＝100）",
+        title=_scheme_title("医療・介護需要指数の見通し", scheme),
         sources=sources,
         sample=sample,
         note="年齢階級別の人口に需要の重みを掛けて合計し、基準年を100とした指数。推計年は暦年（各年10月1日）。",
@@ -165,7 +173,7 @@ def plot_demand_map(
         maps.tidy_axes(ax)
     return style.finish_figure(
         fig,
-        title=f"{_year(year)}の医療・介護需要指数（{scheme.label}別{_status_suffix(scheme)}、{_year(base_year)}＝100）",
+        title=_scheme_title(f"{_year(year)}の医療・介護需要指数", scheme),
         sources=[*sources, maps.n03_credit()],
         sample=sample,
     )
@@ -217,9 +225,10 @@ def plot_population_pyramids(
         fig.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.99, 0.0), ncols=2, frameon=False, fontsize=9)
     return style.finish_figure(
         fig,
-        title=f"年齢構成の変化 {_year(base_year)}→{_year(target_year)}（{scheme.label}別{_status_suffix(scheme)}、男女計）",
+        title=_scheme_title(f"年齢構成の変化 {_year(base_year)}→{_year(target_year)}", scheme),
         sources=sources,
         sample=sample,
+        note="男女計。各圏域の横軸は圏域ごとの目盛り（千人）。",
     )
 
 
@@ -273,7 +282,7 @@ def plot_facilities_per_75(
     fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.99, 1 - 0.55 / height), ncols=2, frameon=False, fontsize=9)
     return style.finish_figure(
         fig,
-        title=f"75歳以上人口千人当たり施設数：現在と{_year(target_year)}（{scheme.label}別{_status_suffix(scheme)}）",
+        title=_scheme_title("75歳以上千人当たり施設数", scheme),
         sources=sources,
         sample=sample,
         note=f"{_year(target_year)}の値は現在の施設数を{_year(target_year)}の推計75歳以上人口で割ったもの。括弧内は現在からの増減率。",
