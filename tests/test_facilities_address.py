@@ -91,6 +91,10 @@ def test_geocoder_many_forms_same_town(gaz, written: str) -> None:
         ("寒川町一ノ宮1-1", "14321", "高座郡寒川町", "一之宮一丁目"),
         ("青葉区あざみ野2-3-1", "14117", "横浜市青葉区", "あざみ野二丁目"),
         ("川崎市中原区小杉町3丁目", "14133", "川崎市中原区", "小杉町三丁目"),
+        ("〒225ー0011 横浜市青葉区あざみ野2-3-1", "14117", "横浜市青葉区", "あざみ野二丁目"),
+        ("横浜市都築区茅ケ崎中央1-1", "14118", "横浜市都筑区", "茅ケ崎中央"),  # common misspelling (data file)
+        ("相模原市相模大野3-2-1", "14153", "相模原市南区", "相模大野三丁目"),
+        ("足柄上郡松田町大字松田惣領866-1", "14363", "足柄上郡松田町", "松田惣領"),
         ("川崎市宮前区有馬9-9", "14136", "川崎市宮前区", "有馬九丁目"),
     ],
 )
@@ -132,6 +136,12 @@ def test_koaza_point_used(gaz) -> None:
     with_koaza = gaz.geocode("伊勢原市小稲葉字田中100")
     plain = gaz.geocode("伊勢原市小稲葉100")
     assert with_koaza.town == plain.town == "小稲葉" and with_koaza.lat != plain.lat
+
+
+@pytest.mark.parametrize("written", ["町田市原町田6-1-1", "八王子市元本郷町3-24-1", "港区芝公園4-2-8"])
+def test_other_prefecture_without_prefecture_name_is_not_placed(gaz, written: str) -> None:
+    r = gaz.geocode(written)
+    assert r.municipality_code == "" and r.match_level == "none"
 
 
 def test_town_without_municipality_unique(gaz) -> None:

@@ -94,12 +94,12 @@ def normalize_address(text: str) -> str:
     facility lists repeat addresses (one building, several services)."""
     s = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     # cheap substring guards before each regex: most addresses need only a few rules
+    s = s.translate(_CHAR_MAP)
+    s = _DIGIT_DASH.sub("-", s)  # first, so that a postal code written 231ー0023 is recognised
     if s[:1].isdigit() or "〒" in s or "郵便番号" in s:
         s = _POSTAL_MARK.sub("", _POSTAL.sub("", s))
     if any(b in s for b in "([「【<"):
         s = _BRACKETS.sub("", s)
-    s = s.translate(_CHAR_MAP)
-    s = _DIGIT_DASH.sub("-", s)
     if any(f in s for f in ("F", "f", "階", "号室")):
         s = _FLOOR.sub("", s)
     if "丁目" in s:

@@ -35,6 +35,7 @@ GAZETTEER_DATASET = "town_gazetteer"
 ALIASES_FILE = "address_aliases.csv"
 _CHOME_NAME = re.compile(r"^(.+?)([一二三四五六七八九十]+)丁目$")
 _CHOME_IN_ADDRESS = re.compile(r"^(\d+)(?:-|$)")
+_TOWN_END = re.compile(r"^(?:$|\d|-|字)")
 RESULT_COLUMNS = ["municipality_code", "municipality_name", "town", "lat", "lon", "match_level", "geocode_note"]
 
 
@@ -207,6 +208,10 @@ class Gazetteer:
         """No municipality written: accept a town name that exists in exactly one unit."""
         for n in range(min(self.town_maxlen, len(body)), 1, -1):
             units = self.town_units.get(body[:n])
+            # the name must be complete (a house number or 字 follows), so that a municipality
+            # elsewhere (町田市…) is not read as a Kanagawa town that starts the same way
+            if units and not _TOWN_END.match(body[n:]):
+                continue
             if units:
                 if len(units) == 1:
                     (code,) = units
