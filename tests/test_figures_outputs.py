@@ -62,6 +62,7 @@ def test_workbook_sheets_headers_panes_and_source_lines(two_runs):
     assert [c.value for c in score[2]][:2] == ["年度", "二次保健医療圏"]
     for ws in (coop, score):
         assert ws.freeze_panes == "A3"
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1  # prints/PDFs one page wide
         assert ws.column_dimensions["A"].width >= 8
     coop_text = [c.value for c in coop["A"] if isinstance(c.value, str)]
     assert any(t.startswith("出典：令和7年度第2回神奈川県在宅医療推進協議会") for t in coop_text)

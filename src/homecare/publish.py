@@ -119,6 +119,13 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
     for k, line in enumerate(lines):
         ws.cell(row=foot + k, column=1, value=line).font = Font(size=9, color="555555")
     ws.freeze_panes = "A3"
+    # printing / PDF export (LibreOffice): landscape, every column on one page width, header repeated
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "2:2"
     for j, col in enumerate(df.columns, start=1):
         widths = [_display_width(col)] + [_display_width(v) for v in df.iloc[:200, j - 1]]
         ws.column_dimensions[get_column_letter(j)].width = min(max(widths) + 2, 60)

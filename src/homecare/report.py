@@ -159,8 +159,8 @@ def build_index(output_dir: str | Path) -> Path:
 
 
 def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None:
-    """Write a PowerPoint draft (スライド案): one 16:9 slide per figure with its title, the PNG,
-    the caption and 出典, in figure-name order. Deterministic: fixed document properties and
+    """Write a PowerPoint draft (スライド案): one 16:9 slide per figure with the PNG (which carries
+    its title, 出典 and サンプルデータ mark) and the caption below, in figure-name order. Deterministic: fixed document properties and
     zip timestamps. Returns None when the run has no figures."""
     from pptx import Presentation
     from pptx.util import Emu, Pt
@@ -175,24 +175,23 @@ def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None
     margin = Emu(300000)
     for fig in figures:
         slide = prs.slides.add_slide(blank)
-        title = slide.shapes.add_textbox(margin, Emu(150000), prs.slide_width - 2 * margin, Emu(500000))
-        title.text_frame.text = fig["title"] + (f"【{SAMPLE_LABEL}】" if fig.get("sample") else "")
-        title.text_frame.paragraphs[0].runs[0].font.size = Pt(22)
+        # the figure carries its own title, 出典 and サンプルデータ mark: no second title on the slide
         png = out / fig["png"]
         with Image.open(png) as im:
             w_px, h_px = im.size
-        box_w, box_h = prs.slide_width - 2 * margin, Emu(5200000)
+        box_w, box_h = prs.slide_width - 2 * margin, Emu(5650000)
         scale = min(box_w / w_px, box_h / h_px)
         w, h = int(w_px * scale), int(h_px * scale)
-        slide.shapes.add_picture(str(png), int((prs.slide_width - w) / 2), Emu(700000), Emu(w), Emu(h))
-        cap = slide.shapes.add_textbox(margin, Emu(5950000), prs.slide_width - 2 * margin, Emu(700000))
+        slide.shapes.add_picture(str(png), int((prs.slide_width - w) / 2), Emu(150000), Emu(w), Emu(h))
+        cap = slide.shapes.add_textbox(margin, Emu(5900000), prs.slide_width - 2 * margin, Emu(800000))
+        cap.name = "caption"
         cap.text_frame.word_wrap = True
         cap.text_frame.text = fig.get("caption") or fig["title"]
-        cap.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
-        for s in fig.get("sources", []):
+        cap.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+        if fig.get("sample"):
             p = cap.text_frame.add_paragraph()
-            p.text = s if s.startswith("出典") else f"出典：{s}"
-            p.runs[0].font.size = Pt(9)
+            p.text = f"【{SAMPLE_LABEL}】架空の入力から作成・実数ではありません"
+            p.runs[0].font.size = Pt(11)
     prs.core_properties.author = "homecare"
     prs.core_properties.last_modified_by = "homecare"
     prs.core_properties.created = FIXED_TIME
