@@ -75,8 +75,19 @@ def test_wrong_type_flag_is_located(tmp_path) -> None:
         ipss.read_ipss_workbook(write_sheet(tmp_path / "t2.xlsx", rows))
 
 
+def test_notes_sheet_is_skipped_but_a_tableless_workbook_is_an_error(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    rows = [["総人口"], [None], [None], HEADER, _row("14101", "2", "横浜市鶴見区")]
+    path = write_sheet(tmp_path / "n.xlsx", rows)
+    wb = load_workbook(path)
+    wb.create_sheet("利用上の注意").cell(row=1, column=1, value="推計の前提は報告書を参照")
+    wb.save(path)
+    assert set(ipss.read_ipss_workbook(path)["sheet"]) == {"推計結果"}
+
+
 def test_missing_header_and_bad_number(tmp_path) -> None:
-    with pytest.raises(InputError, match="no header row"):
+    with pytest.raises(InputError, match="no sheet has a header row"):
         ipss.read_ipss_workbook(write_sheet(tmp_path / "h.xlsx", [["総人口"], ["x", "y"]]))
     rows = [["総人口"], [None], [None], HEADER, [*_row("14101", "2", "横浜市鶴見区")[:6], "-", 1, 1, 1, 1, 1]]
     with pytest.raises(InputError, match="not a number") as exc:

@@ -113,3 +113,18 @@ def test_processed_round_trip(tmp_path, monkeypatch) -> None:
     assert (tmp_path / "population_by_unit.parquet").is_file()
     with pytest.raises(processed.ProcessedDataMissing):
         processed.read_processed("no_such_table")
+
+
+def test_committed_samples_are_what_the_generator_writes(tmp_path) -> None:
+    """`homecare population sample` is deterministic and the committed files are its output."""
+    import hashlib
+    from pathlib import Path
+
+    from homecare import paths
+
+    written = sample.write_samples(tmp_path)
+    committed = paths.resolve(sample.SAMPLE_FOLDER)
+    assert len(written) == 1 + 22
+    for path in written:
+        rel = Path(path).relative_to(tmp_path)
+        assert hashlib.sha256(Path(path).read_bytes()).digest() == hashlib.sha256((committed / rel).read_bytes()).digest(), rel

@@ -174,13 +174,20 @@ def read_ipss_workbook(path: str | Path) -> pd.DataFrame:
         raise InputError("input file not found", file=where)
     provenance.note_input(p)
     wb = load_workbook(p, read_only=True, data_only=True)
+    frames, skipped = [], []
     try:
-        frames = [
-            read_ipss_sheet(list(ws.iter_rows(values_only=True)), file=where, sheet=ws.title).assign(file=where, sheet=ws.title)
-            for ws in wb.worksheets
-        ]
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            if not any("コード" in _text(v) for r in rows[:HEADER_SCAN_ROWS] for v in r):
+                skipped.append(ws.title)  # a notes/explanation sheet (注記, 利用上の注意): no table
+                continue
+            frames.append(read_ipss_sheet(rows, file=where, sheet=ws.title).assign(file=where, sheet=ws.title))
     finally:
         wb.close()
+    if not frames:
+        raise InputError(f"no sheet has a header row with コード in its first {HEADER_SCAN_ROWS} rows (sheets: {skipped})", file=where)
+    if skipped:
+        print(f"{where}: sheets without a table skipped: {', '.join(skipped)}")
     return pd.concat(frames, ignore_index=True)
 
 
