@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from homecare import provenance
 from homecare.errors import InputError
 from homecare.scores import clean, outputs, sample, summary
+from homecare.scores import indicators as ind
 from scores_fixtures import body_index, excel_row, score_column
 
 FY = 2024
@@ -120,3 +121,45 @@ def test_processed_and_published_outputs(tmp_path: Path, isolated_dirs: dict[str
     ws = load_workbook(out["workbook"]).active
     assert ws.freeze_panes == "A3" and ws.cell(row=2, column=4).value == "目標III得点（点）"
     assert json.loads(out["summary"].with_suffix(".json").read_text(encoding="utf-8"))["sample"] is True
+
+
+def _append_column(sheet: sample.SampleSheet, header: list[str | None], values: list[object]) -> None:
+    for r, text in enumerate(header):
+        sheet.header[r].append(text)
+    for row, value in zip(sheet.body, values, strict=True):
+        row.append(value)
+    sheet.layout.append(("other", header[-1]))
+
+
+def _goal3_sum(sheet: sample.SampleSheet, row: list[object], group: str | None = None) -> float:
+    its = sample.items()
+    cols = [j for j, (kind, k) in enumerate(sheet.layout) if kind == "score" and its[k].fund == "支援" and its[k].goal == "III"
+            and (group is None or its[k].group == group)]
+    return sum(ind.parse_number(row[j]) or 0.0 for j in cols)
+
+
+def test_goal_and_group_subtotal_columns_are_checked_not_scored(tmp_path: Path) -> None:
+    sheet = sample.build_sheet(FY)
+    serial = sheet.layout.index(("id", "通し番号"))
+    data = [ind.is_serial(r[serial]) for r in sheet.body]
+    kanagawa = [r[sheet.layout.index(("id", "都道府県名"))] == "神奈川県" for r in sheet.body]
+    goal_values = [_goal3_sum(sheet, r) if d and k else None for r, d, k in zip(sheet.body, data, kanagawa, strict=True)]
+    group_values = [_goal3_sum(sheet, r, "活動指標群") if d and k else None for r, d, k in zip(sheet.body, data, kanagawa, strict=True)]
+    i = body_index(sheet, "綾瀬市")
+    group_values[i] += 1  # one wrong subtotal in the file
+    _append_column(sheet, ["介護保険保険者努力支援交付金", "目標Ⅲ", None, None, None, None, None, "得点"], goal_values)
+    _append_column(sheet, ["介護保険保険者努力支援交付金", "目標Ⅲ", "（ⅱ）活動指標群", None, None, None, None, "小計"], group_values)
+    result = _clean_variant(tmp_path, sheet)
+    assert len(result.scores) == 33 * len(sample.items())  # subtotals are not items
+    diff = result.qa_table().query("reason.str.startswith('sum of items')", engine="python")
+    assert len(diff) == 1 and diff["row"].iloc[0] == excel_row(sheet, i) and "by -1" in diff["reason"].iloc[0]
+
+
+def test_other_goals_with_indistinct_headers_do_not_stop_the_stage(tmp_path: Path) -> None:
+    sheet = sample.build_sheet(FY)
+    j = score_column(sheet, "持続可能な地域のあるべき姿の取組状況", "ウ", fund="推進")
+    sheet.header[5][j] = "ア"  # now two items ア in that indicator
+    result = _clean_variant(tmp_path, sheet)
+    notes = result.qa_table().query("reason.str.contains('does not tell this item')", engine="python")
+    assert len(notes) == 1
+    assert len(result.scores) == 33 * len(sample.items())

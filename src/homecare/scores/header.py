@@ -82,6 +82,7 @@ class Sheet:
     header_start: int  # 1-based, inclusive
     header_end: int
     columns: list[Column]
+    notes: list[tuple[Column, str]] = field(default_factory=list)  # header findings for the QA table
 
     def ids(self) -> dict[str, Column]:
         return {c.id_name: c for c in self.columns if c.kind == "id"}
@@ -254,6 +255,7 @@ def _classify(index: int, raw: list[str]) -> Column:
         col.kind = "total"
         col.goal = goal
         col.fund = next((f for t in texts for f in ind.FUNDS if f in t), None)
+        col.indicator_group = next((_clean_group(t) for t in texts if "指標群" in t), "")
         return col
     if goal is None:
         return col
@@ -282,6 +284,8 @@ def _classify(index: int, raw: list[str]) -> Column:
         col.indicator = others[first]
         col.detail = " ".join(others[:first] + others[first + 1:])
     col.item = f"{letters}{nums}"  # ア (one row), イ① / ① under a merged イ (two rows), ② (carried later)
+    if not col.indicator and not col.item and col.indicator_no is None:
+        col.kind = "total"  # only 交付金/目標/指標群 and e.g. 得点: a subtotal of the goal or group
     return col
 
 
@@ -348,6 +352,10 @@ def _canonical_items(sh: Sheet) -> None:
             c.indicator_group = items[(name, c.item)].indicator_group
         if not focus and c.detail and (c.fund, c.goal, c.indicator_group, c.indicator, c.item) in seen:
             c.item = f"{c.item}（{c.detail}）"  # coarse goals: items told apart by their 設問 text
+        if not focus and (c.fund, c.goal, c.indicator_group, c.indicator, c.item) in seen:
+            # other goals are kept coarsely and must not stop the stage: name the item by its column
+            sh.notes.append((c, f"header does not tell this item from column {seen[(c.fund, c.goal, c.indicator_group, c.indicator, c.item)].letter}; item named by its column"))
+            c.item = f"{c.item}[{c.letter}]"
         ident = (c.fund, c.goal, c.indicator_group, c.indicator, c.item)
         if ident in seen:
             raise InputError(

@@ -68,6 +68,8 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
     def entry(row: int, reason: str, action: str, column: str = "", value: object = "") -> None:
         qa.append(QAEntry(STAGE, sh.file, reason, action, sheet=sh.name, row=row, column=column, value="" if value is None else str(value)))
 
+    for c, note in sh.notes:
+        entry(sh.header_start, note, "reported", c.label())
     serial_col = ids["serial"]
     seen_data = False
     for i in range(sh.header_end, len(sh.grid)):
@@ -117,12 +119,13 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
                      "indicator_group": c.indicator_group, "indicator": c.indicator, "item": c.item, "points": points}
                 )
         for c in total_cols:
-            totals.append({"src_row": excel_row, "src_column": c.label(), "fund": c.fund, "goal": c.goal, "value": values[c.index]})
+            totals.append({"src_row": excel_row, "src_column": c.label(), "fund": c.fund, "goal": c.goal,
+                           "indicator_group": c.indicator_group, "value": values[c.index]})
     for pref, rows in sorted(other.items()):
         entry(rows[0], f"other prefecture {pref}: {len(rows)} row(s) from row {rows[0]} to {rows[-1]}", "excluded", ids["prefecture_name"].texts[-1], pref)
     scores = pd.DataFrame(records, columns=["src_row", "src_column", "src_index", "fund", "goal", "indicator_group", "indicator", "item", "points"])
     scores["max_points"] = _item_maxima(sh, scores, max_points, qa)
-    return ParsedFile(sh.file, sh.name, ids["municipality_name"].label(), scores, pd.DataFrame(totals, columns=["src_row", "src_column", "fund", "goal", "value"]), pd.DataFrame(insurers, columns=["src_row", "insurer_number", "municipality_name"]), qa, counts)
+    return ParsedFile(sh.file, sh.name, ids["municipality_name"].label(), scores, pd.DataFrame(totals, columns=["src_row", "src_column", "fund", "goal", "indicator_group", "value"]), pd.DataFrame(insurers, columns=["src_row", "insurer_number", "municipality_name"]), qa, counts)
 
 
 def _row_text(row: list[object]) -> str:

@@ -96,20 +96,26 @@ def check_points(scores: pd.DataFrame, *, file: str, sheet: str, stage: str) -> 
 
 
 def check_totals(scores: pd.DataFrame, totals: pd.DataFrame, *, file: str, sheet: str, stage: str) -> list[QAEntry]:
-    """Compare the sum of items with the file's own 推進合計/支援合計 (and 目標 subtotals): each
+    """Compare the sum of items with the file's own 推進合計/支援合計 (and 目標/指標群 subtotals): each
     difference is reported; a blank total is reported too."""
     qa = []
     for t in totals.itertuples():
         sel = scores["src_row"] == t.src_row
-        if t.fund:
+        if _given(t.fund):
             sel &= scores["fund"] == t.fund
         else:  # an overall total counts a shared 目標IV column once
             sel &= ~scores.duplicated(subset=["src_row", "src_index"])
-        if t.goal:
-            sel &= scores["goal"] == t.goal
+        for key in ("goal", "indicator_group"):
+            if _given(getattr(t, key)):
+                sel &= scores[key] == getattr(t, key)
         expected = float(scores.loc[sel, "points"].sum())
         if t.value is None or pd.isna(t.value):
             qa.append(QAEntry(stage, file, f"total column blank; sum of items is {expected:g}", "reported", sheet=sheet, row=int(t.src_row), column=t.src_column))
         elif abs(expected - t.value) > TOLERANCE:
             qa.append(QAEntry(stage, file, f"sum of items {expected:g} differs from the file's total {t.value:g} by {expected - t.value:+g}", "reported", sheet=sheet, row=int(t.src_row), column=t.src_column, value=f"{t.value:g}"))
     return qa
+
+
+def _given(value: object) -> bool:
+    """A total's fund/goal/group is set (None, NaN and "" mean: not restricted)."""
+    return isinstance(value, str) and bool(value)
