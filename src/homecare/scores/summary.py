@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from homecare.errors import ParameterError
 from homecare.scores import indicators as ind
 
 KEY = ["fiscal_year", "municipality_code", "municipality_name"]
@@ -83,8 +84,11 @@ def published_by_indicator(by_indicator: pd.DataFrame, fiscal_year_label: Callab
 
 def goal_overview(scores: pd.DataFrame, goal: str) -> pd.DataFrame:
     """Prefecture view of one goal (目標) per fund and indicator: mean points of the
-    municipalities, 配点 and mean 得点率 (%), per fiscal year."""
-    focus = scores[scores["goal"] == goal]
+    municipalities, 配点 and mean 得点率 (%), per fiscal year. ``goal`` as III, Ⅲ or 3."""
+    roman = ind.goal_of(f"目標{goal}")
+    if roman is None:
+        raise ParameterError(f"focus goal {goal!r}: expected one of {', '.join(ind.GOALS)}")
+    focus = scores[scores["goal"] == roman]
     out = focus.groupby(["fiscal_year", "fund", "indicator_group", "indicator", "municipality_code"], sort=False)[["points", "max_points"]].sum()
     out = out.groupby(level=[0, 1, 2, 3], sort=False).mean().reset_index()
     out["pct"] = 100 * out["points"] / out["max_points"]
