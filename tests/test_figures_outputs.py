@@ -113,3 +113,52 @@ def test_processed_sample_flag_reaches_the_figure(tmp_path, monkeypatch):
     assert any(SAMPLE_LABEL in t.get_text() for t in fig.texts)
     plt.close(fig)
     assert (tmp_path / "processed" / "goal3_summary.parquet").is_file()  # not the real data/processed
+
+
+def _figure_builders():
+    """Every figure function of stage 04 on small data, as (name, builder) pairs."""
+    from figure_fixtures import facilities, goal3_by_indicator, population
+
+    from homecare.figures import facilities as fac_fig
+    from homecare.figures import indicators
+
+    def build(name):
+        scheme, units = areas.load_scheme(), geo.load_units()
+        summary, by_ind = goal3_summary(), goal3_by_indicator()
+        fac = facilities(units, scheme, n_per_unit=2)
+        status = seed.load_cooperation_status()
+        return {
+            "score_map": lambda: scores.plot_goal3_score_map(summary, units, scheme, 2025, sample=True),
+            "score_rank": lambda: scores.plot_goal3_score_rank(summary, scheme, 2025, sample=True),
+            "score_change": lambda: scores.plot_goal3_score_change(summary, scheme, 2025, sample=True),
+            "profile_area": lambda: indicators.plot_indicator_profile(by_ind, scheme, 2025, sample=True),
+            "profile_insurer": lambda: indicators.plot_indicator_profile(by_ind, scheme, 2025, level="municipality", sample=True),
+            "facility_map": lambda: fac_fig.plot_facility_map(fac, units, scheme, sample=True),
+            "facility_rate": lambda: fac_fig.plot_facility_counts(fac, scheme, population(units), sample=True),
+            "cooperation": lambda: cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies, sample=True),
+            "ict_participants": lambda: ict.plot_ict_participants(seed.load_ict_networks().data, sample=True),
+            "ict_coverage": lambda: ict.plot_ict_coverage_map(seed.load_ict_coverage().data, units, scheme, sample=True),
+        }[name]()
+
+    return build
+
+
+FIGURES = ["score_map", "score_rank", "score_change", "profile_area", "profile_insurer", "facility_map",
+           "facility_rate", "cooperation", "ict_participants", "ict_coverage"]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_title_badge_and_notes_fit_the_figure(name):
+    """Legibility guard: the title does not run under the サンプルデータ badge, and no
+    figure-level text (title, badge, 注, 出典) is cut off at the figure's edges."""
+    fig = _figure_builders()(name)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    title = fig._suptitle.get_window_extent(renderer)
+    badge = [t for t in fig.texts if SAMPLE_LABEL in t.get_text()][0].get_bbox_patch().get_window_extent(renderer)
+    assert title.x1 < badge.x0, f"{name}: title runs into the sample badge"
+    for t in [fig._suptitle, *fig.texts]:
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, f"{name}: text cut off: {t.get_text()[:30]!r}"
+    plt.close(fig)

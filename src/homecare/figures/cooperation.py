@@ -110,11 +110,11 @@ def plot_cooperation_status(
     )
     return style.finish_figure(
         fig,
-        title=f"高齢者施設等における協力医療機関の届出状況（県域、{as_of}）",
+        title=f"協力医療機関の届出状況（県域、{as_of}）",
         sources=sources or [SEED_SOURCE + " 資料3"],
         sample=sample,
         caption=(
-            "施設種別ごとに、全要件／一部要件を満たした協力医療機関を定めている施設とその他の施設数・割合。"
+            "高齢者施設等の施設種別ごとに、全要件／一部要件を満たした協力医療機関を定めている施設とその他の施設数・割合。"
             "計は各施設種別の合計から算出。"
         ),
         note=note,

@@ -167,7 +167,7 @@ def plot_facility_map(
                bbox_to_anchor=(0.5, 0.6 / height), ncol=len(scheme.areas), frameon=False, fontsize=9, title_fontsize=9)
     no_xy = int((df["lat"].isna() | df["lon"].isna()).sum())
     named = "、".join(f"{g}＝{GROUP_NOTES[g]}" for g in groups if g in GROUP_NOTES)
-    note = f"{named}。位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。" + (
+    note = f"{named}。" + (f"位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。" if no_xy else "") + (
         f"重複登録{duplicates:,}件は除外。" if duplicates else ""
     )
     return style.finish_figure(
