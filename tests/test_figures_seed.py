@@ -102,3 +102,14 @@ def test_ict_figures(tmp_path):
     assert any("国土数値情報" in t for t in texts)  # N03 credit on maps
     assert any("要確認" in t for t in texts)
     style.save_figure(fig, tmp_path, "ict_coverage_map")
+
+
+def test_ict_row_that_does_not_add_up_is_an_input_error(tmp_path, monkeypatch):
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    text = (seed.seed_dir() / seed.ICT_NETWORKS_FILE).read_text(encoding="utf-8")
+    (folder / seed.ICT_NETWORKS_FILE).write_text(text.replace(",244,25650,", ",245,25650,"), encoding="utf-8")
+    monkeypatch.setattr(seed, "seed_dir", lambda: folder)
+    with pytest.raises(InputError) as err:
+        seed.load_ict_networks()
+    assert err.value.row == 2 and err.value.column == "total_as_printed" and err.value.value == "サルビアねっと"

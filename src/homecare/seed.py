@@ -78,6 +78,19 @@ def _require_int(df: pd.DataFrame, columns: list[str], where: str, *, allow_blan
     return out
 
 
+def _check_row_sums(df: pd.DataFrame, parts: list[str], total: str, label: str, where: str, rows: pd.Series | None = None) -> None:
+    """Every row's ``parts`` (blanks as 0) must add up to its ``total``: a transcription typo
+    is an InputError naming the CSV line and the row's label column."""
+    sums = df[parts].fillna(0).sum(axis=1)
+    bad = (sums != df[total]) & (rows if rows is not None else True)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"{total} {df[total].iloc[i]} != sum of {'+'.join(parts)} {int(sums.iloc[i])}",
+            file=where, row=i + 2, column=total, value=df[label].iloc[i],
+        )
+
+
 def load_cooperation_status() -> SeedTable:
     """協力医療機関の届出状況（県域、令和7年8月1日時点）: one row per facility type with
     ``facility_type, obligation`` (義務化 / 努力義務), ``facility_count`` and the three status
@@ -86,16 +99,7 @@ def load_cooperation_status() -> SeedTable:
     where = paths.relative(path)
     counts = ["facility_count", *COOPERATION_STATUSES]
     df = _require_int(df, counts, where, allow_blank=False)
-    for i, row in df.iterrows():
-        parts = sum(int(row[c]) for c in COOPERATION_STATUSES)
-        if row["row_kind"] == "detail" and parts != row["facility_count"]:
-            raise InputError(
-                f"施設数 {row['facility_count']} != 全要件+一部要件+その他 {parts}",
-                file=where,
-                row=int(i) + 2,
-                column="facility_count",
-                value=row["facility_type"],
-            )
+    _check_row_sums(df, list(COOPERATION_STATUSES), "facility_count", "facility_type", where, rows=df["row_kind"] == "detail")
     detail = df[df["row_kind"] == "detail"].drop(columns="row_kind").reset_index(drop=True)
     printed = df[df["row_kind"] == "total_as_printed"]
     if len(printed) != 1:
@@ -117,16 +121,7 @@ def load_ict_networks() -> SeedTable:
     df, path = _read(ICT_NETWORKS_FILE, dtype={"as_of": str, "service_start": str})
     where = paths.relative(path)
     df = _require_int(df, [*ICT_PARTICIPANT_TYPES, "total_as_printed", "residents"], where, allow_blank=True)
-    for i, row in df.iterrows():
-        parts = int(sum(row[c] for c in ICT_PARTICIPANT_TYPES if pd.notna(row[c])))
-        if parts != row["total_as_printed"]:
-            raise InputError(
-                f"参加施設数の内訳の合計 {parts} != 計 {row['total_as_printed']}",
-                file=where,
-                row=int(i) + 2,
-                column="total_as_printed",
-                value=row["network"],
-            )
+    _check_row_sums(df, list(ICT_PARTICIPANT_TYPES), "total_as_printed", "network", where)
     long = df.melt(
         id_vars=["network", "system_type", "as_of", "residents", "total_as_printed"],
         value_vars=list(ICT_PARTICIPANT_TYPES),
