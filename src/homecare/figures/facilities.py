@@ -22,6 +22,8 @@ from homecare.areas import AreaScheme
 from homecare.errors import ParameterError
 from homecare.figures import maps
 from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, area_handles, hide_spines
+from homecare.population.aggregate import area_population
+from homecare.population.bands import MEASURE_75, bands_of_measure
 
 # display group -> facility_type codes (the codes of data/raw/reference/facility_types.csv)
 FACILITY_GROUPS: dict[str, tuple[str, ...]] = {
@@ -47,7 +49,6 @@ GROUP_COLORS = dict(zip(FACILITY_GROUPS, [
     OKABE_ITO["blue"], OKABE_ITO["sky"], OKABE_ITO["orange"], OKABE_ITO["vermillion"], OKABE_ITO["green"],
     OKABE_ITO["purple"], "#7F4F24", "#444444", OKABE_ITO["grey"], OKABE_ITO["yellow"],
 ], strict=True))
-AGED_75_BANDS = ("75-79", "80-84", "85-89", "90+")
 FACILITY_SOURCES = [
     "厚生労働省「医療情報ネット（ナビイ）」オープンデータ",
     "厚生労働省「介護サービス情報公表システム」オープンデータ",
@@ -78,16 +79,16 @@ def with_groups(facilities: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
 def aged_75_by_area(population: pd.DataFrame, scheme: AreaScheme, year: int | None = None) -> tuple[pd.Series, int]:
     """Population aged 75+ (75歳以上人口) per area for ``year`` (default: the latest year, which in a
     file holding projections is a future year: pass the year that matches the facility data),
-    from the population table (``municipality_code, year, age_band, population``, 58 units)."""
+    from the population table (``municipality_code, year, age_band, population``, 58 units).
+    Aggregation and its checks (every unit present, areas add up) are the population
+    package's :func:`homecare.population.aggregate.area_population`."""
     pop_year = int(population["year"].max()) if year is None else int(year)
-    rows = population[(population["year"] == pop_year) & population["age_band"].isin(AGED_75_BANDS)]
+    rows = population[population["year"] == pop_year]
     if rows.empty:
-        raise ParameterError(f"population table has no 75+ rows for {pop_year}; years: {sorted(population['year'].unique())}")
-    missing = sorted(set(scheme.assignment()["municipality_code"]) - set(rows["municipality_code"]))
-    if missing:
-        raise ParameterError(f"population table lacks units {missing} for {pop_year}: per-capita rates would be wrong")
-    joined = rows.merge(scheme.assignment(), on="municipality_code", how="inner")
-    return joined.groupby("area")["population"].sum(), pop_year
+        raise ParameterError(f"population table has no rows for {pop_year}; years: {sorted(population['year'].unique())}")
+    by_area = area_population(rows, scheme)
+    aged = by_area[by_area["age_band"].isin(bands_of_measure(MEASURE_75))]
+    return aged.groupby("area")["population"].sum(), pop_year
 
 
 def facility_counts_table(
