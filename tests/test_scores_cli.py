@@ -159,3 +159,9 @@ def test_previous_output_reports_a_changed_insurer_number(tmp_path: Path) -> Non
     qa = pd.read_csv(tmp_path / "scores_2025_qa.csv", encoding="utf-8-sig")
     hit = qa[qa["reason"].str.contains("differs between years", na=False)]
     assert len(hit) == 1 and "三浦市 (14210)" in hit["reason"].iloc[0] and "2025: 148888" in hit["reason"].iloc[0]
+
+
+def test_title_year_other_than_the_fiscal_year(tmp_path: Path) -> None:
+    """The 令和7年度 sample's title names its year: cleaning it as 2024 is an error."""
+    result = _clean(sample.sample_path(2025), tmp_path / "o.csv", 2024)
+    _assert_error(result, "hyoka_kekka_FY2025_R07_sample.xlsx", "sheet '市町村別得点'", "row 1", "令和7年度", "令和6年度")

@@ -16,6 +16,7 @@ from homecare.qa import QAEntry, qa_frame
 from homecare.scores import crosswalk, validate
 from homecare.scores import indicators as ind
 from homecare.scores.parse import STAGE, parse_file
+from homecare.style import reiwa_fiscal_year
 
 TIDY_COLUMNS = [
     "fiscal_year", "insurer_number", "municipality_code", "municipality_name", "fund", "goal",
@@ -59,6 +60,13 @@ def clean_file(path: str | Path, fiscal_year: int, *, prefecture: str = referenc
     check_prefecture(prefecture)
     parsed = parse_file(path, prefecture=prefecture, sheet=sheet)
     file, sheet_name = parsed.file, parsed.sheet
+    for row, column, named in parsed.title_years:
+        if named != int(fiscal_year):
+            raise InputError(
+                f"the title says {reiwa_fiscal_year(named)} (FY{named}) but --fiscal-year/input year is {fiscal_year} "
+                f"({reiwa_fiscal_year(int(fiscal_year))}): wrong file or wrong year?",
+                file=file, sheet=sheet_name, row=row, column=column,
+            )
     insurers = crosswalk.map_insurers(parsed.insurers, file=file, sheet=sheet_name, column=parsed.name_column)
     qa = list(parsed.qa)
     for r in insurers.itertuples():

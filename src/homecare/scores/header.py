@@ -84,6 +84,15 @@ class Sheet:
     columns: list[Column]
     notes: list[tuple[Column, str]] = field(default_factory=list)  # header findings for the QA table
 
+    def fiscal_years_named(self) -> list[tuple[int, str, int]]:
+        """(row, column letter, fiscal year) of every 令和N年度 in the title rows above the header."""
+        found = []
+        for i in range(self.header_start - 1):
+            for j, v in enumerate(self.grid[i]):
+                for m in re.finditer(r"令和(\d+|元)年度", ind.normalise(v)):
+                    found.append((i + 1, get_column_letter(j + 1), 2018 + (1 if m.group(1) == "元" else int(m.group(1)))))
+        return found
+
     def ids(self) -> dict[str, Column]:
         return {c.id_name: c for c in self.columns if c.kind == "id"}
 
