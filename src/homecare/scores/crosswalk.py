@@ -48,7 +48,7 @@ def map_insurers(insurers: pd.DataFrame, *, file: str, sheet: str, column: str) 
         first = dup.iloc[0]
         rows = ", ".join(str(r) for r in dup["src_row"])
         raise InputError(
-            f"municipality {names[first['municipality_code']]} ({first['municipality_code']}) appears more than once (rows {rows})",
+            f"municipality {names[first['municipality_code']]} ({first['municipality_code']}) appears more than once (duplicate rows {rows})",
             file=file, sheet=sheet, row=int(dup.iloc[1]["src_row"]), column=column, value=dup.iloc[1]["municipality_name"],
         )
     missing = sorted(set(names) - set(out["municipality_code"]))
