@@ -256,3 +256,12 @@ def test_prefecture_name_merged_down_or_blank(tmp_path: Path, cleaned: dict) -> 
     result = clean.clean_file(_write(tmp_path, sheet), 2024)
     pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)
     assert sheet.body[rows[-1]][code] == "14"
+
+
+@pytest.mark.parametrize(
+    "texts, name",
+    [(["通し番号"], "serial"), (["通し\n番号"], "serial"), (["第１号被保険者数"], "first_insured"), (["市区町村名"], "municipality_name"),
+     (["保険者名"], "municipality_name"), (["保険者番"], None), (["推進合計"], None)],
+)
+def test_identifier_labels(texts: list[str], name: str | None) -> None:
+    assert header._id_name([ind.normalise(t) for t in texts]) == name
