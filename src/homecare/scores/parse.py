@@ -126,7 +126,12 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
         entry(rows[0], f"other prefecture {pref}: {len(rows)} row(s) from row {rows[0]} to {rows[-1]}", "excluded", ids["prefecture_name"].texts[-1], pref)
     scores = pd.DataFrame(records, columns=["src_row", "src_column", "src_index", "fund", "goal", "indicator_group", "indicator", "item", "points"])
     scores["max_points"] = _item_maxima(sh, scores, max_points, qa)
-    return ParsedFile(sh.file, sh.name, sh.fiscal_years_named(), ids["municipality_name"].label(), scores, pd.DataFrame(totals, columns=["src_row", "src_column", "fund", "goal", "indicator_group", "value"]), pd.DataFrame(insurers, columns=["src_row", "insurer_number", "municipality_name"]), qa, counts)
+    return ParsedFile(
+        sh.file, sh.name, sh.fiscal_years_named(), ids["municipality_name"].label(), scores,
+        totals=pd.DataFrame(totals, columns=["src_row", "src_column", "fund", "goal", "indicator_group", "value"]),
+        insurers=pd.DataFrame(insurers, columns=["src_row", "insurer_number", "municipality_name"]),
+        qa=qa, counts=counts,
+    )
 
 
 def _row_text(row: list[object]) -> str:
