@@ -170,3 +170,9 @@ def test_code_fingerprint_follows_package_files(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "requirements").mkdir()
     (tmp_path / "requirements" / "lock.txt").write_text("pandas==3.1\n", encoding="utf-8")
     assert incremental.code_fingerprint("homecare")["lock"] != "missing"
+
+
+def test_parameters_compare_as_recorded_in_the_manifest() -> None:
+    # YAML gives int keys; the manifest (JSON) has text keys: the same parameter, not a change
+    assert incremental.comparable({"input_files": {2024: "a.xlsx"}, "output_dir": "x"}) == {"input_files": {"2024": "a.xlsx"}}
+    assert incremental.comparable({"years": (2024, 2025)}) == incremental.comparable({"years": [2024, 2025]})

@@ -59,6 +59,10 @@ def test_scan_run_finds_planted_leaks(tmp_path: Path, monkeypatch: pytest.Monkey
     (run / "manifest.json").write_text(f'{{"token": "{FAKE_TOKEN}"}}', encoding="utf-8")
     found = sharing.scan_run(run)
     assert {(f.file, f.kind) for f in found} == {("notebooks/00.ipynb", "project root"), ("manifest.json", "token")}
+    (run / "tables").mkdir()
+    (run / "tables" / "t.csv").write_text(f"path\n{tmp_path}/proj/x\n", encoding="utf-8")
+    assert sharing.scan_run(run) == found, "tables are read only when asked (they are not rewritten)"
+    assert ("tables/t.csv", "project root") in {(f.file, f.kind) for f in sharing.scan_run(run, everything=True)}
     assert sharing.sanitize_run(run) == ["manifest.json", "notebooks/00.ipynb"]
     assert sharing.scan_run(run) == []
 
@@ -68,7 +72,7 @@ def test_run_folder_is_safe_to_share(two_stage: Path) -> None:
     executed = (run / "notebooks" / "00_a.ipynb").read_text(encoding="utf-8")
     assert "cwd . home ~" in executed, "the notebook printed its cwd and home; both are rewritten"
     assert "api_key=abcd1234efgh5678ijkl" not in executed and f"{sharing.REDACTED}" in executed
-    assert sharing.scan_run(run) == []
+    assert sharing.scan_run(run, everything=True) == []
     assert str(two_stage) not in (run / "manifest.json").read_text(encoding="utf-8")
 
 

@@ -9,7 +9,7 @@ import importlib
 import sys
 
 # (module, function) pairs; each function takes no arguments and prints its figures.
-BENCHMARKS: list[tuple[str, str]] = [("homecare.facilities.bench", "main")]
+BENCHMARKS: list[tuple[str, str]] = [("homecare.facilities.bench", "main"), ("homecare.runbench", "pipeline_runs")]
 
 
 def main(argv: list[str] | None = None) -> int:

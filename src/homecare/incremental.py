@@ -21,6 +21,7 @@ mechanism) means rerun: skipping must never be a guess.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,8 +117,10 @@ def processed_written(before: dict[str, tuple[int, int]], hashes: HashCache) -> 
 
 
 def comparable(parameters: dict[str, Any]) -> dict[str, Any]:
-    """Parameters without ``output_dir`` (which differs in every run by design)."""
-    return {k: v for k, v in parameters.items() if k != "output_dir"}
+    """Parameters without ``output_dir`` (which differs in every run by design), in the form
+    they take in the manifest (JSON: mapping keys become text, tuples lists), so that a
+    parameter like ``{2024: "file.xlsx"}`` compares equal to its recorded ``{"2024": ...}``."""
+    return json.loads(json.dumps({k: v for k, v in parameters.items() if k != "output_dir"}, sort_keys=True, default=str))
 
 
 @dataclass

@@ -244,9 +244,6 @@ def _run_locked(
     tolerance: float,
 ) -> Path:
     """The run itself, under the run lock (``previous`` must not move while we compare)."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
     names = list(notebooks)
     root = paths.project_root()
     previous = latest_run()
@@ -279,6 +276,10 @@ def _run_locked(
                     results.append(reused)
                     log(f"[{i}/{len(names)}] {name}: unchanged since {previous.name}, outputs reused (--force reruns)")
                     continue
+            # imported only when a stage runs: a no-change run skips papermill's ~3 s import
+            import papermill as pm
+            from papermill.exceptions import PapermillExecutionError
+
             out_nb = run_dir / "notebooks" / f"{name}.ipynb"
             before = _files(run_dir)
             processed_before = incremental.processed_snapshot()

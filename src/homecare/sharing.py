@@ -131,10 +131,13 @@ def sanitize_run(run_dir: Path) -> list[str]:
     return [p.relative_to(run_dir).as_posix() for p in runner_written(run_dir) if sanitize_file(p)]
 
 
-def scan_run(run_dir: Path) -> list[Finding]:
-    """Every finding in every text file of ``run_dir`` (empty list: safe to share)."""
+def scan_run(run_dir: Path, *, everything: bool = False) -> list[Finding]:
+    """Findings in the runner-written text of ``run_dir`` (notebooks, stage records, reports,
+    manifest) and its index page; ``everything`` also reads tables and SVG figures (slower).
+    Empty list: safe to share."""
+    files = text_files(run_dir) if everything else runner_written(run_dir) + [p for p in [run_dir / "index.html"] if p.is_file()]
     findings = []
-    for p in text_files(run_dir):
+    for p in files:
         text = p.read_text(encoding="utf-8", errors="replace")
         findings += scan_text(text, p.relative_to(run_dir).as_posix())
     return findings
