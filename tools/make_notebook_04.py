@@ -37,7 +37,7 @@ population_year = 2025
 indicator_profile_by_municipality = True""", ["parameters"]),
     ("code", """import pandas as pd
 
-from homecare import areas, geo, paths, processed, provenance, publish, seed, style
+from homecare import areas, disclosure, geo, paths, processed, provenance, publish, seed, style
 from homecare.figures import cooperation, facilities, ict, indicators, scores
 from homecare.figures.maps import n03_credit
 from homecare.population.table import load_population_csv
@@ -114,10 +114,13 @@ def save(fig, name: str, table: str) -> None:
     ("md", "## 6. ICT連携ネットワーク：参加施設（施設種別）と対象地域", []),
     ("code", """if wanted("ict"):
     networks, coverage = seed.load_ict_networks(), seed.load_ict_coverage()
-    participants = ict.ict_participants_table(networks.data)
+    # 参加住民数 counts people: small counts are withheld (rules: data/raw/reference/disclosure.yml)
+    rules = disclosure.load_rules()
+    participants = disclosure.suppress_small_counts(ict.ict_participants_table(networks.data), ["参加住民数（人）"], rules=rules).table
     cover = ict.ict_coverage_table(coverage.data, scheme)
     publish.write_table(participants, output_dir, "04_ict_participants", title="ICT連携ネットワークの参加施設数",
-                        sources=[seed.SEED_SOURCE + " 協議事項(2)"], sample=False, sheet="ICT参加施設")
+                        sources=[seed.SEED_SOURCE + " 協議事項(2)"], sample=False, sheet="ICT参加施設",
+                        note=disclosure.note(rules))
     publish.write_table(cover, output_dir, "04_ict_coverage", title="ICT連携ネットワークの対象地域（区市町村）",
                         sources=[seed.SEED_SOURCE + " 協議事項(2)"], sample=False, sheet="ICT対象地域",
                         note="根拠が「地域名の解釈（要確認）」の行は資料の地域名からの解釈")
