@@ -91,7 +91,9 @@ def run_entry(entry: dict[str, Any], tmp: Path) -> tuple[subprocess.CompletedPro
             raise ValueError(f"{entry['id']}: place must start with root/ or mirror/")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(bad, target)
-    subs = {"{file}": str(bad), "{tmp}": str(scratch)}
+    subs = {"{file}": str(bad), "{tmp}": str(scratch), "{params}": str(scratch / "params.yaml")}
+    if entry.get("params"):  # a parameter file naming the bad file, for stages run by homecare run
+        (scratch / "params.yaml").write_text(entry["params"].replace("{file}", str(bad)), encoding="utf-8")
     args = [subs.get(a, a) for a in entry["command"]]
     args = [a.replace("{tmp}", str(scratch)) for a in args]
     proc = subprocess.run([str(HOMECARE), *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)

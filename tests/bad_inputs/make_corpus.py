@@ -108,6 +108,18 @@ def set_cell(src: Path, dst: Path, column: str, value: str, row: int = 1) -> Non
     df.to_csv(dst, index=False, encoding=enc)
 
 
+def set_column_value(src: Path, dst: Path, column: str, old: str, new: str) -> None:
+    """Every ``old`` in ``column`` replaced by ``new`` (e.g. the years of another edition)."""
+    import pandas as pd
+
+    text, enc = _read_text(src)
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if not (df[column] == old).any():
+        raise ValueError(f"{src}: no {old!r} in column {column}")
+    df.loc[df[column] == old, column] = new
+    df.to_csv(dst, index=False, encoding=enc)
+
+
 def replace_text(src: Path, dst: Path, old: str, new: str, encoding: str = "utf-8") -> None:
     """A text file with ``old`` replaced by ``new`` (must occur), written in ``encoding``."""
     text, _ = _read_text(src)
@@ -222,7 +234,7 @@ def xlsx_as_csv_cp932(src: Path, dst: Path) -> None:
 MUTATIONS: dict[str, Callable[..., None]] = {
     f.__name__: f
     for f in (
-        reencode, mixed_encoding, truncate, head_lines, empty, header_only, drop_column, duplicate_rows, set_cell,
+        reencode, mixed_encoding, truncate, head_lines, empty, header_only, drop_column, duplicate_rows, set_cell, set_column_value,
         replace_text, write_text, flip_byte, xlsx_rename_sheets, xlsx_blank_header, xlsx_duplicate_row,
         xlsx_set_under, xlsx_set_cell, xlsx_as_csv_cp932,
     )
