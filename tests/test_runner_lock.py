@@ -118,3 +118,20 @@ def test_cli_run_exits_75_while_another_run_holds_the_lock(two_stage: Path) -> N
     assert f"another run is in progress (pid {proc.pid}" in cli.stderr and "--wait" in cli.stderr
     assert "Traceback" not in cli.stderr
     assert not (outputs / "runs").exists() and not (outputs / "latest").exists()
+
+
+def test_cli_wait_timeout_gives_up_with_75(two_stage: Path) -> None:
+    proc = _holder(two_stage / "outputs", 120)
+    try:
+        cli = subprocess.run(
+            [sys.executable, "-m", "homecare.cli", "run", "--params", runner_project.params(two_stage), "--wait", "--wait-timeout", "1"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HOMECARE_ROOT": str(two_stage)},
+        )
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert cli.returncode == 75
+    assert f"waiting for the run lock held by pid {proc.pid}" in cli.stdout
+    assert "after waiting 1 s" in cli.stderr
