@@ -119,3 +119,15 @@ def test_check_run_lists_tables_with_small_counts(tmp_path: Path) -> None:
     pd.DataFrame({"k": ["a"], "患者数（人）": [2]}).to_csv(tmp_path / "tables" / "bad.csv", index=False, encoding="utf-8-sig")
     pd.DataFrame({"k": ["a"], "患者数（人）": ["<10"]}).to_csv(tmp_path / "tables" / "ok.csv", index=False, encoding="utf-8-sig")
     assert disclosure.check_run(tmp_path) == ["bad: column 患者数（人）, row 1"]
+
+
+def test_ict_participants_table_has_one_person_column() -> None:
+    """The published ICT table (notebook 04): residents are people, participating facilities are not."""
+    from homecare import seed
+    from homecare.figures import ict
+
+    table = ict.ict_participants_table(seed.load_ict_networks().data)
+    assert [c for c in table.columns if disclosure.is_person_count(c)] == ["参加住民数（人）"]
+    out = suppress_small_counts(table, ["参加住民数（人）"])
+    facility_cols = [c for c in table.columns if "施設" in c]
+    assert out.table[facility_cols].astype(str).equals(table[facility_cols].astype(str))
