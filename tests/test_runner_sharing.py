@@ -116,3 +116,16 @@ def test_failure_report_names_input_files(tmp_path: Path, message: str, files: l
     text = runner._failure_report(tmp_path, "01_x", ValueError(message))
     line = next(li for li in text.splitlines() if li.startswith("- input file:"))
     assert line == (f"- input file: {', '.join(files)}" if files else "- input file: (not named by the error)")
+
+
+def test_check_share_command(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    (run / "notebooks").mkdir(parents=True)
+    (run / "manifest.json").write_text('{"inputs": {}}', encoding="utf-8")
+    cmd = [sys.executable, "-m", "homecare.cli", "check-share", str(run)]
+    env = {**os.environ, "HOMECARE_ROOT": str(tmp_path / "proj")}
+    ok = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and "0 finding(s)" in ok.stdout and "safe to share" in ok.stdout
+    (run / "notebooks" / "00.ipynb").write_text(f'{{"x": "{FAKE_TOKEN}"}}', encoding="utf-8")
+    bad = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert bad.returncode == 1 and "notebooks/00.ipynb: token" in bad.stdout

@@ -56,6 +56,25 @@ def run(
     runner.run_pipeline(params, only=only or None, start=start, force=force, wait=waiting, tolerance=tolerance)
 
 
+@app.command("check-share")
+def check_share(
+    run: str = typer.Argument(None, help="Run folder (default: outputs/latest)."),
+    everything: bool = typer.Option(True, "--all/--runner-only", help="Also read tables and SVG figures."),
+) -> None:
+    """Scan a run folder for local paths, user names and token-like strings before sharing it (exit 1 if any)."""
+    from homecare import paths, runner, sharing
+
+    folder = (paths.resolve(run) if run else runner.latest_dir()).resolve()
+    if not folder.is_dir():
+        raise HomecareError(f"no run folder {paths.relative(folder)}")
+    findings = sharing.scan_run(folder, everything=everything)
+    for finding in findings:
+        typer.echo(str(finding))
+    typer.echo(f"{len(findings)} finding(s) in {paths.relative(folder)}" + ("" if findings else ": safe to share"))
+    if findings:
+        raise typer.Exit(1)
+
+
 @app.command()
 def schemes() -> None:
     """List the area schemes (圏域) and validate each."""
