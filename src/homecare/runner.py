@@ -296,19 +296,16 @@ def _run_locked(
                     execution_timeout=params.run.timeout_seconds,
                 )
             except PapermillExecutionError as exc:
-                sanitize_notebook(out_nb)
-                report = _failure_report(run_dir, name, exc)
-                _write(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)], "failed")
+                _failure_report(run_dir, name, exc)
+                _write_failed(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)])
                 raise RunFailed(
                     f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {sharing.sanitize_text(str(exc.evalue))}\n"
                     f"  executed notebook kept at {paths.relative(out_nb)}; summary in {rel_run}/FAILED.md; "
                     f"outputs/latest unchanged"
                 ) from None
             except Exception as exc:  # kernel died, timeout, missing kernel: still report and keep latest
-                if out_nb.is_file():
-                    sanitize_notebook(out_nb)
                 _failure_report(run_dir, name, exc)
-                _write(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)], "failed")
+                _write_failed(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)])
                 raise RunFailed(f"notebook {name} could not be executed: {type(exc).__name__}: {sharing.sanitize_text(str(exc))}") from None
             sanitize_notebook(out_nb)
             duration = time.perf_counter() - t0
@@ -339,9 +336,18 @@ def _run_locked(
     ran = sum(r.status == "ran" for r in results)
     reused = sum(r.status == "unchanged" for r in results)
     touched = sum(t.changed for t in found.tables)
-    log(f"changes: {len([c for c in found.inputs if found.previous])} input(s), {touched} table(s) changed -> outputs/latest/changes.md")
+    n_inputs = len(found.inputs) if found.previous else 0  # first run: every input is "added", not news
+    log(f"changes: {n_inputs} input(s), {touched} table(s) changed -> outputs/latest/changes.md")
     log(f"run {run_id} succeeded: outputs/latest -> {rel_run}/" + (f" ({ran} ran, {reused} unchanged)" if reused else ""))
     return run_dir
+
+
+def _write_failed(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageResult]) -> None:
+    """Manifest of a failed run; the executed notebook, FAILED.md and manifest sanitized like a
+    successful run's (a failed run's folder is what gets mailed around for help)."""
+    sharing.sanitize_run(run_dir)
+    _write(run_dir, run_id, started, params, results, "failed")
+    sharing.sanitize_file(run_dir / "manifest.json")
 
 
 def _collect(run_dir: Path, previous: Path | None, results: list[StageResult]) -> None:
