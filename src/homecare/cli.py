@@ -46,9 +46,7 @@ def run(
 ) -> None:
     """Run the notebooks with papermill into outputs/runs/<run-id>/; switch outputs/latest on success.
 
-    Notebooks whose inputs, parameters and code are unchanged since the last successful run are
-    skipped and their outputs reused. Exit codes: 0 ok, 1 a notebook failed, 2 bad input or
-    parameters, 75 another run holds the lock (docs/operations.md).
+    Notebooks whose inputs, parameters and code are unchanged since the last successful run are skipped and their outputs reused. Exit codes: 0 ok, 1 a notebook failed, 2 bad input or parameters, 75 another run holds the lock (docs/operations.md).
     """
     from homecare import runner
 
