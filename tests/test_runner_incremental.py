@@ -118,25 +118,45 @@ def test_decide_unchanged_skips(previous: tuple[Path, dict]) -> None:
     assert d.skip and d.reasons == []
 
 
+def _change(what: str, root: Path, stage: dict) -> dict:
+    """Make one change to the fake previous run; returns overrides for decide()'s arguments."""
+    if what == "parameter":
+        return {"params": {"k": 2}}
+    if what in ("package", "lock", "notebook"):
+        return {"fp": {**FP, what: "other"}}
+    if what == "input edited":
+        (root / "in.csv").write_text("a\n2\n", encoding="utf-8")
+    elif what == "input deleted":
+        (root / "in.csv").unlink()
+    elif what == "processed deleted":
+        (root / "data/processed/x.parquet").unlink()
+    elif what == "previous output deleted":
+        (root / "outputs/runs/r1/tables/t.csv").unlink()
+    elif what == "old manifest":
+        stage.pop("fingerprint")
+    elif what == "force":
+        return {"force": True}
+    return {}
+
+
 @pytest.mark.parametrize(
-    "change, reason",
+    "what, reason",
     [
-        (lambda root, stage: {"params": {"k": 2}}, "parameters changed: k"),
-        (lambda root, stage: {"fp": {**FP, "package": "q"}}, "package code"),
-        (lambda root, stage: {"fp": {**FP, "lock": "m"}}, "requirements/lock.txt"),
-        (lambda root, stage: {"fp": {**FP, "notebook": "m"}}, "notebook changed"),
-        (lambda root, stage: (root / "in.csv").write_text("a\n2\n", encoding="utf-8") and {}, "input in.csv changed"),
-        (lambda root, stage: (root / "in.csv").unlink() or {}, "input in.csv is missing"),
-        (lambda root, stage: (root / "data/processed/x.parquet").unlink() or {}, "processed output data/processed/x.parquet is missing"),
-        (lambda root, stage: (root / "outputs/runs/r1/tables/t.csv").unlink() or {}, "previous outputs missing"),
-        (lambda root, stage: stage.pop("fingerprint") and {}, "did not record"),
-        (lambda root, stage: {"force": True}, "--force"),
+        ("parameter", "parameters changed: k"),
+        ("package", "package code"),
+        ("lock", "requirements/lock.txt"),
+        ("notebook", "notebook changed"),
+        ("input edited", "input in.csv changed"),
+        ("input deleted", "input in.csv is missing"),
+        ("processed deleted", "processed output data/processed/x.parquet is missing"),
+        ("previous output deleted", "previous outputs missing"),
+        ("old manifest", "did not record"),
+        ("force", "--force"),
     ],
 )
-def test_decide_reruns_when_something_changed(previous: tuple[Path, dict], change, reason: str) -> None:
+def test_decide_reruns_when_something_changed(previous: tuple[Path, dict], what: str, reason: str) -> None:
     run, stage = previous
-    root = run.parents[2]
-    given = change(root, stage) or {}
+    given = _change(what, run.parents[2], stage)
     d = incremental.decide(
         stage,
         run,
