@@ -21,7 +21,7 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(PY) -m ipykernel install --sys-prefix --name homecare --display-name "Python (homecare)" >/dev/null
+	$(PY) tools/install_kernel.py
 	@touch $(STAMP)
 
 setup: $(STAMP)
