@@ -101,37 +101,33 @@ def test_wait_with_timeout_gives_up(outputs: Path) -> None:
         proc.wait()
 
 
-def test_cli_run_exits_75_while_another_run_holds_the_lock(two_stage: Path) -> None:
-    outputs = two_stage / "outputs"
-    proc = _holder(outputs, 120)
+def _cli_while_locked(project: Path, *extra: str) -> tuple[int, subprocess.CompletedProcess]:
+    """``homecare run`` on ``project`` while another process holds its lock; (holder pid, result)."""
+    proc = _holder(project / "outputs", 120)
     try:
         cli = subprocess.run(
-            [sys.executable, "-m", "homecare.cli", "run", "--params", runner_project.params(two_stage)],
+            [sys.executable, "-m", "homecare.cli", "run", "--params", runner_project.params(project), *extra],
             capture_output=True,
             text=True,
-            env={**os.environ, "HOMECARE_ROOT": str(two_stage)},
+            env={**os.environ, "HOMECARE_ROOT": str(project)},
         )
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+    return proc.pid, cli
+
+
+def test_cli_run_exits_75_while_another_run_holds_the_lock(two_stage: Path) -> None:
+    pid, cli = _cli_while_locked(two_stage)
     assert cli.returncode == EXIT_LOCKED == 75
-    assert f"another run is in progress (pid {proc.pid}" in cli.stderr and "--wait" in cli.stderr
+    assert f"another run is in progress (pid {pid}" in cli.stderr and "--wait" in cli.stderr
     assert "Traceback" not in cli.stderr
+    outputs = two_stage / "outputs"
     assert not (outputs / "runs").exists() and not (outputs / "latest").exists()
 
 
 def test_cli_wait_timeout_gives_up_with_75(two_stage: Path) -> None:
-    proc = _holder(two_stage / "outputs", 120)
-    try:
-        cli = subprocess.run(
-            [sys.executable, "-m", "homecare.cli", "run", "--params", runner_project.params(two_stage), "--wait", "--wait-timeout", "1"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "HOMECARE_ROOT": str(two_stage)},
-        )
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+    pid, cli = _cli_while_locked(two_stage, "--wait", "--wait-timeout", "1")
     assert cli.returncode == 75
-    assert f"waiting for the run lock held by pid {proc.pid}" in cli.stdout
+    assert f"waiting for the run lock held by pid {pid}" in cli.stdout
     assert "after waiting 1 s" in cli.stderr
