@@ -118,7 +118,6 @@ def test_processed_sample_flag_reaches_the_figure(tmp_path, monkeypatch):
 def _figure_builders():
     """Every figure function of stage 04 on small data, as (name, builder) pairs."""
     from figure_fixtures import facilities, goal3_by_indicator, population
-
     from homecare.figures import facilities as fac_fig
     from homecare.figures import indicators
 

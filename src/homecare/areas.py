@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from homecare import paths, provenance, reference
 from homecare.errors import ReferenceDataError
+from homecare.yamlio import load_yaml
 
 DEFAULT_SCHEME = "secondary_medical_area"
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -105,7 +105,7 @@ def load_scheme(scheme: str | Path = DEFAULT_SCHEME) -> AreaScheme:
     path = _scheme_file(scheme)
     provenance.note_input(path)
     where = paths.relative(path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path, ReferenceDataError) or {}
     for key in ("id", "label", "areas"):
         if key not in raw:
             raise ReferenceDataError(f"{where}: missing key {key!r}")

@@ -13,13 +13,12 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-
-import yaml
 
 from homecare import paths
 from homecare.errors import HomecareError, ReferenceDataError
+from homecare.yamlio import load_yaml
 
 MIRROR_ENV = "HOMECARE_DATA_MIRROR"
 OFFLINE_ENV = "HOMECARE_OFFLINE"  # "1": never try the official URL (LGWAN machines, tests)
@@ -81,7 +80,7 @@ def catalog_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Catalog:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path, ReferenceDataError)
     datasets = {k: Dataset(id=k, **v) for k, v in raw["datasets"].items()}
     files: dict[str, SourceFile] = {}
     for entry in raw["files"]:
@@ -188,7 +187,7 @@ def ensure_file(entry: SourceFile) -> tuple[Path, str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _verified(file_id: str) -> Path:
     path, _ = ensure_file(load_catalog().file(file_id))
     return path

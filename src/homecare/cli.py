@@ -11,8 +11,8 @@ import sys
 import typer
 
 from homecare.errors import HomecareError
-from homecare.scores.cli import app as scores_app
 from homecare.facilities.cli import geocode_command
+from homecare.scores.cli import app as scores_app
 
 app = typer.Typer(
     help="Kanagawa home medical care / community care analysis (在宅医療・地域包括ケア分析).",

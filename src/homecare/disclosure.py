@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from homecare import paths, provenance
 from homecare.errors import ReferenceDataError
+from homecare.yamlio import load_yaml
 
 RULES_FILE = Path("data/raw/reference/disclosure.yml")
 _KEYS = {"threshold", "primary_symbol", "secondary_symbol", "suppress_zero", "person_words", "not_person_words"}
@@ -52,7 +52,7 @@ def load_rules(path: str | Path = RULES_FILE) -> DisclosureRules:
     where = paths.relative(p)
     if not p.is_file():
         raise ReferenceDataError(f"disclosure rules {where} do not exist")
-    raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(p, ReferenceDataError) or {}
     if not isinstance(raw, dict):
         raise ReferenceDataError(f"{where}: expected a mapping of disclosure settings")
     unknown = sorted(set(raw) - _KEYS)

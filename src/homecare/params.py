@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from homecare import paths
 from homecare.errors import ParameterError
+from homecare.yamlio import load_yaml
 
 RUNNER_PARAMETERS = {"output_dir"}  # set by the runner, not by the YAML file
 _TOP_KEYS = {"notebooks", "run"}
@@ -47,10 +46,7 @@ def load_params(path: str | Path) -> RunParams:
     where = paths.relative(p)
     if not p.is_file():
         raise ParameterError(f"parameter file {where} does not exist")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{where}: not valid YAML: {exc}") from None
+    raw = load_yaml(p, ParameterError) or {}
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping with 'notebooks:'")
     unknown = set(raw) - _TOP_KEYS

@@ -44,7 +44,7 @@ def check_digit(code5: str) -> int:
     """Check digit of a 5-digit 全国地方公共団体コード (weights 6,5,4,3,2; mod 11)."""
     if not re.fullmatch(r"\d{5}", code5):
         raise ValueError(f"not a 5-digit municipality code: {code5!r}")
-    r = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2))) % 11
+    r = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True)) % 11
     return (11 - r) % 10
 
 
@@ -105,7 +105,7 @@ def _load_municipalities() -> pd.DataFrame:
         df = MUNICIPALITY_SCHEMA.validate(df)
     except pa.errors.SchemaError as exc:
         raise ReferenceDataError(f"{path}: {exc}") from exc
-    bad = [c for c, c6 in zip(df["municipality_code"], df["code6"]) if to_code6(c) != c6]
+    bad = [c for c, c6 in zip(df["municipality_code"], df["code6"], strict=True) if to_code6(c) != c6]
     if bad:
         raise ReferenceDataError(f"{path}: wrong check digit in code6 for {bad}")
     n = int(df["is_unit"].sum())

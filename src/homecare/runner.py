@@ -21,10 +21,11 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from homecare import changes, incremental, manifest, paths, publish, sharing
 from homecare.errors import HomecareError, ParameterError
@@ -95,7 +96,7 @@ def latest_run() -> Path | None:
 def new_run_dir() -> tuple[str, Path]:
     runs = paths.outputs_dir() / "runs"
     runs.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_id, k = stamp, 1
     while (runs / run_id).exists():
         k += 1
@@ -253,7 +254,7 @@ def _run_locked(
     run_id, run_dir = new_run_dir()
     rel_run = paths.relative(run_dir)
     (run_dir / "notebooks").mkdir()
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     log(f"run {run_id}: {len(selected)} of {len(names)} notebooks -> {rel_run}/")
     results: list[StageResult] = []
     cwd = os.getcwd()
@@ -392,7 +393,7 @@ def _write(run_dir: Path, run_id: str, started: datetime, params: RunParams, res
         "run_id": run_id,
         "status": status,
         "started_utc": started.isoformat(timespec="seconds"),
-        "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "params_file": params.source,
         "sample": any(r.record.get("sample") for r in results),
         "git": manifest.git_state(),

@@ -8,6 +8,7 @@ and only then charset-normalizer for anything else.
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -56,7 +57,40 @@ def read_csv_text(path: str | Path) -> tuple[pd.DataFrame, str]:
     data = p.read_bytes()
     enc = detect_encoding(data, file=paths.relative(p))
     provenance.note_input(p)
-    text = data.decode(enc)
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    df.columns = [str(c).strip() for c in df.columns]
+    header, records = _records(data.decode(enc), file=paths.relative(p))
+    df = pd.DataFrame(records, columns=[str(c).strip() for c in header], dtype=str)
     return df, enc
+
+
+def _records(text: str, *, file: str) -> tuple[list[str], list[list[str]]]:
+    """Header and records of a CSV text. Every record must have the header's number of
+    fields: a short last record means the file was cut off, so it is an error, never a
+    silently padded row. Blank lines are skipped."""
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    for record in reader:
+        if not record or all(not field.strip() for field in record):
+            continue
+        if header is None:
+            header = record
+            continue
+        if len(record) != len(header):
+            cut = reader.line_num == text.count("\n") + (0 if text.endswith("\n") else 1)
+            hint = " (last line: the file looks truncated)" if cut and len(record) < len(header) else ""
+            raise InputError(
+                f"{len(record)} fields where the header has {len(header)}{hint}", file=file, row=reader.line_num
+            )
+        records.append(record)
+    if header is None:
+        raise InputError("the file is empty (no header row)", file=file)
+    if records and not text.endswith(("\n", "\r")):
+        # exports (Excel, open-data systems) end every row with a line break; a file that stops
+        # mid-row is the usual sign of a cut-off download or copy
+        raise InputError(
+            "the file does not end with a line break, so its last row may be cut off; "
+            "check the row against the source and, if it is complete, add a line break at the end",
+            file=file,
+            row=reader.line_num,
+        )
+    return header, records

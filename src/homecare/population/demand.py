@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from homecare import paths, provenance
 from homecare.errors import InputError
 from homecare.population.bands import AGE_BANDS, bands_between
+from homecare.yamlio import load_yaml
 
 DEFAULT_WEIGHTS_FILE = "data/raw/reference/demand_weights.yml"
 
@@ -65,7 +65,7 @@ def load_weights(path: str | Path = DEFAULT_WEIGHTS_FILE) -> DemandWeights:
     if not p.is_file():
         raise InputError("weights file not found", file=where)
     provenance.note_input(p)
-    raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(p, InputError) or {}
     if not isinstance(raw.get("indices"), dict) or not raw["indices"]:
         raise InputError("needs an 'indices' mapping (medical: {label, weights} ...)", file=where)
     indices = []
