@@ -11,7 +11,7 @@ import pytest
 
 from homecare import paths
 
-COMPARED = ("*.png", "*.svg", "*.csv", "*.xlsx", "index.html")
+COMPARED = ("*.png", "*.svg", "*.csv", "*.xlsx", "*.pptx", "index.html")
 
 
 def _run(outputs: Path) -> Path:

@@ -352,12 +352,18 @@ def _write_failed(run_dir: Path, run_id: str, started: datetime, params: RunPara
 
 
 def _collect(run_dir: Path, previous: Path | None, results: list[StageResult]) -> None:
-    """The run's workbook and index page. When no stage ran they would equal the previous
-    run's (both are deterministic in the tables and figures), so copy them instead."""
+    """The run's workbook, slide draft and index page (built last: it links the other two).
+    When no stage ran they would equal the previous run's (all are deterministic in the
+    tables and figures), so copy them instead."""
     from homecare import report
 
     reusable = previous is not None and results and all(r.status in ("unchanged", "carried_over") for r in results)
-    for filename, build in (("tables.xlsx", publish.build_workbook), ("index.html", report.build_index)):
+    builders = (
+        ("tables.xlsx", publish.build_workbook),
+        (report.PPTX_NAME, report.build_pptx),
+        ("index.html", report.build_index),
+    )
+    for filename, build in builders:
         if reusable and (previous / filename).is_file():
             shutil.copy2(previous / filename, run_dir / filename)
         else:
