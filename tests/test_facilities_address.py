@@ -121,6 +121,13 @@ def test_outside_kanagawa_is_not_guessed(gaz) -> None:
     assert "神奈川県外" in r.geocode_note
 
 
+@pytest.mark.parametrize("written", ["川崎市高津区溝の口1-1", "川崎市高津区溝ノ口1丁目1"])
+def test_town_spelled_with_a_linking_no_matches_the_gazetteer(gaz, written: str) -> None:
+    r = gaz.geocode(written)
+    assert (r.municipality_code, r.town, r.match_level) == ("14134", "溝口一丁目", "town")
+    assert "溝口一丁目" in r.geocode_note
+
+
 def test_unknown_town_falls_back_to_municipality_point(gaz) -> None:
     r = gaz.geocode("横浜市緑区存在しない町1-1")
     assert r.match_level == "municipality" and r.municipality_code == "14113" and r.town == ""

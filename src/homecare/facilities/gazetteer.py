@@ -108,6 +108,14 @@ class Gazetteer:
             for base in bases:
                 self.town_units.setdefault(base, set()).add(code)
         self.town_maxlen = max(len(k) for k in self.town_units)
+        # town names written with or without a linking ノ/ケ (溝の口 / 溝口, 自由ケ丘 / 自由丘):
+        # spelling without them -> the gazetteer's key, kept only where unambiguous in the unit
+        self.respelled: dict[str, dict[str, str]] = {}
+        for code, bases in self.units.items():
+            found: dict[str, set[str]] = {}
+            for base in bases:
+                found.setdefault(_without_links(base), set()).add(base)
+            self.respelled[code] = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
 
     # -- lookups -----------------------------------------------------------------
     def _municipality(self, body: str) -> tuple[tuple[str, ...], int]:
@@ -151,8 +159,22 @@ class Gazetteer:
             return n, entry.centroid(), "", False
         return 0, None, "", False
 
+    def _respell(self, code: str, rest: str) -> tuple[str, str] | None:
+        """``rest`` with its town name in the gazetteer's spelling when they differ only by a
+        linking ノ/ケ (溝の口 → 溝口); (new rest, written name) or None."""
+        spellings = self.respelled[code]
+        for n in range(min(len(rest), self.base_maxlen[code] + 2), 1, -1):
+            base = spellings.get(_without_links(rest[:n]))
+            if base is not None and base != rest[:n]:
+                return base + rest[n:], rest[:n]
+        return None
+
     def _unit_result(self, code: str, rest: str, note: str) -> GeocodeResult:
         n, point, town_note, _ = self._town(code, rest)
+        if point is None and (respelled := self._respell(code, rest)) is not None:
+            n, point, town_note, _ = self._town(code, respelled[0])
+            if point is not None:
+                town_note = "; ".join(x for x in (f"町名「{respelled[1]}」を「{point[0]}」として照合", town_note) if x)
         name = self.full_name[code]
         notes = [x for x in (note, town_note) if x]
         if point is not None and (code, point[0]) in self.filled:
@@ -229,6 +251,11 @@ class Gazetteer:
         df = pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "candidates", "outside"])
         df["candidates"] = df["candidates"].map("|".join)
         return df
+
+
+def _without_links(key: str) -> str:
+    """A town key without linking ノ/ケ, to compare spellings that differ only by them."""
+    return key.replace("ノ", "").replace("ケ", "")
 
 
 def _fill_missing_points(
