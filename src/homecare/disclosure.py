@@ -22,7 +22,7 @@ import pandas as pd
 
 from homecare import paths, provenance
 from homecare.errors import ReferenceDataError
-from homecare.yamlio import load_yaml
+from homecare.yamlio import load_yaml_mapping
 
 RULES_FILE = Path("data/raw/reference/disclosure.yml")
 _KEYS = {"threshold", "primary_symbol", "secondary_symbol", "suppress_zero", "person_words", "not_person_words"}
@@ -50,11 +50,7 @@ def load_rules(path: str | Path = RULES_FILE) -> DisclosureRules:
     """Read the rules file (recorded as a stage input); errors name the file and the key."""
     p = paths.resolve(path)
     where = paths.relative(p)
-    if not p.is_file():
-        raise ReferenceDataError(f"disclosure rules {where} do not exist")
-    raw = load_yaml(p, ReferenceDataError) or {}
-    if not isinstance(raw, dict):
-        raise ReferenceDataError(f"{where}: expected a mapping of disclosure settings")
+    raw = load_yaml_mapping(p, ReferenceDataError, what="disclosure rules")
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise ReferenceDataError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(_KEYS)}")

@@ -15,7 +15,7 @@ from typing import Any
 
 from homecare import paths
 from homecare.errors import ParameterError
-from homecare.yamlio import load_yaml
+from homecare.yamlio import load_yaml_mapping
 
 RUNNER_PARAMETERS = {"output_dir"}  # set by the runner, not by the YAML file
 _TOP_KEYS = {"notebooks", "run"}
@@ -44,11 +44,7 @@ def load_params(path: str | Path) -> RunParams:
     """Read a parameter file (``params/default.yaml``); structure errors name the file."""
     p = paths.resolve(path)
     where = paths.relative(p)
-    if not p.is_file():
-        raise ParameterError(f"parameter file {where} does not exist")
-    raw = load_yaml(p, ParameterError) or {}
-    if not isinstance(raw, dict):
-        raise ParameterError(f"{where}: expected a mapping with 'notebooks:'")
+    raw = load_yaml_mapping(p, ParameterError, what="parameter file")
     unknown = set(raw) - _TOP_KEYS
     if unknown:
         raise ParameterError(f"{where}: unknown top-level key(s) {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}")

@@ -35,10 +35,13 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(path: str | Path, error: type[HomecareError] = HomecareError) -> Any:
-    """Parse a UTF-8 YAML file strictly; any problem raises ``error`` naming the file."""
+def load_yaml(path: str | Path, error: type[HomecareError] = HomecareError, *, what: str = "file") -> Any:
+    """Parse a UTF-8 YAML file strictly; any problem (missing file, not UTF-8, invalid YAML,
+    a key given twice) raises ``error`` naming the file. ``what`` names it in messages."""
     p = paths.resolve(path)
     where = paths.relative(p)
+    if not p.is_file():
+        raise error(f"{what} {where} does not exist")
     data = p.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -49,3 +52,13 @@ def load_yaml(path: str | Path, error: type[HomecareError] = HomecareError) -> A
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
         raise error(f"{where}: not valid YAML: {exc}") from None
+
+
+def load_yaml_mapping(path: str | Path, error: type[HomecareError] = HomecareError, *, what: str = "file") -> dict:
+    """:func:`load_yaml` for files whose top level is a mapping (an empty file gives ``{}``)."""
+    raw = load_yaml(path, error, what=what)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise error(f"{paths.relative(paths.resolve(path))}: expected a mapping of settings at the top level")
+    return raw

@@ -16,7 +16,7 @@ import pandas as pd
 from homecare import paths, provenance
 from homecare.errors import InputError
 from homecare.population.bands import AGE_BANDS, bands_between
-from homecare.yamlio import load_yaml
+from homecare.yamlio import load_yaml_mapping
 
 DEFAULT_WEIGHTS_FILE = "data/raw/reference/demand_weights.yml"
 
@@ -62,10 +62,8 @@ def load_weights(path: str | Path = DEFAULT_WEIGHTS_FILE) -> DemandWeights:
     weights non-negative numbers. The read is recorded as a stage input."""
     p = paths.resolve(path)
     where = paths.relative(p)
-    if not p.is_file():
-        raise InputError("weights file not found", file=where)
+    raw = load_yaml_mapping(p, InputError, what="weights file")
     provenance.note_input(p)
-    raw = load_yaml(p, InputError) or {}
     if not isinstance(raw.get("indices"), dict) or not raw["indices"]:
         raise InputError("needs an 'indices' mapping (medical: {label, weights} ...)", file=where)
     indices = []
