@@ -34,12 +34,18 @@ def test_cooperation_blanks_are_zero_with_a_note():
     assert set(df["obligation"]) == {"義務化", "努力義務"}
 
 
-def test_cooperation_row_that_does_not_add_up_is_an_input_error(tmp_path, monkeypatch):
+def _seed_copy_with(tmp_path, monkeypatch, filename: str, old: str, new: str) -> None:
+    """Point the seed loaders at a copy of the seed folder's ``filename`` with ``old`` replaced."""
     folder = tmp_path / "seed"
     folder.mkdir()
-    text = (seed.seed_dir() / seed.COOPERATION_FILE).read_text(encoding="utf-8")
-    (folder / seed.COOPERATION_FILE).write_text(text.replace("介護老人福祉施設,義務化,151,95", "介護老人福祉施設,義務化,151,96"), encoding="utf-8")
+    text = (seed.seed_dir() / filename).read_text(encoding="utf-8")
+    assert old in text
+    (folder / filename).write_text(text.replace(old, new), encoding="utf-8")
     monkeypatch.setattr(seed, "seed_dir", lambda: folder)
+
+
+def test_cooperation_row_that_does_not_add_up_is_an_input_error(tmp_path, monkeypatch):
+    _seed_copy_with(tmp_path, monkeypatch, seed.COOPERATION_FILE, "介護老人福祉施設,義務化,151,95", "介護老人福祉施設,義務化,151,96")
     with pytest.raises(InputError) as err:
         seed.load_cooperation_status()
     assert err.value.row == 2 and err.value.column == "facility_count"
@@ -105,11 +111,7 @@ def test_ict_figures(tmp_path):
 
 
 def test_ict_row_that_does_not_add_up_is_an_input_error(tmp_path, monkeypatch):
-    folder = tmp_path / "seed"
-    folder.mkdir()
-    text = (seed.seed_dir() / seed.ICT_NETWORKS_FILE).read_text(encoding="utf-8")
-    (folder / seed.ICT_NETWORKS_FILE).write_text(text.replace(",244,25650,", ",245,25650,"), encoding="utf-8")
-    monkeypatch.setattr(seed, "seed_dir", lambda: folder)
+    _seed_copy_with(tmp_path, monkeypatch, seed.ICT_NETWORKS_FILE, ",244,25650,", ",245,25650,")
     with pytest.raises(InputError) as err:
         seed.load_ict_networks()
     assert err.value.row == 2 and err.value.column == "total_as_printed" and err.value.value == "サルビアねっと"
