@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from homecare import areas, geo, reference
+from homecare.reference import areas, geo, municipalities
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +37,7 @@ GOAL3_INDICATORS = [
 
 def insurers() -> pd.DataFrame:
     """The 33 insurers: designated cities as the city, the others as themselves."""
-    table = reference.load_municipalities()
+    table = municipalities.load_municipalities()
     keep = table[(table["unit_type"] == "designated_city") | ((table["is_unit"]) & (table["parent_code"] == ""))]
     return keep[["municipality_code", "name"]].rename(columns={"name": "municipality_name"}).reset_index(drop=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from homecare import reference
+from homecare.reference import municipalities
 from homecare.population.bands import AGE_BANDS
 
 
@@ -15,7 +15,7 @@ def flat_population(years: tuple[int, ...] = (2020, 2040), value: float = 10.0) 
     """Every unit, year and band with the same population: sums are easy to check by hand."""
     rows = [
         (code, y, b, value)
-        for code in reference.units()["municipality_code"]
+        for code in municipalities.units()["municipality_code"]
         for y in years
         for b in AGE_BANDS
     ]

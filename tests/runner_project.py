@@ -17,8 +17,9 @@ import pytest
 STAGE_A = '''import os
 from pathlib import Path
 import pandas as pd
-from homecare import processed, provenance, publish
-from homecare.errors import InputError
+from homecare.core import processed, provenance
+from homecare.core.errors import InputError
+from homecare.publish.tables import write_table
 provenance.reset()
 print("cwd", os.getcwd(), "home", Path.home(), "api_key=" + "abcd1234efgh5678ijkl")
 if raise_input_error:
@@ -27,14 +28,15 @@ provenance.note_input(src)
 df = pd.read_csv(src, encoding="utf-8")
 df["人数（人）"] = df["人数（人）"] * scale
 processed.write_processed(df, "a_table")
-publish.write_table(df, output_dir, "a", title="表A", sources=["テスト"], sample=False)
+write_table(df, output_dir, "a", title="表A", sources=["テスト"], sample=False)
 provenance.finish_stage(output_dir, "00_a", rows={"a": len(df)})'''
 
-STAGE_B = '''from homecare import processed, provenance, publish
+STAGE_B = '''from homecare.core import processed, provenance
+from homecare.publish.tables import write_table
 provenance.reset()
 df = processed.read_processed("a_table")
 out = df.groupby("地域", as_index=False)["人数（人）"].sum()
-publish.write_table(out, output_dir, "b", title="表B", sources=["テスト"], sample=False)
+write_table(out, output_dir, "b", title="表B", sources=["テスト"], sample=False)
 provenance.finish_stage(output_dir, "01_b", rows={"b": len(out)})'''
 
 INPUT = "地域,区分,人数（人）\n北,x,10\n北,y,20\n南,x,5\n"
@@ -72,7 +74,7 @@ def use_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     The package-source hash is pinned: colleagues editing src/homecare while the tests run
     must not turn "unchanged" into "package code changed" (test_runner_incremental checks
     the hash itself)."""
-    from homecare import incremental
+    from homecare.ops import incremental
 
     real = incremental.code_fingerprint
     monkeypatch.setattr(incremental, "code_fingerprint", lambda kernel: {**real(kernel), "package": "pinned"})

@@ -6,28 +6,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-from homecare.scores import sample
+from homecare_dev.samples import scores as score_samples
 
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def body_index(sheet: sample.SampleSheet, name: str) -> int:
+def body_index(sheet: score_samples.SampleSheet, name: str) -> int:
     """Index in ``sheet.body`` of the row whose 市町村名 is ``name``."""
     col = sheet.layout.index(("id", "市町村名"))
     return next(i for i, r in enumerate(sheet.body) if r[col] == name)
 
 
-def score_column(sheet: sample.SampleSheet, indicator: str, item: str, fund: str = "支援") -> int:
+def score_column(sheet: score_samples.SampleSheet, indicator: str, item: str, fund: str = "支援") -> int:
     """0-based column of an item in the sample layout."""
-    its = sample.items()
+    its = score_samples.items()
     k = next(k for k, it in enumerate(its) if (it.fund, it.indicator, it.item) == (fund, indicator, item))
     return sheet.layout.index(("score", k))
 
 
-def excel_row(sheet: sample.SampleSheet, body_i: int, top_rows: int | None = None) -> int:
-    """1-based spreadsheet row of body row ``body_i`` as written by ``sample.write_xlsx``."""
+def excel_row(sheet: score_samples.SampleSheet, body_i: int, top_rows: int | None = None) -> int:
+    """1-based spreadsheet row of body row ``body_i`` as written by ``score_samples.write_xlsx``."""
     offset = (2 if sheet.title else 0) if top_rows is None else top_rows
-    return offset + sample.HEADER_ROWS + body_i + 1
+    return offset + score_samples.HEADER_ROWS + body_i + 1
 
 
 def run_cli(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from homecare import areas, geo, reference
-from homecare.errors import ReferenceDataError
+from homecare.reference import areas, geo, municipalities
+from homecare.core.errors import ReferenceDataError
 
-UNIT_CODES = set(reference.units()["municipality_code"])
+UNIT_CODES = set(municipalities.units()["municipality_code"])
 
 
 @pytest.mark.parametrize("scheme_id", areas.list_schemes())

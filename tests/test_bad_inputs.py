@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from homecare import paths
+from homecare.core import paths
 
 sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
 import make_corpus  # noqa: E402

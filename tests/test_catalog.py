@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from homecare import catalog
+from homecare.core.files import sha256_file
+from homecare.reference import catalog
 
 BOUNDARY = "n03_kanagawa_2021"
 
@@ -23,7 +24,7 @@ def entry() -> catalog.SourceFile:
 def real_copy(entry: catalog.SourceFile) -> Path:
     """The verified boundary file as fetched by `make data` (before any env override)."""
     path = catalog.local_path(entry)
-    assert catalog.sha256_file(path) == entry.sha256
+    assert sha256_file(path) == entry.sha256
     return path
 
 
@@ -53,7 +54,7 @@ def test_good_file_comes_from_mirror_then_stays_local(entry, real_copy, empty_ex
     monkeypatch.setenv(catalog.MIRROR_ENV, str(mirror))
     path, how = catalog.ensure_file(entry)
     assert how == "mirror" and path == empty_external / entry.path
-    assert catalog.sha256_file(path) == entry.sha256
+    assert sha256_file(path) == entry.sha256
     assert catalog.ensure_file(entry)[1] == "local"
 
 
@@ -76,7 +77,7 @@ def test_hash_mismatch_in_mirror_is_refused_with_both_hashes(entry, real_copy, e
         catalog.ensure_file(entry)
     text = str(err.value)
     assert entry.sha256 in text
-    assert catalog.sha256_file(mirror / entry.path) in text
+    assert sha256_file(mirror / entry.path) in text
     assert not (empty_external / entry.path).exists()
 
 
@@ -89,7 +90,7 @@ def test_stale_local_copy_is_replaced_from_the_mirror(entry, real_copy, empty_ex
     shutil.copyfile(real_copy, mirror / entry.path)
     monkeypatch.setenv(catalog.MIRROR_ENV, str(mirror))
     assert catalog.ensure_file(entry)[1] == "mirror"
-    assert catalog.sha256_file(local) == entry.sha256
+    assert sha256_file(local) == entry.sha256
 
 
 def test_cli_offline_missing_exits_2_without_traceback(entry, empty_external) -> None:

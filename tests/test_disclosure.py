@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from homecare import disclosure, provenance
-from homecare.disclosure import DisclosureRules, suppress_small_counts
-from homecare.errors import ReferenceDataError
+from homecare.publish import disclosure
+from homecare.core import provenance
+from homecare.publish.disclosure import DisclosureRules, suppress_small_counts
+from homecare.core.errors import ReferenceDataError
 
 RULES = DisclosureRules()
 
@@ -123,7 +124,7 @@ def test_check_run_lists_tables_with_small_counts(tmp_path: Path) -> None:
 
 def test_ict_participants_table_has_one_person_column() -> None:
     """The published ICT table (notebook 04): residents are people, participating facilities are not."""
-    from homecare import seed
+    from homecare.reference import seed
     from homecare.figures import ict
 
     table = ict.ict_participants_table(seed.load_ict_networks().data)

@@ -8,7 +8,7 @@ import tomllib
 
 import yaml
 
-from homecare import paths
+from homecare.core import paths
 
 
 def _lock() -> dict[str, str]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from homecare.errors import InputError
+from homecare.core.errors import InputError
 from homecare.facilities import adapters
-from homecare.facilities.encoding import detect_encoding, read_csv_text
+from homecare.core.encoding import detect_encoding, read_csv_text
 
 SAMPLE = Path("data/raw/sample/facilities")
 

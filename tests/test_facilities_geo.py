@@ -8,7 +8,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from homecare import areas, geo
+from homecare.reference import areas, geo
 from homecare.facilities import coords
 from homecare.facilities.assign import assign_areas, load_locator
 from homecare.facilities.gazetteer import load_gazetteer

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from homecare import processed
+from homecare.core import processed
 from homecare.cli import app
 from homecare.facilities import adapters, merge, pipeline, schemas
-from homecare.facilities.encoding import read_csv_text
+from homecare.core.encoding import read_csv_text
 
 SAMPLE = Path("data/raw/sample/facilities")
 MEDICAL = {"hospital": str(SAMPLE / "01-1_hospital_facility_info.csv"), "clinic": str(SAMPLE / "02-1_clinic_facility_info.csv")}

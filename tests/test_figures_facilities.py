@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from figure_fixtures import _isolated_processed, facilities, figure_texts, population, scheme_fixture, units_fixture  # noqa: F401  fixtures
-from homecare import style
-from homecare.errors import InputError, ParameterError
+from homecare.figures import style
+from homecare.core.errors import InputError, ParameterError
 from homecare.figures import facilities as fac_fig
-from homecare.provenance import SAMPLE_LABEL
+from homecare.core.labels import SAMPLE_LABEL
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,11 @@ import json
 import pytest
 
 from figure_fixtures import facilities, goal3_by_indicator, goal3_summary
-from homecare import areas, geo, paths, processed, publish, report
+from homecare.reference import areas, geo
+from homecare.core import paths, processed
+from homecare.publish.tables import write_table
+from homecare.publish.workbook import build_workbook
+from homecare.publish import report
 
 
 @pytest.mark.slow
@@ -41,7 +45,7 @@ def test_notebook_04_produces_the_figure_set(tmp_path, monkeypatch):
     assert "04_goal3_score_change_2024" not in names  # first year: no change chart
     seed_fig = json.loads((out / "figures" / "04_cooperation_status.json").read_text(encoding="utf-8"))
     assert seed_fig["sample"] is False
-    publish.build_workbook(out)
+    build_workbook(out)
     page = report.build_index(out).read_text(encoding="utf-8")
     assert all(f'id="fig-{n}"' in page for n in names)
     for n in names:  # every figure links to a table that exists

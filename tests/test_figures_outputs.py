@@ -11,27 +11,32 @@ import pytest
 from openpyxl import load_workbook
 
 from figure_fixtures import _isolated_processed, goal3_summary  # noqa: F401  fixture
-from homecare import areas, geo, processed, publish, report, seed, style
+from homecare.reference import areas, geo, seed
+from homecare.core import processed
+from homecare.publish.tables import write_table
+from homecare.publish.workbook import build_workbook
+from homecare.publish import report
+from homecare.figures import style
 from homecare.figures import cooperation, ict, scores
-from homecare.provenance import SAMPLE_LABEL
+from homecare.core.labels import SAMPLE_LABEL
 
 
 def build_set(out) -> None:
     """A small run: one real seed figure and one sample score figure, their tables, workbook, index."""
     scheme = areas.load_scheme()
     status = seed.load_cooperation_status()
-    publish.write_table(cooperation.cooperation_table(status.data), out, "04_cooperation_status",
+    write_table(cooperation.cooperation_table(status.data), out, "04_cooperation_status",
                         title="協力医療機関の届出状況", sources=[seed.SEED_SOURCE], sample=False, sheet="協力医療機関")
     style.save_figure(cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies), out,
                       "04_cooperation_status", table="04_cooperation_status")
     summary = goal3_summary()
-    publish.write_table(scores.goal3_score_table(summary, scheme, [2025]), out, "04_goal3_score",
+    write_table(scores.goal3_score_table(summary, scheme, [2025]), out, "04_goal3_score",
                         title="目標III得点", sources=[scores.SCORE_SOURCE], sample=True, sheet="目標III得点")
     style.save_figure(scores.plot_goal3_score_rank(summary, scheme, 2025, sample=True), out, "04_goal3_score_rank_2025")
     coverage = seed.load_ict_coverage().data
     style.save_figure(ict.plot_ict_coverage_map(coverage, geo.load_units(), scheme), out, "04_ict_coverage_map",
                       formats=["png"])
-    publish.build_workbook(out)
+    build_workbook(out)
     report.build_index(out)
 
 

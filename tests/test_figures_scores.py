@@ -13,10 +13,11 @@ from figure_fixtures import (  # noqa: F401  fixtures
     scheme_fixture,
     units_fixture,
 )
-from homecare import geo, style
-from homecare.errors import ParameterError
+from homecare.reference import geo
+from homecare.figures import style
+from homecare.core.errors import ParameterError
 from homecare.figures import common, indicators, scores
-from homecare.provenance import SAMPLE_LABEL
+from homecare.core.labels import SAMPLE_LABEL
 
 
 def test_insurers_and_their_areas(scheme, units):

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from figure_fixtures import _isolated_processed, figure_texts  # noqa: F401  fixture
-from homecare import areas, geo, seed, style
-from homecare.errors import InputError
+from homecare.reference import areas, geo, seed
+from homecare.figures import style
+from homecare.core.errors import InputError
 from homecare.figures import cooperation, ict
-from homecare.provenance import SAMPLE_LABEL
+from homecare.core.labels import SAMPLE_LABEL
 
 
 def test_cooperation_rows_add_up_and_printed_other_total_is_reported():

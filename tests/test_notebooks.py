@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from homecare import runner
+from homecare.ops import runner
 
 NOTEBOOKS = runner.discover_notebooks()
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from figure_fixtures import figure_texts
-from homecare import areas, geo
+from homecare.reference import areas, geo
 from homecare.figures import demand as figures
 from homecare.population import aggregate, demand, supply
 from population_fixtures import flat_population

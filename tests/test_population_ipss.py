@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from homecare.errors import InputError
-from homecare.population import ipss, sample, table
+from homecare.core.errors import InputError
+from homecare_dev.samples import population as population_samples
+from homecare.population import ipss, table
 from homecare.population.aggregate import measure_by_code
 from population_fixtures import write_sheet
 
@@ -108,7 +109,7 @@ def _write_folder(tmp_path, pop, drop_wards_of: str | None = None, total_offset:
     folder = tmp_path / "ipss"
     folder.mkdir()
     for stem, title, measure in ipss.sample_measures():
-        frame = sample._ipss_rows(pop, measure)
+        frame = population_samples._ipss_rows(pop, measure)
         if drop_wards_of:
             frame = frame[~frame[0].str.startswith(drop_wards_of[:4]) | (frame[0] == drop_wards_of)]
         if measure == "total" and total_offset:
@@ -119,7 +120,7 @@ def _write_folder(tmp_path, pop, drop_wards_of: str | None = None, total_offset:
 
 
 def test_city_total_only_is_apportioned_to_wards(tmp_path) -> None:
-    pop = sample.sample_population()
+    pop = population_samples.sample_population()
     folder = _write_folder(tmp_path, pop, drop_wards_of="14130")
     with pytest.raises(InputError, match="only a city total"):
         ipss.load_ipss(folder)
@@ -135,7 +136,7 @@ def test_city_total_only_is_apportioned_to_wards(tmp_path) -> None:
 
 
 def test_totals_that_do_not_add_up_are_an_error(tmp_path) -> None:
-    pop = sample.sample_population()
+    pop = population_samples.sample_population()
     folder = _write_folder(tmp_path, pop, total_offset=5000)
     with pytest.raises(InputError, match="total for 14000 in 2020"):
         ipss.load_ipss(folder)

@@ -8,8 +8,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from homecare import areas
-from homecare.errors import InputError
+from homecare.reference import areas
+from homecare.core.errors import InputError
 from homecare.population import aggregate, apportion, demand, supply
 from homecare.population.bands import AGE_BANDS
 from population_fixtures import flat_population

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from homecare import processed
-from homecare.errors import InputError
-from homecare.population import sample, table
+from homecare.core import processed
+from homecare.core.errors import InputError
+from homecare_dev.samples import population as population_samples
+from homecare.population import table
 from homecare.population.bands import AGE_BANDS, parse_band
 from population_fixtures import flat_population, write_csv
 
@@ -27,7 +28,7 @@ def test_sample_csv_loads_as_canonical_table() -> None:
 def test_sample_csv_matches_generator() -> None:
     """The committed sample is what the generator writes (rerun `homecare population sample`)."""
     df = table.load_population_csv(SAMPLE_CSV)
-    pd.testing.assert_frame_equal(df, sample.sample_population(), check_dtype=False)
+    pd.testing.assert_frame_equal(df, population_samples.sample_population(), check_dtype=False)
 
 
 def _lines(pop: pd.DataFrame, with_name: bool = False) -> list[str]:
@@ -39,9 +40,9 @@ def test_six_digit_codes_names_and_cp932(tmp_path) -> None:
     pop = flat_population((2020,))
     lines = ["municipality_name,year,age_band,population"]
     names = {"14207": "茅ケ崎市", "14363": "足柄上郡松田町", "14106": "神奈川県横浜市保土ヶ谷区"}
-    from homecare import reference
+    from homecare.reference import municipalities
 
-    full = reference.units().set_index("municipality_code")["full_name"]
+    full = municipalities.units().set_index("municipality_code")["full_name"]
     for r in pop.itertuples():
         band = r.age_band.replace("-", "～") + "歳" if "-" in r.age_band else "90歳以上"
         lines.append(f"{names.get(r.municipality_code, full[r.municipality_code])},{r.year},{band},{r.population:g}")
@@ -120,10 +121,10 @@ def test_committed_samples_are_what_the_generator_writes(tmp_path) -> None:
     import hashlib
     from pathlib import Path
 
-    from homecare import paths
+    from homecare.core import paths
 
-    written = sample.write_samples(tmp_path)
-    committed = paths.resolve(sample.SAMPLE_FOLDER)
+    written = population_samples.write_samples(tmp_path)
+    committed = paths.resolve(population_samples.SAMPLE_FOLDER)
     assert len(written) == 1 + 22
     for path in written:
         rel = Path(path).relative_to(tmp_path)

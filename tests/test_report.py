@@ -8,7 +8,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from homecare import publish, report, style
+from homecare.publish.tables import write_table
+from homecare.publish.workbook import build_workbook
+from homecare.publish import report
+from homecare.figures import style
 
 
 def _figure(out, name: str, *, sample: bool, title: str) -> None:
@@ -26,10 +29,10 @@ def run_dir(tmp_path):
     _figure(out, "goal3_score_rank", sample=True, title="目標III得点の順位")
     _figure(out, "cooperation_status", sample=False, title="協力医療機関の届出状況")
     df = pd.DataFrame({"区市町村名": ["横浜市", "川崎市"], "得点率（%）": [50.0, 60.0]})
-    publish.write_table(df, out, "goal3_score", title="目標III得点", sources=["テスト"], sample=True)
-    publish.write_table(df, out, "cooperation_status", title="協力医療機関", sources=["協議会資料"], sample=False)
-    publish.write_table(df, out, "unrelated", title="図のない表", sources=["テスト"], sample=False)
-    publish.build_workbook(out)
+    write_table(df, out, "goal3_score", title="目標III得点", sources=["テスト"], sample=True)
+    write_table(df, out, "cooperation_status", title="協力医療機関", sources=["協議会資料"], sample=False)
+    write_table(df, out, "unrelated", title="図のない表", sources=["テスト"], sample=False)
+    build_workbook(out)
     return out
 
 

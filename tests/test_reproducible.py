@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from homecare import paths
+from homecare.core import paths
 
 COMPARED = ("*.png", "*.svg", "*.csv", "*.xlsx", "*.pptx", "index.html")
 

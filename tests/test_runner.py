@@ -12,14 +12,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from homecare import runner
-from homecare.errors import ParameterError
+from homecare.ops import runner
+from homecare.core.errors import ParameterError
 
 TINY = '''import pandas as pd
-from homecare import provenance, publish
+from homecare.core import provenance
+from homecare.publish.tables import write_table
 provenance.reset()
 df = pd.DataFrame({"区分": ["a", "b"], "件数（件）": [n, n + 1]})
-publish.write_table(df, output_dir, "tiny", title="テスト表", sources=["テスト"], sample=False)
+write_table(df, output_dir, "tiny", title="テスト表", sources=["テスト"], sample=False)
 if fail:
     raise ValueError("boom in cell")
 provenance.finish_stage(output_dir, "00_tiny", rows={"tiny": len(df)})'''

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import runner_project
-from homecare import changes, runner
+from homecare.ops import changes, runner
 
 
 @pytest.fixture

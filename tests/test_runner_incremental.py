@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import runner_project
-from homecare import incremental, runner
+from homecare.ops import incremental, runner
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_code_fingerprint_follows_package_files(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("HOMECARE_ROOT", str(tmp_path))
     fp = incremental.code_fingerprint("homecare")
     assert fp["lock"] == "missing" and fp["kernel"] == "homecare"
-    assert fp["package"] == incremental._tree_hash(Path(incremental.__file__).parent)
+    assert fp["package"] == incremental._tree_hash(Path(incremental.__file__).parents[1])
     (tmp_path / "requirements").mkdir()
     (tmp_path / "requirements" / "lock.txt").write_text("pandas==3.1\n", encoding="utf-8")
     assert incremental.code_fingerprint("homecare")["lock"] != "missing"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import runner_project
-from homecare import runner, sharing
+from homecare.ops import runner, sharing
 
 
 @pytest.fixture

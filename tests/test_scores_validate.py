@@ -12,21 +12,22 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from homecare import provenance
-from homecare.errors import InputError
-from homecare.scores import clean, outputs, sample, summary
+from homecare.core import provenance
+from homecare.core.errors import InputError
+from homecare_dev.samples import scores as score_samples
+from homecare.scores import clean, outputs, summary
 from homecare.scores import indicators as ind
 from scores_fixtures import body_index, excel_row, score_column
 
 FY = 2024
 
 
-def _clean_variant(tmp_path: Path, sheet: sample.SampleSheet, fy: int = FY) -> clean.CleanResult:
-    return clean.clean_file(sample.write_xlsx(sheet, tmp_path / f"variant_{fy}.xlsx"), fy)
+def _clean_variant(tmp_path: Path, sheet: score_samples.SampleSheet, fy: int = FY) -> clean.CleanResult:
+    return clean.clean_file(score_samples.write_xlsx(sheet, tmp_path / f"variant_{fy}.xlsx"), fy)
 
 
 def test_binary_item_with_a_value_between_0_and_its_points_is_an_error(tmp_path: Path) -> None:
-    sheet = sample.build_sheet(FY)
+    sheet = score_samples.build_sheet(FY)
     i, j = body_index(sheet, "座間市"), score_column(sheet, "在宅医療・介護連携に関する課題・対応策の検討", "ア")
     sheet.body[i][j] = 3  # ア is 0 or 5
     with pytest.raises(InputError, match=r"points 3 not allowed .* \(allowed: 0/5\)") as exc:
@@ -35,7 +36,7 @@ def test_binary_item_with_a_value_between_0_and_its_points_is_an_error(tmp_path:
 
 
 def test_band_item_off_its_values_is_reported_not_dropped(tmp_path: Path) -> None:
-    sheet = sample.build_sheet(FY)
+    sheet = score_samples.build_sheet(FY)
     i, j = body_index(sheet, "座間市"), score_column(sheet, "入退院支援の実施状況", "イ③")
     sheet.body[i][j] = 1.5
     result = _clean_variant(tmp_path, sheet)
@@ -47,25 +48,25 @@ def test_band_item_off_its_values_is_reported_not_dropped(tmp_path: Path) -> Non
 
 
 def test_sum_of_items_is_compared_with_the_file_totals(tmp_path: Path) -> None:
-    sheet = sample.build_sheet(FY)
+    sheet = score_samples.build_sheet(FY)
     i, j = body_index(sheet, "秦野市"), sheet.layout.index(("total", "支援合計"))
     sheet.body[i][j] = sheet.body[i][j] + 3
     qa = _clean_variant(tmp_path, sheet).qa_table()
     diff = qa[qa["reason"].str.startswith("sum of items")]
     assert len(diff) == 1 and "by -3" in diff["reason"].iloc[0]
-    clean_qa = clean.clean_file(sample.sample_path(FY), FY).qa_table()
+    clean_qa = clean.clean_file(score_samples.sample_path(FY), FY).qa_table()
     assert not clean_qa["reason"].str.startswith("sum of items").any()  # the sample's totals agree
 
 
 def test_insurer_number_that_changes_between_years_is_reported(tmp_path: Path) -> None:
-    later = sample.build_sheet(2025)
+    later = score_samples.build_sheet(2025)
     i = body_index(later, "逗子市")
     later.body[i][later.layout.index(("id", "保険者番号"))] = "149999"
-    files = {FY: sample.sample_path(FY), 2025: sample.write_xlsx(later, tmp_path / "later.xlsx")}
+    files = {FY: score_samples.sample_path(FY), 2025: score_samples.write_xlsx(later, tmp_path / "later.xlsx")}
     qa = clean.clean_years(files).qa_table()
     hit = qa[qa["reason"].str.contains("differs between years")]
     assert len(hit) == 1 and "逗子市 (14208)" in hit["reason"].iloc[0] and "2025: 149999" in hit["reason"].iloc[0]
-    assert not clean.clean_years({FY: sample.sample_path(FY), 2025: sample.sample_path(2025)}).qa_table()["reason"].str.contains("differs between years").any()
+    assert not clean.clean_years({FY: score_samples.sample_path(FY), 2025: score_samples.sample_path(2025)}).qa_table()["reason"].str.contains("differs between years").any()
 
 
 def _tidy(rows: list[tuple[int, str, str, float]]) -> pd.DataFrame:
@@ -103,7 +104,7 @@ def test_change_is_nan_when_the_previous_year_is_absent() -> None:
 
 def test_processed_and_published_outputs(tmp_path: Path, isolated_dirs: dict[str, Path]) -> None:
     provenance.reset()
-    result = clean.clean_years({fy: sample.sample_path(fy) for fy in (2024, 2025)})
+    result = clean.clean_years({fy: score_samples.sample_path(fy) for fy in (2024, 2025)})
     tables = outputs.write_processed_tables(result)
     processed = isolated_dirs["processed"]
     for name in ("insurer_scores", "insurer_scores_qa", "goal3_by_indicator", "goal3_summary"):
@@ -123,7 +124,7 @@ def test_processed_and_published_outputs(tmp_path: Path, isolated_dirs: dict[str
     assert json.loads(out["summary"].with_suffix(".json").read_text(encoding="utf-8"))["sample"] is True
 
 
-def _append_column(sheet: sample.SampleSheet, header: list[str | None], values: list[object]) -> None:
+def _append_column(sheet: score_samples.SampleSheet, header: list[str | None], values: list[object]) -> None:
     for r, text in enumerate(header):
         sheet.header[r].append(text)
     for row, value in zip(sheet.body, values, strict=True):
@@ -131,15 +132,15 @@ def _append_column(sheet: sample.SampleSheet, header: list[str | None], values: 
     sheet.layout.append(("other", header[-1]))
 
 
-def _goal3_sum(sheet: sample.SampleSheet, row: list[object], group: str | None = None) -> float:
-    its = sample.items()
+def _goal3_sum(sheet: score_samples.SampleSheet, row: list[object], group: str | None = None) -> float:
+    its = score_samples.items()
     cols = [j for j, (kind, k) in enumerate(sheet.layout) if kind == "score" and its[k].fund == "支援" and its[k].goal == "III"
             and (group is None or its[k].group == group)]
     return sum(ind.parse_number(row[j]) or 0.0 for j in cols)
 
 
 def test_goal_and_group_subtotal_columns_are_checked_not_scored(tmp_path: Path) -> None:
-    sheet = sample.build_sheet(FY)
+    sheet = score_samples.build_sheet(FY)
     serial = sheet.layout.index(("id", "通し番号"))
     data = [ind.is_serial(r[serial]) for r in sheet.body]
     kanagawa = [r[sheet.layout.index(("id", "都道府県名"))] == "神奈川県" for r in sheet.body]
@@ -150,16 +151,16 @@ def test_goal_and_group_subtotal_columns_are_checked_not_scored(tmp_path: Path) 
     _append_column(sheet, ["介護保険保険者努力支援交付金", "目標Ⅲ", None, None, None, None, None, "得点"], goal_values)
     _append_column(sheet, ["介護保険保険者努力支援交付金", "目標Ⅲ", "（ⅱ）活動指標群", None, None, None, None, "小計"], group_values)
     result = _clean_variant(tmp_path, sheet)
-    assert len(result.scores) == 33 * len(sample.items())  # subtotals are not items
+    assert len(result.scores) == 33 * len(score_samples.items())  # subtotals are not items
     diff = result.qa_table().query("reason.str.startswith('sum of items')", engine="python")
     assert len(diff) == 1 and diff["row"].iloc[0] == excel_row(sheet, i) and "by -1" in diff["reason"].iloc[0]
 
 
 def test_other_goals_with_indistinct_headers_do_not_stop_the_stage(tmp_path: Path) -> None:
-    sheet = sample.build_sheet(FY)
+    sheet = score_samples.build_sheet(FY)
     j = score_column(sheet, "持続可能な地域のあるべき姿の取組状況", "ウ", fund="推進")
     sheet.header[5][j] = "ア"  # now two items ア in that indicator
     result = _clean_variant(tmp_path, sheet)
     notes = result.qa_table().query("reason.str.contains('does not tell this item')", engine="python")
     assert len(notes) == 1
-    assert len(result.scores) == 33 * len(sample.items())
+    assert len(result.scores) == 33 * len(score_samples.items())

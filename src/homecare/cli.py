@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from homecare.errors import HomecareError
+from homecare.core.errors import HomecareError
 from homecare.facilities.cli import geocode_command
 from homecare.scores.cli import app as scores_app
 
@@ -29,7 +29,7 @@ def fetch(
     ids: list[str] = typer.Argument(None, help="Catalog file ids (default: all)."),
 ) -> None:
     """Fetch and verify reference data (local copy, else $HOMECARE_DATA_MIRROR, else official URL)."""
-    from homecare import catalog
+    from homecare.reference import catalog
 
     catalog.fetch(ids or None)
 
@@ -48,7 +48,7 @@ def run(
 
     Notebooks whose inputs, parameters and code are unchanged since the last successful run are skipped and their outputs reused. Exit codes: 0 ok, 1 a notebook failed, 2 bad input or parameters, 75 another run holds the lock (docs/operations.md).
     """
-    from homecare import runner
+    from homecare.ops import runner
 
     waiting: bool | float = (wait_timeout or True) if wait else False
     runner.run_pipeline(params, only=only or None, start=start, force=force, wait=waiting, tolerance=tolerance)
@@ -60,7 +60,8 @@ def check_share(
     everything: bool = typer.Option(True, "--all/--runner-only", help="Also read tables and SVG figures."),
 ) -> None:
     """Scan a run folder for local paths, user names and token-like strings before sharing it (exit 1 if any)."""
-    from homecare import paths, runner, sharing
+    from homecare.core import paths
+    from homecare.ops import runner, sharing
 
     folder = (paths.resolve(run) if run else runner.latest_dir()).resolve()
     if not folder.is_dir():
@@ -76,7 +77,7 @@ def check_share(
 @app.command()
 def schemes() -> None:
     """List the area schemes (圏域) and validate each."""
-    from homecare import areas
+    from homecare.reference import areas
 
     for sid in areas.list_schemes():
         s = areas.load_scheme(sid)

@@ -27,12 +27,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from homecare import paths, provenance, reference
-from homecare.errors import InputError, ReferenceDataError
+from homecare.core import paths, provenance
+from homecare.reference import municipalities
+from homecare.core.errors import InputError, ReferenceDataError
 from homecare.facilities.address import match_key
 from homecare.facilities.coords import to_float
-from homecare.facilities.encoding import read_csv_text
-from homecare.qa import QAEntry
+from homecare.core.encoding import read_csv_text
+from homecare.core.qa import QAEntry
 
 STAGE = "02_facilities"
 SOURCE_MEDICAL = "医療情報ネット"
@@ -110,7 +111,7 @@ def _quarantine_empty(df: pd.DataFrame, file: str, qa: list[QAEntry], columns: d
 def _unit_hint(code5: str) -> str:
     """A 5-digit code if it is one of the 58 units, else "" (a city total code such as
     14100 says nothing about the ward)."""
-    units = set(reference.units()["municipality_code"])
+    units = set(municipalities.units()["municipality_code"])
     return code5 if code5 in units else ""
 
 
@@ -161,7 +162,7 @@ def read_medical(path: str | Path, facility_type: str) -> tuple[pd.DataFrame, li
     hints = []
     for row, p, c in zip(raw["source_row"], pref, city, strict=True):
         code = f"{p.zfill(2)}{c.zfill(3)}" if p.isdigit() and c.isdigit() else ""
-        if p and p.zfill(2) != reference.PREFECTURE_CODE:
+        if p and p.zfill(2) != municipalities.PREFECTURE_CODE:
             qa.append(QAEntry(STAGE, file, "都道府県コードが神奈川県(14)でない", "kept", row=int(row), column="都道府県コード", value=p))
         hints.append(_unit_hint(code))
     df = _frame(
@@ -198,7 +199,7 @@ def read_care(path: str | Path, service_code: str | None = None) -> tuple[pd.Dat
     hints = []
     for row, value in zip(raw["source_row"], _clean(raw[code_col]), strict=True):
         try:
-            hints.append(_unit_hint(reference.code5_from_any(value)) if value else "")
+            hints.append(_unit_hint(municipalities.code5_from_any(value)) if value else "")
         except ValueError as exc:  # a wrong check digit: keep the row, distrust the code
             qa.append(QAEntry(STAGE, file, f"市町村コードが不正（{exc}）: 住所から判定", "kept", row=int(row), column=code_col, value=value))
             hints.append("")

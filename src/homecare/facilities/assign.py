@@ -22,8 +22,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from homecare import catalog, geo
-from homecare.areas import AreaScheme
+from homecare.reference import catalog, geo
+from homecare.reference.areas import AreaScheme
 
 DEFAULT_TOLERANCE_M = 1500.0  # the gazetteer's worst point outside its polygon is 1.3 km
 

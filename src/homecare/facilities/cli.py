@@ -20,7 +20,7 @@ def geocode_command(
     """Add municipality_code, municipality_name, town, lat, lon, match_level, area and
     geocode_note to every row (input columns kept). Addresses outside Kanagawa get an
     empty code and area and a note."""
-    from homecare import paths
+    from homecare.core import paths
     from homecare.facilities.pipeline import geocode_csv
 
     out = geocode_csv(input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m)

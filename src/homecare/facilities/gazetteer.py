@@ -27,8 +27,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from homecare import catalog, paths, reference
-from homecare.errors import ReferenceDataError
+from homecare.reference import catalog, municipalities
+from homecare.core import paths
+from homecare.core.errors import ReferenceDataError
 from homecare.facilities.address import PREFECTURE, kanji_number, match_key, normalize_address, split_prefecture
 
 GAZETTEER_DATASET = "town_gazetteer"
@@ -79,7 +80,7 @@ class Gazetteer:
 
     def __init__(self, towns: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
         """``towns``: ``municipality_code, town, koaza, lat, lon`` (one row per point)."""
-        munis = reference.load_municipalities()
+        munis = municipalities.load_municipalities()
         self.full_name: dict[str, str] = dict(zip(munis["municipality_code"], munis["full_name"], strict=True))
         unit_codes = set(munis.loc[munis["is_unit"], "municipality_code"])
         self.rep_point = {c: _representative_point(towns[towns["municipality_code"] == c]) for c in unit_codes}
@@ -291,12 +292,12 @@ def _representative_point(towns: pd.DataFrame) -> tuple[float, float]:
 
 def load_aliases() -> pd.DataFrame:
     """Extra written forms of municipality names (``data/raw/reference/address_aliases.csv``)."""
-    from homecare import provenance
+    from homecare.core import provenance
 
     path = paths.reference_dir() / ALIASES_FILE
     provenance.note_input(path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", encoding="utf-8")
-    unknown = [c for c in df["canonical"] if reference.lookup_code(c) is None]
+    unknown = [c for c in df["canonical"] if municipalities.lookup_code(c) is None]
     if unknown:
         raise ReferenceDataError(f"{paths.relative(path)}: canonical names not in municipalities.csv: {unknown}")
     return df
@@ -327,7 +328,7 @@ def _municipality_index(
     if aliases is not None:
         for row in aliases.itertuples(index=False):
             if row.kind == "municipality":
-                index.setdefault(match_key(row.alias), set()).add(reference.lookup_code(row.canonical))
+                index.setdefault(match_key(row.alias), set()).add(municipalities.lookup_code(row.canonical))
                 old[match_key(row.alias)] = row.alias
     return {k: tuple(sorted(v)) for k, v in index.items()}, old
 
@@ -342,17 +343,17 @@ def load_town_points() -> pd.DataFrame:
     for entry in catalog.load_catalog().files_of(GAZETTEER_DATASET):
         path = catalog.path_of(entry.id)
         name = path.stem
-        code = reference.lookup_code(name)
+        code = municipalities.lookup_code(name)
         if code is None:
             raise ReferenceDataError(f"gazetteer file {entry.path}: {name} is not a unit in municipalities.csv")
         rows = json.loads(path.read_text(encoding="utf-8"))
         df = pd.DataFrame(rows, columns=["town", "koaza", "lat", "lng"]).rename(columns={"lng": "lon"})
         df["koaza"] = df["koaza"].fillna("").astype(str)
-        df.insert(0, "municipality_name", reference.full_name_of(code))
+        df.insert(0, "municipality_name", municipalities.full_name_of(code))
         df.insert(0, "municipality_code", code)
         frames.append(df)
     towns = pd.concat(frames, ignore_index=True)
-    missing = set(reference.units()["municipality_code"]) - set(towns["municipality_code"])
+    missing = set(municipalities.units()["municipality_code"]) - set(towns["municipality_code"])
     if missing:
         raise ReferenceDataError(f"town gazetteer has no file for units {sorted(missing)}")
     return towns

@@ -18,12 +18,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from homecare import areas, paths, processed
+from homecare.reference import areas
+from homecare.core import paths, processed
 from homecare.facilities import adapters, coords, merge, schemas
 from homecare.facilities.address import normalize_address
 from homecare.facilities.assign import DEFAULT_TOLERANCE_M, assign_areas, load_locator
 from homecare.facilities.gazetteer import load_gazetteer
-from homecare.qa import QAEntry, qa_frame
+from homecare.core.qa import QAEntry, qa_frame
 
 GEOCODE_STAGE = "03_geocode_facilities"
 OUTPUT_COLUMNS = ["municipality_code", "municipality_name", "town", "lat", "lon", "match_level", "area", "geocode_note"]
@@ -279,9 +280,9 @@ def geocode_csv(
 ) -> pd.DataFrame:
     """``homecare geocode``: keep the input columns, add :data:`OUTPUT_COLUMNS`; write
     UTF-8 with BOM. Input encoding (UTF-8, UTF-8-BOM, CP932) is detected."""
-    from homecare.errors import InputError
-    from homecare.facilities.encoding import read_csv_text
-    from homecare.publish import atomic_write_bytes, csv_bytes
+    from homecare.core.errors import InputError
+    from homecare.core.encoding import read_csv_text
+    from homecare.core.files import atomic_write_bytes, csv_bytes
 
     df, _ = read_csv_text(input_path)
     if address_column not in df.columns:
@@ -298,14 +299,14 @@ def geocode_csv(
 # -- small helpers for the notebooks ---------------------------------------------------
 def qa_table_ja(qa: pd.DataFrame) -> pd.DataFrame:
     """The QA table with Japanese headers, for publication."""
-    from homecare.qa import QA_HEADERS_JA
+    from homecare.core.qa import QA_HEADERS_JA
 
     return qa.rename(columns=QA_HEADERS_JA)
 
 
 def geocode_sources() -> list[str]:
     """出典 lines of anything computed by the geocoder."""
-    from homecare import catalog
+    from homecare.reference import catalog
 
     cat = catalog.load_catalog()
     return [

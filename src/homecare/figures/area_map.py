@@ -7,8 +7,9 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from homecare import geo, style
-from homecare.areas import AreaScheme
+from homecare.reference import geo
+from homecare.figures import style
+from homecare.reference.areas import AreaScheme
 from homecare.figures import maps
 
 
@@ -22,7 +23,7 @@ def plot_area_map(
 ) -> Figure:
     """Map of the units coloured by their area in ``scheme`` (e.g. 二次保健医療圏), unit borders
     in white, area outlines in dark grey, area names at their centre and a legend listing each
-    area with its number of units. ``units`` comes from :func:`homecare.geo.load_units`."""
+    area with its number of units. ``units`` comes from :func:`homecare.reference.geo.load_units`."""
     style.apply_style()
     joined = units.merge(scheme.assignment(), on="municipality_code", validate="1:1")
     unit_p = maps.projected(joined)

@@ -12,8 +12,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from homecare import reference
-from homecare.areas import AreaScheme
+from homecare.reference import municipalities
+from homecare.reference.areas import AreaScheme
 
 # Okabe & Ito (2008) colour-blind safe palette
 OKABE_ITO = {
@@ -39,7 +39,7 @@ def insurer_of_units() -> pd.DataFrame:
     """The insurer (保険者) of each of the 58 units: ``municipality_code`` (unit) and
     ``insurer_code`` — the city code for wards of a designated city (横浜市 14100, 川崎市 14130,
     相模原市 14150), the unit's own code otherwise."""
-    table = reference.load_municipalities()
+    table = municipalities.load_municipalities()
     units = table[table["is_unit"].astype(int) == 1]
     parent = units["parent_code"].astype("string").fillna("").str.strip()
     insurer = parent.where(parent != "", units["municipality_code"].astype(str))

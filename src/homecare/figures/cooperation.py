@@ -7,9 +7,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from homecare import style
+from homecare.figures import style
 from homecare.figures.common import OKABE_ITO, hide_spines
-from homecare.seed import COOPERATION_STATUSES, SEED_SOURCE
+from homecare.reference.seed import COOPERATION_STATUSES, SEED_SOURCE
 
 STATUS_COLORS = {
     "all_requirements": OKABE_ITO["blue"],
@@ -56,7 +56,7 @@ def plot_cooperation_status(
 ) -> Figure:
     """高齢者施設等の協力医療機関の届出状況: one 100% stacked bar per facility type (義務化 group
     above 努力義務 group) and a 計 bar from the row sums, each segment labelled with its count
-    and share. ``status`` is :func:`homecare.seed.load_cooperation_status` ``.data``; printed
+    and share. ``status`` is :func:`homecare.reference.seed.load_cooperation_status` ``.data``; printed
     totals that disagree with the rows (``discrepancies``) are stated in the note."""
     style.apply_style()
     table = cooperation_table(status)

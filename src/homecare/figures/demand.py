@@ -15,8 +15,9 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from homecare import geo, style
-from homecare.areas import AreaScheme
+from homecare.reference import geo
+from homecare.figures import style
+from homecare.reference.areas import AreaScheme
 from homecare.figures import maps
 from homecare.figures.common import OUTLINE_COLOR, hide_spines
 from homecare.population.aggregate import PREFECTURE_AREA

@@ -17,9 +17,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from homecare import geo, style
-from homecare.areas import AreaScheme
-from homecare.errors import ParameterError
+from homecare.reference import geo
+from homecare.figures import style
+from homecare.reference.areas import AreaScheme
+from homecare.core.errors import ParameterError
 from homecare.figures import maps
 from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, area_handles, hide_spines
 from homecare.population.aggregate import area_population

@@ -8,11 +8,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from homecare import geo, style
-from homecare.areas import AreaScheme
+from homecare.reference import geo
+from homecare.figures import style
+from homecare.reference.areas import AreaScheme
 from homecare.figures import maps
 from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, UNCOVERED_COLOR, area_handles, hide_spines
-from homecare.seed import ICT_PARTICIPANT_TYPES, SEED_SOURCE
+from homecare.reference.seed import ICT_PARTICIPANT_TYPES, SEED_SOURCE
 
 PARTICIPANT_COLORS = {
     "hospital": OKABE_ITO["blue"],
@@ -60,7 +61,7 @@ def plot_ict_participants(participants: pd.DataFrame, *, sample: bool = False, s
     """ICT連携ネットワークの参加施設数（施設種別）: one panel per network, a bar per facility type
     labelled with its count; types the network does not report are marked 記載なし. The panel
     title gives the network, its kind, date, total and 参加住民数. ``participants`` is
-    :func:`homecare.seed.load_ict_networks` ``.data``."""
+    :func:`homecare.reference.seed.load_ict_networks` ``.data``."""
     style.apply_style()
     networks = list(dict.fromkeys(participants["network"]))
     codes = [c for c in ICT_PARTICIPANT_TYPES if c in set(participants["participant_code"])]
@@ -129,8 +130,8 @@ def plot_ict_coverage_map(
 ) -> Figure:
     """ICT連携ネットワークの対象地域: one small map per network, covered units filled with their
     area's colour (hatched where the reading of the material's area name is to be verified),
-    other units grey, area outlines on top. ``coverage`` is :func:`homecare.seed.load_ict_coverage`
-    ``.data``; ``units`` from :func:`homecare.geo.load_units`."""
+    other units grey, area outlines on top. ``coverage`` is :func:`homecare.reference.seed.load_ict_coverage`
+    ``.data``; ``units`` from :func:`homecare.reference.geo.load_units`."""
     style.apply_style()
     networks = list(dict.fromkeys(coverage["network"]))
     unit_p = maps.projected(units.merge(scheme.assignment(), on="municipality_code", validate="1:1"))

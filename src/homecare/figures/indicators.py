@@ -15,9 +15,9 @@ import pandas as pd
 from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 
-from homecare import style
-from homecare.areas import AreaScheme
-from homecare.errors import ParameterError
+from homecare.figures import style
+from homecare.reference.areas import AreaScheme
+from homecare.core.errors import ParameterError
 from homecare.figures.common import area_tag, insurer_area_pairs, insurer_areas, short_name, text_color_on
 from homecare.figures.scores import GOAL3_LABEL, SCORE_CMAP, SCORE_SOURCE, SPLIT_MARK, select_year
 

@@ -10,7 +10,7 @@ import geopandas as gpd
 import matplotlib.patheffects as pe
 from matplotlib.axes import Axes
 
-from homecare import catalog, geo
+from homecare.reference import catalog, geo
 
 CONTEXT_COLOR = "#EEEEEE"
 CONTEXT_EDGE = "#BBBBBB"

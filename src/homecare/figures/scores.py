@@ -18,9 +18,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from homecare import geo, style
-from homecare.areas import AreaScheme
-from homecare.errors import ParameterError
+from homecare.reference import geo
+from homecare.figures import style
+from homecare.reference.areas import AreaScheme
+from homecare.core.errors import ParameterError
 from homecare.figures import maps
 from homecare.figures.common import OUTLINE_COLOR, area_tag, hide_spines, insurer_areas, insurer_polygons, short_name
 
@@ -100,7 +101,7 @@ def plot_goal3_score_map(
 ) -> Figure:
     """目標III得点の地図（コロプレス図）: insurers shaded by points (wards take their city's value),
     insurer borders in white, area outlines in each area's colour, every insurer labelled
-    with its name and points. ``units`` from :func:`homecare.geo.load_units`."""
+    with its name and points. ``units`` from :func:`homecare.reference.geo.load_units`."""
     style.apply_style()
     rows = select_year(summary, fiscal_year)
     max_points = float(rows["max_points"].max())

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare import reference
-from homecare.areas import AreaScheme
-from homecare.errors import InputError
+from homecare.reference import municipalities
+from homecare.reference.areas import AreaScheme
+from homecare.core.errors import InputError
 from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, bands_of_measure
 
 PREFECTURE_AREA = "神奈川県"  # the all-units row added to area tables
@@ -25,7 +25,7 @@ def check_complete(
 ) -> None:
     """Every one of the 58 units has every age band for every year (``years``, default: the
     years present) exactly once; raises InputError listing what is missing."""
-    unit_codes = list(reference.units()["municipality_code"])
+    unit_codes = list(municipalities.units()["municipality_code"])
     years = sorted(set(pop["year"].astype(int))) if years is None else sorted(years)
     if not years:
         raise InputError("population table has no rows", file=file)
@@ -99,7 +99,7 @@ def measure_by_code(pop: pd.DataFrame, measure: str) -> pd.DataFrame:
     ``cells`` is the number of unit x band values added (bounds the rounding error)."""
     sel = pop[pop["age_band"].isin(bands_of_measure(measure))]
     per_unit = sel.groupby(["municipality_code", "year"], as_index=False).agg(population=("population", "sum"), cells=("population", "size"))
-    parents = reference.units().set_index("municipality_code")["parent_code"]
+    parents = municipalities.units().set_index("municipality_code")["parent_code"]
     wards = per_unit.assign(parent=per_unit["municipality_code"].map(parents))
     per_city = (
         wards[wards["parent"].fillna("") != ""]

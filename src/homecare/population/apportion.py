@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare import reference
-from homecare.errors import InputError
+from homecare.reference import municipalities
+from homecare.core.errors import InputError
 
 RULES = ("base_year_band_share", "base_year_total_share")
 DEFAULT_RULE = "base_year_band_share"
@@ -28,7 +28,7 @@ def ward_shares(ward_base: pd.DataFrame, city: str, *, base_year: int, rule: str
     (``age_band`` is ``*`` for the total-share rule)."""
     if rule not in RULES:
         raise InputError(f"unknown apportioning rule {rule!r}; use one of {', '.join(RULES)}")
-    wards = sorted(reference.units().loc[lambda d: d["parent_code"] == city, "municipality_code"])
+    wards = sorted(municipalities.units().loc[lambda d: d["parent_code"] == city, "municipality_code"])
     if not wards:
         raise InputError(f"{city} is not a designated city with wards")
     base = ward_base[(ward_base["municipality_code"].isin(wards)) & (ward_base["year"] == base_year)]

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from homecare import paths, provenance
-from homecare.errors import InputError
+from homecare.core import paths, provenance
+from homecare.core.errors import InputError
 from homecare.population.bands import AGE_BANDS, bands_between
-from homecare.yamlio import load_yaml_mapping
+from homecare.core.yamlio import load_yaml_mapping
 
 DEFAULT_WEIGHTS_FILE = "data/raw/reference/demand_weights.yml"
 

@@ -22,8 +22,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from homecare import paths, provenance, reference
-from homecare.errors import InputError
+from homecare.core import paths, provenance
+from homecare.reference import municipalities
+from homecare.core.errors import InputError
 from homecare.population import apportion
 from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, check_complete, check_totals
 from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, MEASURE_TOTAL, parse_band
@@ -130,7 +131,7 @@ def read_ipss_sheet(rows: list[tuple], *, file: str, sheet: str) -> pd.DataFrame
     """Kanagawa rows of one sheet as ``municipality_code, kind, measure, year, population, row``."""
     h, roles, years = _find_header(rows, file=file, sheet=sheet)
     measure = detect_measure([_text(v) for r in rows[: h + 1] for v in r if v is not None] + [sheet], file=file, sheet=sheet)
-    table = reference.load_municipalities().set_index("municipality_code")
+    table = municipalities.load_municipalities().set_index("municipality_code")
     records = []
     for i in range(h + 1, len(rows)):
         row, excel_row = rows[i], i + 1
@@ -138,10 +139,10 @@ def read_ipss_sheet(rows: list[tuple], *, file: str, sheet: str) -> pd.DataFrame
         if not code_text or code_text.startswith(_NOTE_PREFIXES):
             continue  # blank separator or a footnote under the table
         try:
-            code = reference.code5_from_any(code_text)
+            code = municipalities.code5_from_any(code_text)
         except ValueError as exc:
             raise InputError(str(exc), file=file, sheet=sheet, row=excel_row, column="コード", value=code_text) from exc
-        if not code.startswith(reference.PREFECTURE_CODE):
+        if not code.startswith(municipalities.PREFECTURE_CODE):
             continue  # another prefecture in a national file
         flag = _text(row[roles["type"]])
         kind = TYPE_FLAGS.get(flag)
@@ -234,7 +235,7 @@ def load_ipss(
     units = bands[bands["kind"].isin(unit_kinds)]
     pop = units.rename(columns={"measure": "age_band"})[["municipality_code", "year", "age_band", "population"]]
     apportioned = []
-    parents = reference.units().groupby("parent_code")["municipality_code"].apply(list)
+    parents = municipalities.units().groupby("parent_code")["municipality_code"].apply(list)
     for city in sorted(set(bands.loc[bands["kind"] == "designated_city", "municipality_code"])):
         if set(parents.get(city, [])) & set(units["municipality_code"]):
             continue  # the city has ward rows: its row is a total to check

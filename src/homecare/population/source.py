@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare import provenance
-from homecare.errors import ParameterError
+from homecare.core import provenance
+from homecare.core.errors import ParameterError
 from homecare.population import apportion, ipss, table
 
 FORMATS = ("ipss", "csv")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare import reference
-from homecare.areas import AreaScheme
-from homecare.errors import InputError
+from homecare.reference import municipalities
+from homecare.reference.areas import AreaScheme
+from homecare.core.errors import InputError
 from homecare.population.aggregate import PREFECTURE_AREA, check_scheme_covers, measure_by_code
 from homecare.population.bands import MEASURE_75
 
@@ -46,7 +46,7 @@ def facilities_per_75(
     fac = facilities[list(REQUIRED)].astype({"municipality_code": "string", "facility_type": "string"})
     if facility_types is not None:
         fac = fac[fac["facility_type"].isin(facility_types)]
-    units = set(reference.units()["municipality_code"])
+    units = set(municipalities.units()["municipality_code"])
     assigned = fac["municipality_code"].isin(units).fillna(False).astype(bool)
     fac = fac[assigned]
     assign = check_scheme_covers(pop, scheme)

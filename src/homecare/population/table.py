@@ -20,9 +20,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from homecare import paths, processed, publish, reference
-from homecare.errors import InputError
-from homecare.facilities.encoding import read_csv_text
+from homecare.core import paths, processed
+from homecare.core import files
+from homecare.reference import municipalities
+from homecare.core.errors import InputError
+from homecare.core.encoding import read_csv_text
 from homecare.population.bands import AGE_BANDS, parse_band
 
 COLUMNS = ["municipality_code", "year", "age_band", "population"]
@@ -52,18 +54,18 @@ def _unit_codes(raw: pd.DataFrame, where: str) -> list[str]:
     has_code, has_name = "municipality_code" in raw.columns, "municipality_name" in raw.columns
     if not (has_code or has_name):
         raise InputError("needs a municipality_code or a municipality_name column", file=where, row=1)
-    units = set(reference.units()["municipality_code"])
+    units = set(municipalities.units()["municipality_code"])
     codes = []
     for i, rec in enumerate(raw.to_dict("records")):
         row = i + 2  # line 1 is the header
         code = None
         if has_code and rec["municipality_code"].strip():
             try:
-                code = reference.code5_from_any(rec["municipality_code"])
+                code = municipalities.code5_from_any(rec["municipality_code"])
             except ValueError as exc:
                 raise InputError(str(exc), file=where, row=row, column="municipality_code", value=rec["municipality_code"]) from exc
         if has_name and rec["municipality_name"].strip():
-            by_name = reference.lookup_code(rec["municipality_name"])
+            by_name = municipalities.lookup_code(rec["municipality_name"])
             if by_name is None:
                 raise InputError(
                     "unknown or ambiguous municipality name (write the city too, e.g. 横浜市緑区)",
@@ -140,13 +142,13 @@ def load_population_csv(path: str | Path) -> pd.DataFrame:
 
 def write_population_csv(df: pd.DataFrame, path: str | Path) -> Path:
     """Write the canonical table in the CSV format (UTF-8 with BOM, names added for people)."""
-    names = reference.units().set_index("municipality_code")["full_name"]
+    names = municipalities.units().set_index("municipality_code")["full_name"]
     out = df[COLUMNS].copy()
     out.insert(1, "municipality_name", out["municipality_code"].map(names))
     if (out["population"] % 1 == 0).all():  # whole persons read better without ".0"
         out["population"] = out["population"].astype("int64")
     p = paths.resolve(path)
-    publish.atomic_write_bytes(p, publish.csv_bytes(out))
+    files.atomic_write_bytes(p, files.csv_bytes(out))
     return p
 
 

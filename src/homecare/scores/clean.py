@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from homecare import reference
-from homecare.errors import HomecareError, InputError, ParameterError
-from homecare.qa import QAEntry, qa_frame
+from homecare.reference import municipalities
+from homecare.core.errors import HomecareError, InputError, ParameterError
+from homecare.core.qa import QAEntry, qa_frame
 from homecare.scores import crosswalk, validate
 from homecare.scores import indicators as ind
 from homecare.scores.parse import STAGE, parse_file
-from homecare.style import reiwa_fiscal_year
+from homecare.figures.style import reiwa_fiscal_year
 
 TIDY_COLUMNS = [
     "fiscal_year", "insurer_number", "municipality_code", "municipality_name", "fund", "goal",
@@ -40,8 +40,8 @@ class CleanResult:
 
 def check_prefecture(prefecture: str) -> None:
     """The crosswalk knows one prefecture's municipalities (the reference table)."""
-    if ind.normalise(prefecture).rstrip("県") != reference.PREFECTURE.rstrip("県"):
-        raise ParameterError(f"prefecture {prefecture!r}: only {reference.PREFECTURE} has a municipality reference table")
+    if ind.normalise(prefecture).rstrip("県") != municipalities.PREFECTURE.rstrip("県"):
+        raise ParameterError(f"prefecture {prefecture!r}: only {municipalities.PREFECTURE} has a municipality reference table")
 
 
 def reconciliation(counts: Mapping[str, int]) -> str:
@@ -55,7 +55,7 @@ def reconciliation(counts: Mapping[str, int]) -> str:
     )
 
 
-def clean_file(path: str | Path, fiscal_year: int, *, prefecture: str = reference.PREFECTURE, sheet: str | None = None) -> CleanResult:
+def clean_file(path: str | Path, fiscal_year: int, *, prefecture: str = municipalities.PREFECTURE, sheet: str | None = None) -> CleanResult:
     """One national/prefecture results file -> tidy, validated scores of ``prefecture``."""
     check_prefecture(prefecture)
     parsed = parse_file(path, prefecture=prefecture, sheet=sheet)
@@ -88,7 +88,7 @@ def clean_file(path: str | Path, fiscal_year: int, *, prefecture: str = referenc
 def clean_years(
     inputs: Mapping[int, str | Path],
     *,
-    prefecture: str = reference.PREFECTURE,
+    prefecture: str = municipalities.PREFECTURE,
     previous: pd.DataFrame | None = None,
 ) -> CleanResult:
     """Clean one file per fiscal year and report 保険者番号 that change between years (also

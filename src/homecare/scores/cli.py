@@ -8,8 +8,9 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from homecare import paths, reference
-from homecare.publish import atomic_write_bytes, csv_bytes
+from homecare.core import paths
+from homecare.reference import municipalities
+from homecare.core.files import atomic_write_bytes, csv_bytes
 
 app = typer.Typer(help="Insurer-function scores (保険者機能評価): clean the national Excel file.", no_args_is_help=True)
 
@@ -19,7 +20,7 @@ def clean(
     input_file: Annotated[Path, typer.Argument(help="National (or per-prefecture) results file, .xlsx")],
     fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="Fiscal year of the file (2025 = 令和7年度)")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv")],
-    prefecture: Annotated[str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")] = reference.PREFECTURE,
+    prefecture: Annotated[str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")] = municipalities.PREFECTURE,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help="An earlier tidy CSV: report 保険者番号 that changed")] = None,
 ) -> None:
@@ -46,7 +47,7 @@ def sample(
     folder: Annotated[str, typer.Option(help="Folder for the sample files and SAMPLES.sha256")] = "data/raw/sample/scores",
 ) -> None:
     """Rewrite the synthetic sample files (令和6・7年度) deterministically."""
-    from homecare.scores import sample as sp
+    from homecare_dev.samples import scores as sp
 
     for path in sp.generate(folder):
         typer.echo(f"wrote {paths.relative(path)}")

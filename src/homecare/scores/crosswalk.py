@@ -1,7 +1,7 @@
 """Crosswalk insurer (保険者) -> municipality code (全国地方公共団体コード).
 
 The file's 保険者番号 is not the municipality code and the real numbers are not known here,
-so insurers are mapped by prefecture + 市町村名 through :func:`reference.lookup_code`
+so insurers are mapped by prefecture + 市町村名 through :func:`municipalities.lookup_code`
 (tolerant to 茅ケ崎市/茅ヶ崎市, county prefixes, full-width text). The 保険者番号 is kept
 and compared across fiscal years. In 神奈川県 every insurer is a municipality; the designated
 cities (政令指定都市) are single insurers (14100 横浜市, 14130 川崎市, 14150 相模原市).
@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare import reference
-from homecare.errors import InputError
-from homecare.qa import QAEntry
+from homecare.reference import municipalities
+from homecare.core.errors import InputError
+from homecare.core.qa import QAEntry
 
 INSURER_TYPES = ("designated_city", "city", "town", "village")
 
 
 def insurer_units() -> pd.DataFrame:
     """The prefecture's insurers: designated cities and the other municipalities (33), no wards."""
-    df = reference.load_municipalities()
+    df = municipalities.load_municipalities()
     return df[df["unit_type"].isin(INSURER_TYPES)][["municipality_code", "name"]].reset_index(drop=True)
 
 
@@ -33,13 +33,13 @@ def map_insurers(insurers: pd.DataFrame, *, file: str, sheet: str, column: str) 
     units = insurer_units()
     names = dict(zip(units["municipality_code"], units["name"], strict=False))
     out = insurers.copy()
-    out["municipality_code"] = [reference.lookup_code(n) for n in out["municipality_name"]]
+    out["municipality_code"] = [municipalities.lookup_code(n) for n in out["municipality_name"]]
     bad = out[~out["municipality_code"].isin(list(names))]
     if not bad.empty:
         listed = "; ".join(f"row {r}: {n!r}" for r, n in zip(bad["src_row"], bad["municipality_name"], strict=False))
         first = bad.iloc[0]
         raise InputError(
-            f"{len(bad)} insurer(s) cannot be mapped to a municipality of {reference.PREFECTURE} "
+            f"{len(bad)} insurer(s) cannot be mapped to a municipality of {municipalities.PREFECTURE} "
             f"(unknown name, a ward, or ambiguous): {listed}",
             file=file, sheet=sheet, row=int(first["src_row"]), column=column, value=first["municipality_name"],
         )
@@ -54,7 +54,7 @@ def map_insurers(insurers: pd.DataFrame, *, file: str, sheet: str, column: str) 
     missing = sorted(set(names) - set(out["municipality_code"]))
     if missing:
         raise InputError(
-            f"{len(missing)} insurer(s) of {reference.PREFECTURE} missing from the file (truncated?): "
+            f"{len(missing)} insurer(s) of {municipalities.PREFECTURE} missing from the file (truncated?): "
             + ", ".join(f"{names[c]} ({c})" for c in missing),
             file=file, sheet=sheet, column=column,
         )

@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from homecare import paths, provenance
-from homecare.errors import InputError
+from homecare.core import paths, provenance
+from homecare.core.errors import InputError
 from homecare.scores import indicators as ind
 
 SCAN_ROWS = 60  # the header starts within the first rows of the sheet

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from homecare import paths, provenance
-from homecare.errors import ReferenceDataError
+from homecare.core import paths, provenance
+from homecare.core.errors import ReferenceDataError
 
 FUNDS = ("推進", "支援")  # 保険者機能強化推進交付金 / 介護保険保険者努力支援交付金
 GOALS = ("I", "II", "III", "IV")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from homecare import reference
-from homecare.errors import InputError
-from homecare.qa import QAEntry
+from homecare.reference import municipalities
+from homecare.core.errors import InputError
+from homecare.core.qa import QAEntry
 from homecare.scores import indicators as ind
 from homecare.scores.header import Column, Sheet, read_sheet, stat_label
 
@@ -95,8 +95,8 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
         seen_data = True
         pref = row[ids["prefecture_name"].index]
         code = row[ids["prefecture_code"].index] if "prefecture_code" in ids else None
-        if pref is None and code is not None and ind.normalise(code).zfill(2) == reference.PREFECTURE_CODE and same_prefecture(reference.PREFECTURE, prefecture):
-            pref = reference.PREFECTURE  # 都道府県名 left blank: the 都道府県番号 says 14
+        if pref is None and code is not None and ind.normalise(code).zfill(2) == municipalities.PREFECTURE_CODE and same_prefecture(municipalities.PREFECTURE, prefecture):
+            pref = municipalities.PREFECTURE  # 都道府県名 left blank: the 都道府県番号 says 14
         if not same_prefecture(pref, prefecture):
             counts["other_prefectures"] += 1
             other.setdefault(ind.normalise(pref) or "(blank)", []).append(excel_row)

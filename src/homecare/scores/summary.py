@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from homecare.errors import ParameterError
+from homecare.core.errors import ParameterError
 from homecare.scores import indicators as ind
 
 KEY = ["fiscal_year", "municipality_code", "municipality_name"]

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from homecare.errors import InputError
-from homecare.qa import QAEntry
+from homecare.core.errors import InputError
+from homecare.core.qa import QAEntry
 from homecare.scores import indicators as ind
 
 CODE5 = pa.Check.str_matches(r"^14\d{3}$")

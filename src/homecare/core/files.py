@@ -1,0 +1,69 @@
+"""File primitives every layer uses: atomic writes, CSV bytes, SHA-256, deterministic zips.
+
+Writers go through a temporary file and a rename so that readers never see half a file;
+zip containers (xlsx, pptx) are rewritten with fixed timestamps so that identical content
+gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)  # document properties of every generated xlsx/pptx
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write through a temporary file and rename, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with BOM (Excel opens it without mojibake), LF line ends."""
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite an xlsx/pptx with fixed timestamps (zip entries and document properties)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<3>",
+                    content,
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, content)
+    return buf.getvalue()

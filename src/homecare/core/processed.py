@@ -1,0 +1,81 @@
+"""The ``data/processed`` layer: validated, typed, tidy tables shared between stages.
+
+:func:`write_processed` validates with a pandera schema, writes Parquet (typed) and a
+UTF-8-BOM CSV (for people) atomically, and a ``.meta.json`` carrying the row count,
+inputs and the sample flag, so that downstream figures know to mark サンプルデータ.
+:func:`read_processed` validates again on the way in and records the read as an input.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from homecare.core import paths, provenance
+from homecare.core.errors import HomecareError
+from homecare.core.files import atomic_write_bytes, csv_bytes
+
+
+class ProcessedDataMissing(HomecareError):
+    """A stage needs a processed table that an earlier stage has not written."""
+
+
+def _base(name: str) -> Path:
+    return paths.processed_dir() / name
+
+
+def write_processed(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    schema: pa.DataFrameSchema | None = None,
+    sample: bool | None = None,
+    csv: bool = True,
+) -> Path:
+    """Validate and write ``data/processed/<name>.parquet`` (+ ``.csv``, ``.meta.json``).
+
+    ``sample`` defaults to whether the current stage read any sample input.
+    """
+    if schema is not None:
+        df = schema.validate(df, lazy=True)
+    base = _base(name)
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    atomic_write_bytes(base.with_suffix(".parquet"), buf.getvalue())
+    if csv:
+        atomic_write_bytes(base.with_suffix(".csv"), csv_bytes(df))
+    meta = {
+        "name": name,
+        "rows": int(len(df)),
+        "columns": [str(c) for c in df.columns],
+        "sample": provenance.uses_sample_data() if sample is None else bool(sample),
+        "inputs": provenance.inputs(),
+    }
+    atomic_write_bytes(base.with_suffix(".meta.json"), (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+    return base.with_suffix(".parquet")
+
+
+def read_processed(name: str, *, schema: pa.DataFrameSchema | None = None) -> pd.DataFrame:
+    """Read a processed table written by an earlier stage; validates and records the input
+    (with its sample flag)."""
+    path = _base(name).with_suffix(".parquet")
+    if not path.is_file():
+        raise ProcessedDataMissing(
+            f"processed table {paths.relative(path)} does not exist: run the stage that writes it first "
+            f"(homecare run, or the earlier notebook)"
+        )
+    meta_path = _base(name).with_suffix(".meta.json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    provenance.note_input(path, sample=bool(meta.get("sample", False)))
+    df = pd.read_parquet(path)
+    return schema.validate(df, lazy=True) if schema is not None else df
+
+
+def is_sample(name: str) -> bool:
+    """Whether the processed table was computed from synthetic sample inputs."""
+    meta_path = _base(name).with_suffix(".meta.json")
+    return bool(json.loads(meta_path.read_text(encoding="utf-8")).get("sample")) if meta_path.is_file() else False

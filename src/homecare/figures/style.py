@@ -1,0 +1,141 @@
+"""House style for figures pasted into council documents (協議会資料).
+
+One place for: the bundled Japanese font (IPAexGothic via matplotlib-fontja, so no tofu),
+area colours (from the scheme files), title/units, the 出典 line, the サンプルデータ mark,
+fiscal years as 令和N年度, and deterministic PNG/SVG output (no dates, fixed hash salt).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: scheduled runs and tests have no display
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from homecare.core import paths  # noqa: E402
+from homecare.core.labels import SAMPLE_LABEL  # noqa: E402
+
+FONT_FAMILY = "IPAexGothic"
+DPI = 300
+SAMPLE_COLOR = "#C00000"
+TEXT_COLOR = "#222222"
+MUTED_COLOR = "#666666"
+NO_DATA_COLOR = "#DDDDDD"
+_META_ATTR = "_homecare_meta"
+
+
+def apply_style() -> None:
+    """Set the house style. Safe to call repeatedly. seaborn's ``set_theme`` resets the font,
+    so the Japanese font is applied after it."""
+    import matplotlib_fontja  # noqa: F401  registers IPAexGothic with matplotlib
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    matplotlib.rcParams.update(
+        {
+            "font.family": FONT_FAMILY,
+            "axes.unicode_minus": False,  # IPAexGothic has no U+2212
+            "figure.dpi": 100,
+            "savefig.dpi": DPI,
+            "svg.hashsalt": "homecare",  # stable clip-path ids
+            "svg.fonttype": "path",  # text as outlines: renders the same without the font
+            "path.simplify": True,
+            "axes.titleweight": "normal",  # IPAexGothic has one weight; 'bold' only logs warnings
+            "axes.titlesize": 13,
+            "axes.labelsize": 11,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 10,
+            "text.color": TEXT_COLOR,
+        }
+    )
+
+
+def reiwa_fiscal_year(fiscal_year: int) -> str:
+    """Fiscal year (April-March, starting year) as 令和N年度: 2025 -> 令和7年度, 2019 -> 令和元年度."""
+    n = fiscal_year - 2018
+    if n < 1:
+        raise ValueError(f"fiscal year {fiscal_year} is before 令和")
+    return "令和元年度" if n == 1 else f"令和{n}年度"
+
+
+def finish_figure(
+    fig: Figure,
+    *,
+    title: str,
+    sources: list[str],
+    sample: bool,
+    caption: str | None = None,
+    note: str | None = None,
+) -> Figure:
+    """Add the title, the 出典 line (every source, one line each) and, for sample inputs, the
+    サンプルデータ mark; remember caption and sources for :func:`save_figure` and the index."""
+    fig.suptitle(title, x=0.02, y=0.985, ha="left", va="top", fontsize=16, color=TEXT_COLOR)
+    lines = [f"注：{note}"] if note else []
+    lines += [s if s.startswith("出典") else f"出典：{s}" for s in dict.fromkeys(sources)]
+    if lines:
+        fig.text(0.02, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=8, color=MUTED_COLOR)
+    if sample:
+        fig.text(
+            0.98,
+            0.985,
+            f"{SAMPLE_LABEL}（架空の入力から作成・実数ではありません）",
+            ha="right",
+            va="top",
+            fontsize=11,
+            color="white",
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": SAMPLE_COLOR, "edgecolor": "none"},
+        )
+    setattr(
+        fig,
+        _META_ATTR,
+        {"title": title, "caption": caption or title, "sources": list(dict.fromkeys(sources)), "sample": sample},
+    )
+    return fig
+
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+_SAVE_METADATA = {  # drop dates and version strings so re-runs are byte-identical
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+
+
+def save_figure(
+    fig: Figure,
+    output_dir: str | Path,
+    name: str,
+    *,
+    formats: tuple[str, ...] | list[str] = ("png", "svg"),
+    table: str | None = None,
+) -> dict[str, str]:
+    """Save ``fig`` as 300 dpi PNG and SVG under ``<output_dir>/figures/`` byte-identically
+    for identical input, plus ``<name>.json`` (caption, sources, sample) for the index.
+    ``formats`` may add ``pdf`` or drop ``svg``; PNG is always written (the index and slides
+    show it). ``table`` names the published table behind the figure, for the index.
+    Returns the written paths relative to the project root."""
+    meta = getattr(fig, _META_ATTR, None)
+    if meta is None:
+        raise ValueError("call style.finish_figure() before save_figure(): title, 出典 and sample mark missing")
+    unknown = sorted(set(formats) - set(FIGURE_FORMATS))
+    if unknown:
+        raise ValueError(f"unknown figure formats {unknown}; choose from {FIGURE_FORMATS}")
+    out = paths.resolve(output_dir) / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for fmt in [f for f in FIGURE_FORMATS if f == "png" or f in formats]:
+        path = out / f"{name}.{fmt}"
+        fig.savefig(path, dpi=DPI, metadata=_SAVE_METADATA[fmt])
+        written[fmt] = path
+    record = {**meta, "name": name, **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
+    if table is not None:
+        record["table"] = table
+    (out / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    plt.close(fig)
+    return {fmt: paths.relative(path) for fmt, path in written.items()}

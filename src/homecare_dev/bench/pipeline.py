@@ -1,0 +1,93 @@
+"""``make bench`` figures for scheduled runs: cold run, no-change rerun, one-input-changed rerun.
+
+Runs the whole default pipeline three times through the ``homecare`` command (as cron would),
+in temporary ``outputs/`` and ``data/processed`` folders so the repository's outputs are never
+touched: (1) cold, ``--force``; (2) again with nothing changed (every stage should be reused);
+(3) with one sample input changed: a copy of the population sample with one number altered,
+named in a temporary parameter file (committed files are never modified). Prints the times,
+what ran, and the no-change/cold ratio (target: at most 10%).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from homecare.core import paths
+
+PARAMS = Path("params/default.yaml")
+TARGET_RATIO = 0.10
+
+
+def _homecare() -> str:
+    return str(Path(sys.executable).with_name("homecare"))
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """Wall time of one ``homecare run`` and the run folder it reports; raises on failure."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([_homecare(), "run", *args], capture_output=True, text=True, env=env, cwd=paths.project_root())
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"homecare run {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    return elapsed, proc.stdout
+
+
+def _statuses(outputs: Path) -> str:
+    data = json.loads((outputs / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    counts: dict[str, int] = {}
+    for s in data["stages"]:
+        counts[s["status"]] = counts.get(s["status"], 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+def changed_input_params(tmp: Path, params_file: Path = PARAMS) -> tuple[Path, str]:
+    """A copy of the parameter file whose first ``*.csv`` parameter points at an altered copy of
+    that file (one number changed). Returns (parameter file, the notebook it affects)."""
+    params = yaml.safe_load(paths.resolve(params_file).read_text(encoding="utf-8"))
+    for notebook, section in (params.get("notebooks") or {}).items():
+        for key, value in section.items():
+            if isinstance(value, str) and value.endswith(".csv") and paths.resolve(value).is_file():
+                lines = paths.resolve(value).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+                cells = lines[1].rstrip("\n").split(",")
+                last = cells[-1]
+                cells[-1] = str(int(last) + 1) if last.isdigit() else last + "0"
+                lines[1] = ",".join(cells) + "\n"
+                copy = tmp / Path(value).name
+                copy.write_text("".join(lines), encoding="utf-8-sig")
+                section[key] = str(copy)
+                out = tmp / "params_changed.yaml"
+                out.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                return out, notebook
+    raise RuntimeError(f"{params_file}: no CSV input parameter to change")
+
+
+def pipeline_runs() -> None:
+    """Print cold, no-change and one-input-changed run times of the default pipeline."""
+    with tempfile.TemporaryDirectory(prefix="homecare-bench-") as name:
+        tmp = Path(name)
+        outputs, processed = tmp / "outputs", tmp / "processed"
+        processed.mkdir()
+        env = {**os.environ, "HOMECARE_OUTPUTS_DIR": str(outputs), "HOMECARE_PROCESSED_DIR": str(processed)}
+        params = str(paths.resolve(PARAMS))
+        cold, _ = _run(["--params", params, "--force"], env)
+        print(f"cold run (--force):        {cold:7.1f} s  ({_statuses(outputs)})")
+        again, _ = _run(["--params", params], env)
+        print(f"no-change rerun:           {again:7.1f} s  ({_statuses(outputs)})")
+        changed_params, notebook = changed_input_params(tmp)
+        one, _ = _run(["--params", str(changed_params)], env)
+        print(f"one input changed rerun:   {one:7.1f} s  ({_statuses(outputs)}; input of {notebook} altered)")
+        ratio = again / cold
+        verdict = "ok" if ratio <= TARGET_RATIO else "ABOVE TARGET"
+        print(f"no-change / cold ratio:    {ratio:7.1%}  (target <= {TARGET_RATIO:.0%}: {verdict})")
+
+
+if __name__ == "__main__":
+    pipeline_runs()
