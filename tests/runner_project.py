@@ -86,9 +86,9 @@ def use_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def params(root: Path, body: str = "notebooks: {}\n", name: str = "p.yaml") -> str:
-    """Write a parameter file into the project; returns its path."""
+    """Write a parameter file into the project (the two stages listed first); returns its path."""
     path = root / "params" / name
-    path.write_text(body, encoding="utf-8")
+    path.write_text("stages: [00_a, 01_b]\n" + body, encoding="utf-8")
     return str(path)
 
 

@@ -49,7 +49,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _params(root: Path, body: str) -> str:
     path = root / "params" / "p.yaml"
-    path.write_text(body, encoding="utf-8")
+    path.write_text("stages: [00_tiny]\n" + body, encoding="utf-8")
     return str(path)
 
 
@@ -96,7 +96,7 @@ def test_cli_failure_exits_non_zero(project: Path) -> None:
         ("notebooks:\n  00_tiny:\n    nope: 1\n", r"unknown parameter\(s\) \['nope'\]"),
         ("notebooks:\n  00_tiny:\n    n: three\n", "parameter n = 'three' is str, expected int"),
         ("notebooks:\n  00_tiny:\n    fail: 1\n", "parameter fail = 1 is int, expected bool"),
-        ("notebooks:\n  99_missing:\n    n: 1\n", "unknown notebook section"),
+        ("notebooks:\n  99_missing:\n    n: 1\n", r"notebook section\(s\) \['99_missing'\] are not in `stages`"),
         ("notebook:\n  00_tiny: {}\n", "unknown top-level key"),
         ("notebooks:\n  00_tiny:\n    output_dir: x\n", "set by the runner"),
     ],

@@ -53,11 +53,11 @@ def outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_second_lock_in_the_same_process_is_refused(outputs: Path) -> None:
     with RunLock(command="first", log=lambda s: None):
-        holder = json.loads(run_lock.lock_path().read_text(encoding="utf-8"))
+        holder = json.loads(run_lock.holder_path(run_lock.lock_path()).read_text(encoding="utf-8"))
         assert holder["pid"] == os.getpid() and holder["command"] == "first"
         with pytest.raises(RunLocked, match=rf"another run is in progress \(pid {os.getpid()} on host"):
             RunLock(log=lambda s: None).acquire()
-    assert run_lock.lock_path().read_text(encoding="utf-8") == "", "a clean release leaves an empty lock file"
+    assert run_lock.holder_path(run_lock.lock_path()).read_text(encoding="utf-8") == "", "a clean release leaves an empty lock file"
     with RunLock(log=lambda s: None) as again:  # free again
         assert again.stale is None
 
@@ -71,11 +71,11 @@ def test_killed_holder_leaves_a_stale_lock_that_is_released(outputs: Path) -> No
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     # the killed process's details are still in the file, but the kernel dropped its flock
-    assert json.loads(run_lock.lock_path().read_text(encoding="utf-8"))["pid"] == proc.pid
+    assert json.loads(run_lock.holder_path(run_lock.lock_path()).read_text(encoding="utf-8"))["pid"] == proc.pid
     messages: list[str] = []
     with RunLock(log=messages.append) as lock:
         assert lock.stale is not None and lock.stale["pid"] == proc.pid
-        assert json.loads(run_lock.lock_path().read_text(encoding="utf-8"))["pid"] == os.getpid()
+        assert json.loads(run_lock.holder_path(run_lock.lock_path()).read_text(encoding="utf-8"))["pid"] == os.getpid()
     assert any("released a stale run lock" in m and f"pid {proc.pid}" in m and "no longer running" in m for m in messages)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from homecare_dev.samples import scores as score_samples
+from homecare.core.qa import ReconciliationError
 from homecare.scores import clean, header
 from homecare.scores import indicators as ind
 from scores_fixtures import body_index, score_column
@@ -78,7 +79,7 @@ def test_reconciliation_adds_up_per_category(cleaned: dict) -> None:
         counts = cleaned[fy].counts
         assert {k: counts[k] for k in expected[fy]} == expected[fy]
         assert counts["rows_read"] == sum(expected[fy].values())
-        assert clean.reconciliation(counts).startswith(f"rows read {counts['rows_read']} = data rows kept 33")
+        assert clean.reconciliation(counts).line().startswith(f"rows in {counts['rows_read']} = kept 33")
         qa = cleaned[fy].qa_table()
         assert (qa["action"] == "quarantined").sum() == counts["quarantined"]
         assert qa["reason"].str.startswith("statistics row").sum() == counts["statistics"]
@@ -86,7 +87,7 @@ def test_reconciliation_adds_up_per_category(cleaned: dict) -> None:
 
 
 def test_reconciliation_rejects_counts_that_do_not_add_up() -> None:
-    with pytest.raises(Exception, match="do not reconcile"):
+    with pytest.raises(ReconciliationError, match="MISMATCH"):
         clean.reconciliation({"rows_read": 10, "kept": 3, "statistics": 2, "other_prefectures": 4, "quarantined": 0})
 
 

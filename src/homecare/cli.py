@@ -1,18 +1,23 @@
 """Command line: ``homecare --help``.
 
-Expected failures (bad input, missing reference data) print one clear message and exit
-with the error's exit code (2); they never show a traceback.
+One module for every command. Expected failures (bad input, missing reference data) print
+one clear message and exit with the error's exit code (2); they never show a traceback.
+Sample inputs are rewritten with ``make samples`` (``python -m homecare_dev.samples``).
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
+import pandas as pd
 import typer
 
+from homecare.core import paths
 from homecare.core.errors import HomecareError
-from homecare.facilities.cli import geocode_command
-from homecare.scores.cli import app as scores_app
+from homecare.facilities.assign import DEFAULT_TOLERANCE_M
+from homecare.reference import municipalities
 
 app = typer.Typer(
     help="Kanagawa home medical care / community care analysis (在宅医療・地域包括ケア分析).",
@@ -20,9 +25,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-app.add_typer(scores_app, name="scores", help="Insurer-function scores (保険者機能評価): clean, sample.")
-
+scores_app = typer.Typer(help="Insurer-function scores (保険者機能評価): clean the national Excel file.", no_args_is_help=True)
+app.add_typer(scores_app, name="scores", help="Insurer-function scores (保険者機能評価): clean a national results file.")
 
 @app.command()
 def fetch(
@@ -60,7 +64,6 @@ def check_share(
     everything: bool = typer.Option(True, "--all/--runner-only", help="Also read tables and SVG figures."),
 ) -> None:
     """Scan a run folder for local paths, user names and token-like strings before sharing it (exit 1 if any)."""
-    from homecare.core import paths
     from homecare.ops import runner, sharing
 
     folder = (paths.resolve(run) if run else runner.latest_dir()).resolve()
@@ -84,12 +87,54 @@ def schemes() -> None:
         typer.echo(f"{s.id:32s} {s.label}  [{s.status}]  {len(s.areas)} areas: {'、'.join(s.area_names)}")
 
 
-from homecare.population.cli import app as _population_app  # noqa: E402
+@scores_app.command("clean")
+def scores_clean(
+    input_file: Annotated[Path, typer.Argument(help="National (or per-prefecture) results file, .xlsx")],
+    fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="Fiscal year of the file (2025 = 令和7年度)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv")],
+    prefecture: Annotated[str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")] = municipalities.PREFECTURE,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier tidy CSV: report 保険者番号 that changed")] = None,
+) -> None:
+    """Clean one file into one row per insurer x scored item; print the row reconciliation.
 
-app.add_typer(_population_app, name="population")
+    Bad input stops with one message naming file, sheet, row and column (exit code 2)."""
+    from homecare.core.files import atomic_write_bytes, csv_bytes
+    from homecare.scores import clean as cl
+
+    result = cl.clean_file(input_file, fiscal_year, prefecture=prefecture, sheet=sheet)
+    if previous is not None:
+        earlier = pd.read_csv(paths.resolve(previous), encoding="utf-8-sig", dtype={"insurer_number": str, "municipality_code": str})
+        result.qa += cl.crosswalk.number_conflicts(pd.concat([earlier, result.scores], ignore_index=True), stage="scores clean")
+    out = paths.resolve(output)
+    atomic_write_bytes(out, csv_bytes(result.scores))
+    qa_path = out.with_name(f"{out.stem}_qa.csv")
+    atomic_write_bytes(qa_path, csv_bytes(result.qa_table()))
+    typer.echo(cl.reconciliation(result.counts).line())
+    typer.echo(f"wrote {len(result.scores)} item scores of {result.scores['municipality_code'].nunique()} insurers to {paths.relative(out)}; "
+               f"{len(result.qa)} QA entries to {paths.relative(qa_path)}")
 
 
-app.command("geocode")(geocode_command)
+@app.command("geocode")
+def geocode(
+    input_csv: Annotated[Path, typer.Argument(help="CSV with an address column (UTF-8, UTF-8-BOM or CP932; detected).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output CSV (UTF-8 with BOM).")],
+    address_column: Annotated[str, typer.Option("--address-column", help="Header of the address column.")] = "住所",
+    scheme: Annotated[str, typer.Option("--scheme", help="Area scheme id (data/raw/reference/areas/).")] = "secondary_medical_area",
+    tolerance_m: Annotated[float, typer.Option("--tolerance-m", help="Nearest-polygon tolerance (m).")] = DEFAULT_TOLERANCE_M,
+) -> None:
+    """Add municipality_code, municipality_name, town, lat, lon, match_level, area and
+    geocode_note to every row (input columns kept). Addresses outside Kanagawa get an
+    empty code and area and a note."""
+    from homecare.facilities.geocode import geocode_csv
+
+    out = geocode_csv(input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m)
+    counts = out["match_level"].value_counts().reindex(["town", "municipality", "none"], fill_value=0)
+    typer.echo(
+        f"{len(out)} addresses -> {paths.relative(paths.resolve(output))}: "
+        f"town {counts['town']}, municipality {counts['municipality']}, none {counts['none']}; "
+        f"no area: {int((out['area'] == '').sum())}"
+    )
 
 
 def main() -> None:

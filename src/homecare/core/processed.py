@@ -35,10 +35,13 @@ def write_processed(
     schema: pa.DataFrameSchema | None = None,
     sample: bool | None = None,
     csv: bool = True,
+    attrs: dict[str, object] | None = None,
 ) -> Path:
     """Validate and write ``data/processed/<name>.parquet`` (+ ``.csv``, ``.meta.json``).
 
-    ``sample`` defaults to whether the current stage read any sample input.
+    ``sample`` defaults to what provenance says of the inputs read (stages never pass it);
+    ``attrs`` are facts later stages need about the table (e.g. its 出典 line), kept in the
+    meta and returned by :func:`read_meta`.
     """
     if schema is not None:
         df = schema.validate(df, lazy=True)
@@ -54,6 +57,7 @@ def write_processed(
         "columns": [str(c) for c in df.columns],
         "sample": provenance.uses_sample_data() if sample is None else bool(sample),
         "inputs": provenance.inputs(),
+        **({"attrs": attrs} if attrs else {}),
     }
     atomic_write_bytes(base.with_suffix(".meta.json"), (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
     return base.with_suffix(".parquet")
@@ -68,14 +72,13 @@ def read_processed(name: str, *, schema: pa.DataFrameSchema | None = None) -> pd
             f"processed table {paths.relative(path)} does not exist: run the stage that writes it first "
             f"(homecare run, or the earlier notebook)"
         )
-    meta_path = _base(name).with_suffix(".meta.json")
-    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
-    provenance.note_input(path, sample=bool(meta.get("sample", False)))
+    provenance.note_input(path, sample=bool(read_meta(name).get("sample", False)))
     df = pd.read_parquet(path)
     return schema.validate(df, lazy=True) if schema is not None else df
 
 
-def is_sample(name: str) -> bool:
-    """Whether the processed table was computed from synthetic sample inputs."""
+def read_meta(name: str) -> dict:
+    """The meta of a processed table (rows, columns, sample flag, inputs, ``attrs``); ``{}``
+    when the table has none."""
     meta_path = _base(name).with_suffix(".meta.json")
-    return bool(json.loads(meta_path.read_text(encoding="utf-8")).get("sample")) if meta_path.is_file() else False
+    return json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}

@@ -6,11 +6,19 @@ SHA-256 of every input, row counts and the sample flag; the runner merges these 
 the run manifest. Sample inputs are recognised by content: their hashes are listed in
 ``data/raw/sample/<topic>/SAMPLES.sha256`` (written by the sample generators with
 :func:`write_sample_registry`).
+
+The sample flag (サンプルデータ) is derived here and nowhere else: a table or figure is sample
+when an input read *for it* is sample. A stage wraps each group of outputs in
+:func:`section`; :func:`uses_sample_data` answers for the innermost open section (or for the
+whole stage when none is open), so council figures read from the seed files are not marked
+because the same notebook also read a sample score file. Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +30,7 @@ REGISTRY_NAME = "SAMPLES.sha256"  # one per topic folder, sha256sum format
 
 _inputs: dict[str, str] = {}
 _sample_inputs: set[str] = set()
+_sections: list[set[str]] = []  # inputs noted inside each open section, innermost last
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +73,8 @@ def note_input(path: str | Path, *, sha256: str | None = None, sample: bool | No
     _inputs[key] = digest
     if sample if sample is not None else digest in sample_hashes():
         _sample_inputs.add(key)
+    for noted in _sections:
+        noted.add(key)
     return digest
 
 
@@ -78,14 +89,29 @@ def sample_inputs() -> list[str]:
 
 
 def uses_sample_data() -> bool:
-    """True when anything this stage read is synthetic: its outputs must be marked サンプルデータ."""
+    """True when an input of the innermost open :func:`section` (else of the whole stage) is
+    synthetic: what is computed from it must be marked サンプルデータ."""
+    if _sections:
+        return bool(_sections[-1] & _sample_inputs)
     return bool(_sample_inputs)
+
+
+@contextmanager
+def section() -> Iterator[None]:
+    """Outputs made inside take their sample flag from the inputs read inside (nested
+    sections also count for the sections around them)."""
+    _sections.append(set())
+    try:
+        yield
+    finally:
+        _sections.pop()
 
 
 def reset() -> None:
     """Forget noted inputs (start of a stage; tests)."""
     _inputs.clear()
     _sample_inputs.clear()
+    _sections.clear()
 
 
 def finish_stage(

@@ -20,6 +20,8 @@ import unicodedata
 
 import pandas as pd
 
+from homecare.core.qa import Cleaned, QAEntry, Reconciliation
+from homecare.facilities import read, schemas
 from homecare.facilities.address import match_key, normalize_address
 
 SOURCE_ORDER = {"医療情報ネット": 0, "介護サービス情報公表システム": 1}
@@ -27,7 +29,7 @@ SOURCE_ORDER = {"医療情報ネット": 0, "介護サービス情報公表シ�
 _CORP = re.compile(r"^(?:医療法人社団|医療法人財団|医療法人|社会福祉法人|一般社団法人|公益社団法人|一般財団法人|公益財団法人|株式会社|有限会社|合同会社|特定非営利活動法人|NPO法人)")
 
 
-def name_key(name: str) -> str:
+def facility_name_key(name: str) -> str:
     """Matching key of a facility name: NFKC, no spaces or punctuation, ヶ/ケ unified."""
     s = match_key(name)
     s = _CORP.sub("", s)
@@ -50,7 +52,7 @@ def facility_ids(df: pd.DataFrame) -> pd.Series:
         if sid:
             ids.append(f"{_prefix(source, ftype)}{sid}")
         else:
-            digest = hashlib.sha1(f"{source}|{ftype}|{name_key(name)}|{normalize_address(addr)}".encode()).hexdigest()[:12]
+            digest = hashlib.sha1(f"{source}|{ftype}|{facility_name_key(name)}|{normalize_address(addr)}".encode()).hexdigest()[:12]
             ids.append(f"X{ftype}-{digest}")
     s = pd.Series(ids, index=df.index, dtype=object)
     n = s.groupby(s).cumcount()
@@ -71,7 +73,7 @@ def link_duplicates(df: pd.DataFrame) -> pd.DataFrame:
     ids = out["facility_id"].tolist()
     parent = {i: i for i in ids}
     keys = [
-        list(zip(out["name"].map(name_key), out["address"].map(normalize_address), strict=True)),
+        list(zip(out["name"].map(facility_name_key), out["address"].map(normalize_address), strict=True)),
         [(t, s) if s else None for t, s in zip(out["facility_type"], out["source_id"], strict=True)],
     ]
     for key in keys:
@@ -92,3 +94,54 @@ def link_duplicates(df: pd.DataFrame) -> pd.DataFrame:
     primary = ~rank["g"].duplicated()
     out["is_primary"] = primary.reindex(out.index).astype(bool)
     return out
+
+
+# -- the merged table of stage 02 ------------------------------------------------------
+def read_sources(medical_files: dict[str, str], care_files: list[str], facility_types: list[str] | None = None) -> Cleaned:
+    """Read every facility source (医療情報ネット {facility_type: path}; 介護 jigyosho CSVs).
+
+    ``facility_types`` (codes from facility_types.csv) keeps only those types; records of
+    other types are counted as quarantined-by-rule with a QA entry per file, so that the
+    counts still reconcile."""
+    frames: list[pd.DataFrame] = []
+    qa: list[QAEntry] = []
+    rows_in = 0
+    for ftype, path in medical_files.items():
+        df, q = read.read_medical(path, ftype)
+        frames.append(df)
+        qa += q
+        rows_in += len(df) + sum(e.action == "quarantined" for e in q)
+    for path in care_files:
+        df, q = read.read_care(path)
+        frames.append(df)
+        qa += q
+        rows_in += len(df) + sum(e.action == "quarantined" for e in q)
+    records = pd.concat(frames, ignore_index=True)
+    quarantined = rows_in - len(records)
+    excluded = 0
+    if facility_types is not None:
+        keep = records["facility_type"].isin(facility_types)
+        for (file, ftype), n in records[~keep].groupby(["source_file", "facility_type"]).size().items():
+            qa.append(QAEntry(read.STAGE, file, f"施設種別 {ftype} は対象外（parameters の facility_types）: {n}行", "excluded"))
+        excluded = int((~keep).sum())
+        records = records[keep].reset_index(drop=True)
+    counts = Reconciliation(rows_in, len(records), quarantined, (("types not selected", excluded),))
+    return Cleaned(records, qa, counts.check())
+
+
+def build_merged(sources: Cleaned) -> Cleaned:
+    """Ids, type labels and duplicate links for the records of :func:`read_sources`."""
+    df = sources.table.copy()
+    df["facility_id"] = facility_ids(df)
+    df = link_duplicates(df)
+    df["facility_type_label"] = df["facility_type"].map(read.facility_type_labels())
+    df = df.rename(columns={"code_hint": "source_municipality_code"})
+    df["source_municipality_code"] = df["source_municipality_code"].replace("", pd.NA)
+    cols = list(schemas.merged_schema().columns)
+    df = df[cols].sort_values("facility_id", kind="stable").reset_index(drop=True)
+    qa = list(sources.qa)
+    for row in df[df["n_in_group"] > 1].itertuples():
+        if not row.is_primary:
+            qa.append(QAEntry(read.STAGE, row.source_file, f"重複の可能性: {row.duplicate_group} と同一施設として連結（削除しない）",
+                              "kept", row=int(row.source_row), column="正式名称/事業所名", value=row.name))
+    return Cleaned(df, qa, Reconciliation(sources.counts.rows_in, len(df), sources.counts.quarantined, sources.counts.excluded).check())

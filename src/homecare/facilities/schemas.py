@@ -9,7 +9,7 @@ MATCH_LEVELS = ["town", "municipality", "none"]
 
 
 def _facility_types() -> list[str]:
-    from homecare.facilities.adapters import load_facility_types
+    from homecare.facilities.read import load_facility_types
 
     return load_facility_types()["facility_type"].tolist()
 
@@ -130,18 +130,3 @@ def ict_schema() -> pa.DataFrameSchema:
         strict=True,
         coerce=True,
     )
-
-
-QA_SCHEMA = pa.DataFrameSchema(
-    {
-        "stage": pa.Column(str),
-        "file": pa.Column(str),
-        "sheet": pa.Column(str),
-        "row": pa.Column("Int64", nullable=True),
-        "column": pa.Column(str),
-        "value": pa.Column(str),
-        "reason": pa.Column(str),
-        "action": pa.Column(str),
-    },
-    strict=True,
-)

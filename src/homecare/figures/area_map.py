@@ -18,7 +18,7 @@ def plot_area_map(
     scheme: AreaScheme,
     prefectures: gpd.GeoDataFrame | None = None,
     *,
-    sample: bool = False,
+    sample: bool | None = None,
     label_units: bool = False,
 ) -> Figure:
     """Map of the units coloured by their area in ``scheme`` (e.g. 二次保健医療圏), unit borders
@@ -57,7 +57,7 @@ def plot_area_map(
     return style.finish_figure(
         fig,
         title=f"神奈川県の{scheme.label}{status}",
-        sources=[maps.n03_credit(), f"圏域区分：{scheme.source}"],
+        sources=[geo.boundary_credit(), f"圏域区分：{scheme.source}"],
         sample=sample,
         caption=f"{scheme.label}（{len(scheme.areas)}圏域）と構成する区市町村（58区市町村単位）",
     )

@@ -51,7 +51,7 @@ def plot_cooperation_status(
     *,
     as_of: str = "令和7年8月1日時点",
     discrepancies: tuple[str, ...] | list[str] = (),
-    sample: bool = False,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """高齢者施設等の協力医療機関の届出状況: one 100% stacked bar per facility type (義務化 group

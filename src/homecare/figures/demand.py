@@ -107,7 +107,7 @@ def plot_demand_index(
     scheme: AreaScheme,
     *,
     sources: list[str],
-    sample: bool,
+    sample: bool | None = None,
     base_year: int = 2020,
 ) -> Figure:
     """医療需要指数・介護需要指数の推移 (base year = 100): one panel per index, one line per area
@@ -138,7 +138,7 @@ def plot_demand_map(
     *,
     year: int = 2040,
     sources: list[str],
-    sample: bool,
+    sample: bool | None = None,
     prefectures: gpd.GeoDataFrame | None = None,
     base_year: int = 2020,
 ) -> Figure:
@@ -175,7 +175,7 @@ def plot_demand_map(
     return style.finish_figure(
         fig,
         title=_scheme_title(f"{_year(year)}の医療・介護需要指数", scheme),
-        sources=[*sources, maps.n03_credit()],
+        sources=[*sources, geo.boundary_credit()],
         sample=sample,
     )
 
@@ -187,7 +187,7 @@ def plot_population_pyramids(
     base_year: int = 2020,
     target_year: int = 2040,
     sources: list[str],
-    sample: bool,
+    sample: bool | None = None,
 ) -> Figure:
     """Age structure change per area (人口ピラミッドの変化, both sexes): one small panel per
     area, bars = ``target_year`` population by 5-year band in the area colour, grey outline =
@@ -241,7 +241,7 @@ def plot_facilities_per_75(
     base_year: int = 2020,
     target_year: int = 2040,
     sources: list[str],
-    sample: bool,
+    sample: bool | None = None,
 ) -> Figure:
     """Facilities per 1,000 aged 75+ (75歳以上千人当たり施設数) per area, now vs ``target_year``
     at today's supply: one panel per facility type, pale bar = now, full bar = target year."""
@@ -298,7 +298,7 @@ def plot_scenario_comparison(
     *,
     index_id: str = "care",
     sources: list[str],
-    sample: bool,
+    sample: bool | None = None,
     base_year: int = 2020,
 ) -> Figure:
     """The same demand outlook for two area schemes side by side (圏域案の比較), on one y scale,

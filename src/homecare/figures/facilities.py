@@ -23,8 +23,6 @@ from homecare.reference.areas import AreaScheme
 from homecare.core.errors import ParameterError
 from homecare.figures import maps
 from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, area_handles, hide_spines
-from homecare.population.aggregate import area_population
-from homecare.population.bands import MEASURE_75, bands_of_measure
 
 # display group -> facility_type codes (the codes of data/raw/reference/facility_types.csv)
 FACILITY_GROUPS: dict[str, tuple[str, ...]] = {
@@ -64,7 +62,7 @@ def group_of_type() -> dict[str, str]:
 
 def with_groups(facilities: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
     """Facilities with ``group`` (display group; types outside every group are dropped) and
-    ``area`` from the unit code under ``scheme`` (区市町村不明 when the code is missing).
+    ``area`` under ``scheme`` (:meth:`AreaScheme.areas_of`; 区市町村不明 when unknown).
     Records the merge marked as duplicates of another record (``is_primary`` False: the same
     facility from two sources) are left out, so that each facility counts once."""
     df = facilities.copy()
@@ -72,36 +70,19 @@ def with_groups(facilities: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
         df = df[df["is_primary"].astype(bool)]
     df["group"] = df["facility_type"].astype(str).map(group_of_type())
     df = df[df["group"].notna()].copy()
-    assign = scheme.assignment().set_index("municipality_code")
-    df["area"] = df["municipality_code"].map(assign["area"]).fillna(UNKNOWN_AREA)
+    df["area"] = scheme.areas_of(df).fillna(UNKNOWN_AREA)
     return df
-
-
-def aged_75_by_area(population: pd.DataFrame, scheme: AreaScheme, year: int | None = None) -> tuple[pd.Series, int]:
-    """Population aged 75+ (75歳以上人口) per area for ``year`` (default: the latest year, which in a
-    file holding projections is a future year: pass the year that matches the facility data),
-    from the population table (``municipality_code, year, age_band, population``, 58 units).
-    Aggregation and its checks (every unit present, areas add up) are the population
-    package's :func:`homecare.population.aggregate.area_population`."""
-    pop_year = int(population["year"].max()) if year is None else int(year)
-    rows = population[population["year"] == pop_year]
-    if rows.empty:
-        raise ParameterError(f"population table has no rows for {pop_year}; years: {sorted(population['year'].unique())}")
-    by_area = area_population(rows, scheme)
-    aged = by_area[by_area["age_band"].isin(bands_of_measure(MEASURE_75))]
-    return aged.groupby("area")["population"].sum(), pop_year
 
 
 def facility_counts_table(
     facilities: pd.DataFrame,
     scheme: AreaScheme,
-    population: pd.DataFrame | None = None,
-    *,
-    population_year: int | None = None,
+    aged75: tuple[pd.Series, int] | None = None,
 ) -> pd.DataFrame:
     """The table behind the counts figure: one row per area (scheme order, then 区市町村不明 and
-    the prefecture total), facility counts per display group and, when ``population`` is given,
-    75歳以上人口 and the counts per 1,000 aged 75+."""
+    the prefecture total), facility counts per display group and, when ``aged75`` (75歳以上人口
+    per area and its year, :func:`homecare.population.supply.aged75_by_area`) is given, that
+    population and the counts per 1,000 aged 75+."""
     df = with_groups(facilities, scheme)
     counts = df.pivot_table(index="area", columns="group", values="facility_id", aggfunc="count", fill_value=0)
     rows = scheme.area_names + ([UNKNOWN_AREA] if UNKNOWN_AREA in counts.index else [])
@@ -110,8 +91,8 @@ def facility_counts_table(
     out = pd.DataFrame({scheme.label: counts.index})
     for g in FACILITY_GROUPS:
         out[f"{g}（施設）"] = counts[g].to_numpy()
-    if population is not None:
-        aged, year = aged_75_by_area(population, scheme, population_year)
+    if aged75 is not None:
+        aged, year = aged75
         aged = aged.reindex(scheme.area_names)
         aged_all = list(aged) + ([pd.NA] if UNKNOWN_AREA in counts.index else []) + [aged.sum()]
         out[f"75歳以上人口（人、{year}年）"] = pd.array([None if pd.isna(v) else int(round(float(v))) for v in aged_all], dtype="Int64")
@@ -128,7 +109,7 @@ def plot_facility_map(
     prefectures: gpd.GeoDataFrame | None = None,
     *,
     groups: tuple[str, ...] | list[str] = MAP_GROUPS,
-    sample: bool,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """医療・介護施設の分布（施設種別）: one small map per facility group (病院, 診療所, 訪問看護, 特養,
@@ -175,7 +156,7 @@ def plot_facility_map(
     return style.finish_figure(
         fig,
         title="医療・介護施設の分布（施設種別）",
-        sources=sources or [*FACILITY_SOURCES, maps.n03_credit()],
+        sources=sources or [*FACILITY_SOURCES, geo.boundary_credit()],
         sample=sample,
         caption=f"施設種別ごとの施設の所在地と{scheme.label}の境界",
         note=note,
@@ -185,21 +166,21 @@ def plot_facility_map(
 def plot_facility_counts(
     facilities: pd.DataFrame,
     scheme: AreaScheme,
-    population: pd.DataFrame | None = None,
+    aged75: tuple[pd.Series, int] | None = None,
     *,
-    population_year: int | None = None,
-    population_source: str = "人口表（population_file）",
+    population_source: str = "人口表",
     groups: tuple[str, ...] | list[str] = MAP_GROUPS,
-    sample: bool,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """圏域別の施設数（施設種別）: one panel per facility group, one bar per area in the area's
-    colour, labelled; with ``population`` the bars are facilities per 1,000 population aged
-    75+ (75歳以上人口千人あたり) and the prefecture value is drawn as a dashed line.
+    colour, labelled; with ``aged75`` (see :func:`facility_counts_table`) the bars are facilities
+    per 1,000 population aged 75+ (75歳以上人口千人あたり) and the prefecture value is drawn as a
+    dashed line.
     ``population_source`` names the population table in the 出典 line."""
     style.apply_style()
-    table = facility_counts_table(facilities, scheme, population, population_year=population_year)
-    per_capita = population is not None
+    table = facility_counts_table(facilities, scheme, aged75)
+    per_capita = aged75 is not None
     body = table[table[scheme.label].isin(scheme.area_names)].reset_index(drop=True)
     total = table[table[scheme.label] == "県計"].iloc[0]
     ncols = 4

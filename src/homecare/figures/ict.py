@@ -57,7 +57,7 @@ def ict_participants_table(participants: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def plot_ict_participants(participants: pd.DataFrame, *, sample: bool = False, sources: list[str] | None = None) -> Figure:
+def plot_ict_participants(participants: pd.DataFrame, *, sample: bool | None = None, sources: list[str] | None = None) -> Figure:
     """ICT連携ネットワークの参加施設数（施設種別）: one panel per network, a bar per facility type
     labelled with its count; types the network does not report are marked 記載なし. The panel
     title gives the network, its kind, date, total and 参加住民数. ``participants`` is
@@ -125,7 +125,7 @@ def plot_ict_coverage_map(
     scheme: AreaScheme,
     prefectures: gpd.GeoDataFrame | None = None,
     *,
-    sample: bool = False,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """ICT連携ネットワークの対象地域: one small map per network, covered units filled with their
@@ -175,7 +175,7 @@ def plot_ict_coverage_map(
     return style.finish_figure(
         fig,
         title="ICTを活用した医療・介護連携ネットワークの対象地域",
-        sources=sources or [SEED_SOURCE + " 協議事項(2)", maps.n03_credit()],
+        sources=sources or [SEED_SOURCE + " 協議事項(2)", geo.boundary_credit()],
         sample=sample,
         caption=f"ネットワークごとの対象地域（色は{scheme.label}）。湘南東部は2つのネットワークの対象。",
         note=note,

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 
+from homecare.core.dates import reiwa_fiscal_year
 from homecare.figures import style
 from homecare.reference.areas import AreaScheme
 from homecare.core.errors import ParameterError
@@ -67,7 +68,7 @@ def indicator_profile_table(by_indicator: pd.DataFrame, scheme: AreaScheme, fisc
     order = _indicator_order(select_year(by_indicator, fiscal_year))
     wide = long.pivot_table(index=["area_order", "row"], columns="indicator", values="share", sort=True)
     totals = long.groupby(["area_order", "row"])[["points", "max_points"]].sum()
-    out = pd.DataFrame({"年度": style.reiwa_fiscal_year(fiscal_year)}, index=wide.index)
+    out = pd.DataFrame({"年度": reiwa_fiscal_year(fiscal_year)}, index=wide.index)
     out[scheme.label if level == "area" else "保険者名"] = wide.index.get_level_values("row")
     for r in order.itertuples():
         out[f"{r.indicator}（満点{r.max_points:.0f}点）得点率（%）"] = wide[r.indicator].round(1)
@@ -81,7 +82,7 @@ def plot_indicator_profile(
     fiscal_year: int,
     *,
     level: str = "area",
-    sample: bool,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """目標III 指標別得点率のヒートマップ: rows are areas (``level="area"``) or insurers grouped by
@@ -151,9 +152,9 @@ def plot_indicator_profile(
         note += f"{SPLIT_MARK}は複数の圏域にまたがる保険者（最初の圏域に表示）。"
     return style.finish_figure(
         fig,
-        title=f"目標III 指標別得点率（{style.reiwa_fiscal_year(fiscal_year)}・{what}別）",
+        title=f"目標III 指標別得点率（{reiwa_fiscal_year(fiscal_year)}・{what}別）",
         sources=sources or [SCORE_SOURCE],
         sample=sample,
-        caption=f"{GOAL3_LABEL}の5指標の得点率、{what}別（{style.reiwa_fiscal_year(fiscal_year)}）",
+        caption=f"{GOAL3_LABEL}の5指標の得点率、{what}別（{reiwa_fiscal_year(fiscal_year)}）",
         note=note,
     )

@@ -10,17 +10,12 @@ import geopandas as gpd
 import matplotlib.patheffects as pe
 from matplotlib.axes import Axes
 
-from homecare.reference import catalog, geo
+from homecare.reference import geo
 
 CONTEXT_COLOR = "#EEEEEE"
 CONTEXT_EDGE = "#BBBBBB"
 SEA_COLOR = "#F4F8FB"
 NEIGHBOURS = ("東京都", "山梨県", "静岡県")
-
-
-def n03_credit() -> str:
-    """The credit line every map using the municipal boundaries must carry."""
-    return catalog.load_catalog().credit("municipal_boundaries")
 
 
 def projected(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from homecare.core.dates import reiwa_fiscal_year
 from homecare.reference import geo
 from homecare.figures import style
 from homecare.reference.areas import AreaScheme
@@ -62,7 +63,7 @@ def goal3_score_table(summary: pd.DataFrame, scheme: AreaScheme, fiscal_years: l
         parts.append(
             pd.DataFrame(
                 {
-                    "年度": style.reiwa_fiscal_year(fy),
+                    "年度": reiwa_fiscal_year(fy),
                     f"{scheme.label}": df["areas"],
                     "保険者（区市町村）コード": df["municipality_code"],
                     "保険者名": df["municipality_name"],
@@ -86,7 +87,7 @@ def _split_note(df: pd.DataFrame) -> str | None:
 
 
 def _title_year(fiscal_year: int) -> str:
-    return style.reiwa_fiscal_year(fiscal_year)
+    return reiwa_fiscal_year(fiscal_year)
 
 
 def plot_goal3_score_map(
@@ -96,7 +97,7 @@ def plot_goal3_score_map(
     fiscal_year: int,
     prefectures: gpd.GeoDataFrame | None = None,
     *,
-    sample: bool,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """目標III得点の地図（コロプレス図）: insurers shaded by points (wards take their city's value),
@@ -145,7 +146,7 @@ def plot_goal3_score_map(
     return style.finish_figure(
         fig,
         title=f"{GOAL3_LABEL}の得点（{_title_year(fiscal_year)}）",
-        sources=sources or [SCORE_SOURCE, maps.n03_credit()],
+        sources=sources or [SCORE_SOURCE, geo.boundary_credit()],
         sample=sample,
         caption=f"{_title_year(fiscal_year)}の{GOAL3_LABEL}の保険者別得点（満点{max_points:.0f}点）と{scheme.label}の境界",
         note=note + (_split_note(df) or ""),
@@ -183,7 +184,7 @@ def _grouped_chart(df: pd.DataFrame, scheme: AreaScheme) -> tuple[Figure, Axes, 
     return fig, ax, ys
 
 
-def _finish_scores(fig: Figure, df: pd.DataFrame, *, title: str, caption: str, note: str, sample: bool, sources: list[str] | None) -> Figure:
+def _finish_scores(fig: Figure, df: pd.DataFrame, *, title: str, caption: str, note: str, sample: bool | None, sources: list[str] | None) -> Figure:
     return style.finish_figure(
         fig, title=title, sources=sources or [SCORE_SOURCE], sample=sample, caption=caption, note=note + (_split_note(df) or "")
     )
@@ -194,7 +195,7 @@ def plot_goal3_score_rank(
     scheme: AreaScheme,
     fiscal_year: int,
     *,
-    sample: bool,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """目標III得点の順位（圏域別）: one dot per insurer in its area's colour, grouped by area and
@@ -239,7 +240,7 @@ def plot_goal3_score_change(
     scheme: AreaScheme,
     fiscal_year: int,
     *,
-    sample: bool,
+    sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """目標III得点の前年度からの増減: one bar per insurer (points gained or lost since the previous

@@ -1,8 +1,8 @@
 """House style for figures pasted into council documents (協議会資料).
 
 One place for: the bundled Japanese font (IPAexGothic via matplotlib-fontja, so no tofu),
-area colours (from the scheme files), title/units, the 出典 line, the サンプルデータ mark,
-fiscal years as 令和N年度, and deterministic PNG/SVG output (no dates, fixed hash salt).
+title/units, the 出典 line and the サンプルデータ mark (wording: :mod:`homecare.core.labels`),
+and deterministic PNG/SVG output (no dates, fixed hash salt). Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from homecare.core import paths  # noqa: E402
-from homecare.core.labels import SAMPLE_LABEL  # noqa: E402
+from homecare.core import provenance  # noqa: E402
+from homecare.core.labels import SAMPLE_LABEL, source_lines  # noqa: E402
 
 FONT_FAMILY = "IPAexGothic"
 DPI = 300
@@ -56,28 +57,25 @@ def apply_style() -> None:
     )
 
 
-def reiwa_fiscal_year(fiscal_year: int) -> str:
-    """Fiscal year (April-March, starting year) as 令和N年度: 2025 -> 令和7年度, 2019 -> 令和元年度."""
-    n = fiscal_year - 2018
-    if n < 1:
-        raise ValueError(f"fiscal year {fiscal_year} is before 令和")
-    return "令和元年度" if n == 1 else f"令和{n}年度"
-
-
 def finish_figure(
     fig: Figure,
     *,
     title: str,
     sources: list[str],
-    sample: bool,
     caption: str | None = None,
     note: str | None = None,
+    sample: bool | None = None,
 ) -> Figure:
     """Add the title, the 出典 line (every source, one line each) and, for sample inputs, the
-    サンプルデータ mark; remember caption and sources for :func:`save_figure` and the index."""
+    サンプルデータ mark; remember caption and sources for :func:`save_figure` and the index.
+
+    ``sample`` defaults to what provenance says of the inputs read for this figure (the
+    open :func:`homecare.core.provenance.section`); stages never pass it."""
+    if sample is None:
+        sample = provenance.uses_sample_data()
     fig.suptitle(title, x=0.02, y=0.985, ha="left", va="top", fontsize=16, color=TEXT_COLOR)
     lines = [f"注：{note}"] if note else []
-    lines += [s if s.startswith("出典") else f"出典：{s}" for s in dict.fromkeys(sources)]
+    lines += source_lines(sources)
     if lines:
         fig.text(0.02, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=8, color=MUTED_COLOR)
     if sample:

@@ -1,28 +1,26 @@
 """One pipeline run at a time per repository (実行ロック).
 
-:class:`RunLock` takes an exclusive ``fcntl.flock`` on ``outputs/.run.lock`` and writes the
-holder's pid, host and start time into it, so that a second run can say who is running.
-The kernel drops a flock when its process dies (even on ``kill -9``), so a lock left by a
-killed run is never "held": the next run acquires it, finds the dead holder's details still
-in the file, reports the stale lock and overwrites them. The file itself is never deleted
-(deleting a lock file while another process waits on it would let two runs in).
+:class:`RunLock` holds a :class:`filelock.FileLock` on ``outputs/.run.lock`` (an OS lock:
+the kernel drops it when the holding process dies, even on ``kill -9``) and writes who holds
+it (pid, host, start time, command) into ``outputs/.run.lock.json``, so that a second run
+can say who is running. A clean release empties that file; details left in it when we get
+the lock mean the previous holder was killed, and the run says so before taking over.
 
-``flock`` is reliable on local file systems; on NFS it may not be, so keep ``outputs/`` on a
-local disk for scheduled runs (docs/operations.md).
+OS file locks are reliable on local file systems; on NFS they may not be, so keep
+``outputs/`` on a local disk for scheduled runs (docs/operations.md).
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
 import os
 import socket
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from homecare.core import paths
 from homecare.core.errors import HomecareError
@@ -42,6 +40,11 @@ def lock_path() -> Path:
     return paths.outputs_dir() / LOCK_NAME
 
 
+def holder_path(lock: Path) -> Path:
+    """The file beside the lock that names its holder."""
+    return lock.with_name(lock.name + ".json")
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -53,7 +56,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def describe(holder: dict[str, Any]) -> str:
-    """'pid 123 on host h, started 2026-01-01T00:00:00+00:00 (5 min ago)' for messages."""
+    """'pid 123 on host h, started 2026-01-01T00:00:00+00:00 (5 min ago): command' for messages."""
     if not holder:
         return "an unknown process"
     text = f"pid {holder.get('pid')} on host {holder.get('host')}, started {holder.get('started_utc')}"
@@ -61,10 +64,25 @@ def describe(holder: dict[str, Any]) -> str:
         age = datetime.now(UTC) - datetime.fromisoformat(str(holder.get("started_utc")))
         text += f" ({int(age.total_seconds() // 60)} min ago)"
     except ValueError:
-        pass  # unreadable start time: the rest of the description still identifies the holder
+        text += " (start time unreadable)"
     if holder.get("command"):
         text += f": {holder['command']}"
     return text
+
+
+def read_holder(lock: Path) -> dict[str, Any]:
+    """The holder details written beside ``lock`` ({} when released cleanly or never held)."""
+    try:
+        text = holder_path(lock).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return {}
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return {"pid": None, "host": None, "started_utc": None, "command": f"unreadable lock file: {text[:80]!r}"}
+    return data if isinstance(data, dict) else {}
 
 
 class RunLock:
@@ -88,81 +106,51 @@ class RunLock:
         self.command = command
         self.log = log
         self.poll_seconds = poll_seconds
-        self._fh: Any = None
+        self._lock: FileLock | None = None
         self.stale: dict[str, Any] | None = None  # details of a killed holder we replaced
-
-    def _read_holder(self) -> dict[str, Any]:
-        try:
-            text = self.path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return {}
-        if not text:
-            return {}
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            return {"pid": None, "host": None, "started_utc": None, "command": f"unreadable lock file: {text[:80]!r}"}
-        return data if isinstance(data, dict) else {}
-
-    def _try(self) -> bool:
-        try:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in (errno.EWOULDBLOCK, errno.EACCES, errno.EAGAIN):
-                return False
-            raise
-        return True
 
     def acquire(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # "a+" never truncates: the holder's details must survive until we own the lock
-        self._fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (released in release())
-        deadline = None if self.wait is True or self.wait is False else time.monotonic() + float(self.wait)
-        announced = False
-        while not self._try():
-            holder = self._read_holder()
-            if self.wait is False or (deadline is not None and time.monotonic() >= deadline):
-                self._fh.close()
-                self._fh = None
-                waited = "" if self.wait is False else f" after waiting {float(self.wait):.0f} s"
-                raise RunLocked(
-                    f"another run is in progress ({describe(holder)}); not starting{waited}.\n"
-                    f"  lock: {paths.relative(self.path)}. Use --wait to wait for it; outputs/latest is unchanged."
-                )
-            if not announced:
-                self.log(f"waiting for the run lock held by {describe(holder)} ...")
-                announced = True
-            time.sleep(self.poll_seconds)
-        previous = self._read_holder()
+        lock = FileLock(self.path, is_singleton=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if self.wait is False:
+                raise RunLocked(self._busy(read_holder(self.path), "")) from None
+            self.log(f"waiting for the run lock held by {describe(read_holder(self.path))} ...")
+            try:
+                lock.acquire(timeout=-1 if self.wait is True else float(self.wait), poll_interval=self.poll_seconds)
+            except Timeout:
+                raise RunLocked(self._busy(read_holder(self.path), f" after waiting {float(self.wait):.0f} s")) from None
+        self._lock = lock
+        previous = read_holder(self.path)
         if previous:
-            # we hold the flock, so whoever wrote these details is gone without releasing it
+            # we hold the OS lock, so whoever wrote these details is gone without releasing it
             self.stale = previous
             pid = previous.get("pid")
             state = "no longer running" if isinstance(pid, int) and not _pid_alive(pid) else "not holding the lock"
             self.log(f"released a stale run lock left by {describe(previous)} ({state}; killed or crashed run)")
-        self._fh.seek(0)
-        self._fh.truncate()
         holder = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": self.command,
         }
-        self._fh.write(json.dumps(holder) + "\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        holder_path(self.path).write_text(json.dumps(holder) + "\n", encoding="utf-8")
         return self
 
+    def _busy(self, holder: dict[str, Any], waited: str) -> str:
+        return (
+            f"another run is in progress ({describe(holder)}); not starting{waited}.\n"
+            f"  lock: {paths.relative(self.path)}. Use --wait to wait for it; outputs/latest is unchanged."
+        )
+
     def release(self) -> None:
-        if self._fh is None:
+        if self._lock is None:
             return
-        # empty file = released cleanly; details left behind mean the holder died
-        self._fh.seek(0)
-        self._fh.truncate()
-        self._fh.flush()
-        fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-        self._fh.close()
-        self._fh = None
+        holder_path(self.path).write_text("", encoding="utf-8")  # empty = released cleanly
+        self._lock.release()
+        self._lock = None
 
     def __enter__(self) -> RunLock:
         return self.acquire()

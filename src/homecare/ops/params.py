@@ -1,9 +1,11 @@
-"""Run parameters: a YAML file with one section per notebook, checked against the
-notebooks' own ``parameters`` cells before anything runs.
+"""Run parameters: a YAML file naming the stages in run order, values shared by several
+notebooks, and one section per notebook, checked against the notebooks' own ``parameters``
+cells before anything runs.
 
-Unknown notebook or parameter names are errors (a typo must not become a silent no-op),
-and each value must have the type of the notebook's default (papermill's ``-p`` would pass
-strings; the YAML file keeps ints, lists and booleans typed).
+Unknown notebook or parameter names are errors (a typo must not become a silent no-op), a
+shared value repeated in a notebook section is an error (one run never mixes two area
+schemes), and each value must have the type of the notebook's default (papermill's ``-p``
+would pass strings; the YAML file keeps ints, lists and booleans typed). Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from homecare.core.errors import ParameterError
 from homecare.core.yamlio import load_yaml_mapping
 
 RUNNER_PARAMETERS = {"output_dir"}  # set by the runner, not by the YAML file
-_TOP_KEYS = {"notebooks", "run"}
+_TOP_KEYS = {"stages", "shared", "notebooks", "run"}
 _RUN_KEYS = {"kernel", "timeout_seconds"}
 
 
@@ -33,11 +35,16 @@ class RunParams:
     """Parsed parameter file: per-notebook overrides and runner settings."""
 
     source: str
+    stages: tuple[str, ...] = ()
+    shared: dict[str, Any] = field(default_factory=dict)
     notebooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     run: RunSettings = field(default_factory=RunSettings)
 
-    def for_notebook(self, name: str) -> dict[str, Any]:
-        return dict(self.notebooks.get(name, {}))
+    def for_notebook(self, name: str, declared: set[str] | None = None) -> dict[str, Any]:
+        """The parameters given to one notebook: the shared values it declares (all of them
+        when ``declared`` is None) and its own section."""
+        shared = {k: v for k, v in self.shared.items() if declared is None or k in declared}
+        return {**shared, **self.notebooks.get(name, {})}
 
 
 def load_params(path: str | Path) -> RunParams:
@@ -52,14 +59,35 @@ def load_params(path: str | Path) -> RunParams:
     bad_run = set(run_raw) - _RUN_KEYS
     if bad_run:
         raise ParameterError(f"{where}: unknown key(s) under run: {sorted(bad_run)}; allowed: {sorted(_RUN_KEYS)}")
+    stages = raw.get("stages")
+    if not isinstance(stages, list) or not stages or not all(isinstance(s, str) for s in stages):
+        raise ParameterError(f"{where}: `stages` must list the notebooks to run, in order (e.g. - 00_reference_areas)")
+    twice = sorted({s for s in stages if stages.count(s) > 1})
+    if twice:
+        raise ParameterError(f"{where}: stages listed twice: {twice}")
+    shared = raw.get("shared") or {}
+    if not isinstance(shared, dict):
+        raise ParameterError(f"{where}: `shared` must be a mapping of parameter: value")
     notebooks = raw.get("notebooks") or {}
     for name, section in notebooks.items():
-        if not isinstance(section, dict):
+        if not isinstance(section, dict) and section is not None:
             raise ParameterError(f"{where}: notebooks.{name} must be a mapping of parameter: value")
-        clash = RUNNER_PARAMETERS & set(section)
+        clash = RUNNER_PARAMETERS & set(section or {})
         if clash:
             raise ParameterError(f"{where}: notebooks.{name}: {sorted(clash)} is set by the runner, remove it")
-    return RunParams(source=where, notebooks={k: dict(v or {}) for k, v in notebooks.items()}, run=RunSettings(**run_raw))
+        repeated = sorted(set(shared) & set(section or {}))
+        if repeated:
+            raise ParameterError(f"{where}: notebooks.{name} repeats {repeated} from `shared`: set it once, under shared")
+    unlisted = sorted(set(notebooks) - set(stages))
+    if unlisted:
+        raise ParameterError(f"{where}: notebook section(s) {unlisted} are not in `stages`")
+    return RunParams(
+        source=where,
+        stages=tuple(stages),
+        shared=dict(shared),
+        notebooks={k: dict(v or {}) for k, v in notebooks.items()},
+        run=RunSettings(**run_raw),
+    )
 
 
 def notebook_defaults(notebook: Path) -> dict[str, Any]:

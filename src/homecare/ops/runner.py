@@ -31,10 +31,9 @@ from homecare.ops import changes, incremental, manifest, sharing
 from homecare.core import paths
 from homecare.publish import workbook
 from homecare.core.errors import HomecareError, ParameterError
-from homecare.ops.params import RunParams, check_parameters, load_params
+from homecare.ops.params import RunParams, check_parameters, load_params, notebook_defaults
 from homecare.ops.lock import RunLock
 
-NOTEBOOK_PATTERN = re.compile(r"^\d{2}_[a-z0-9_]+\.ipynb$")
 OUTPUT_KINDS = ("figures", "tables", "stages")
 
 
@@ -45,7 +44,9 @@ class RunFailed(HomecareError):
 
 
 @dataclass
-class StageResult:
+class StageRun:
+    """One stage in one run, as the manifest records it."""
+
     name: str
     status: str  # ran | unchanged (skipped, outputs reused) | carried_over (not selected) | failed
     duration_s: float = 0.0
@@ -61,9 +62,14 @@ def notebooks_dir() -> Path:
     return paths.project_root() / "notebooks"
 
 
-def discover_notebooks() -> list[Path]:
-    """The pipeline's notebooks (``NN_name.ipynb``) in run order."""
-    return sorted(p for p in notebooks_dir().glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name))
+def stage_notebooks(params: RunParams) -> dict[str, Path]:
+    """The notebooks of the stages the parameter file lists, in run order. Other notebooks in
+    ``notebooks/`` (an analyst's copy, a draft) never run as stages."""
+    found = {name: notebooks_dir() / f"{name}.ipynb" for name in params.stages}
+    missing = [name for name, path in found.items() if not path.is_file()]
+    if missing:
+        raise ParameterError(f"{params.source}: stages without a notebook in notebooks/: {missing}")
+    return found
 
 
 def select_stages(all_names: list[str], only: list[str] | None, start: str | None) -> list[str]:
@@ -133,7 +139,7 @@ def sanitize_notebook(path: Path) -> None:
     sharing.sanitize_file(path)
 
 
-def _carry_over(name: str, previous: Path | None, run_dir: Path) -> StageResult | None:
+def _carry_over(name: str, previous: Path | None, run_dir: Path) -> StageRun | None:
     """Copy a stage's outputs from the previous run (when not re-executed now)."""
     if previous is None:
         return None
@@ -149,7 +155,7 @@ def _carry_over(name: str, previous: Path | None, run_dir: Path) -> StageResult 
     if nb.is_file():
         (run_dir / "notebooks").mkdir(exist_ok=True)
         shutil.copy2(nb, run_dir / "notebooks" / nb.name)
-    return StageResult(
+    return StageRun(
         name=name,
         status="carried_over",
         parameters=prev_stage.get("parameters", {}),
@@ -225,21 +231,38 @@ def run_pipeline(
     ``tolerance`` is the absolute difference below which changes.md ignores a number.
     """
     params: RunParams = load_params(params_file)
-    notebooks = {p.stem: p for p in discover_notebooks()}
-    names = list(notebooks)
-    unknown = sorted(set(params.notebooks) - set(names))
-    if unknown:
-        raise ParameterError(f"{params.source}: unknown notebook section(s) {unknown}; notebooks: {', '.join(names)}")
-    selected = select_stages(names, only, start)
+    notebooks = stage_notebooks(params)
+    selected = select_stages(list(notebooks), only, start)
+    declared = {name: set(notebook_defaults(path)) for name, path in notebooks.items()}
+    unused = sorted(set(params.shared) - set().union(*declared.values()))
+    if unused:
+        raise ParameterError(f"{params.source}: shared parameter(s) {unused} are declared by no notebook")
     for name in selected:  # check every notebook's parameters before running anything
-        check_parameters(notebooks[name], params.for_notebook(name))
+        check_parameters(notebooks[name], params.for_notebook(name, declared[name]))
     with RunLock(wait=wait, command=f"homecare run --params {params.source}", log=log):
-        return _run_locked(params, notebooks, selected, log=log, force=force, tolerance=tolerance)
+        return _run_locked(params, notebooks, declared, selected, log=log, force=force, tolerance=tolerance)
+
+
+@dataclass
+class _Run:
+    """What the stages of one run share: the folder, the previous run and the caches."""
+
+    params: RunParams
+    run_id: str
+    run_dir: Path
+    started: datetime
+    previous: Path | None
+    prev_stages: dict[str, dict[str, Any]]
+    common: dict[str, str]
+    hashes: incremental.HashCache
+    log: Callable[[str], None]
+    results: list[StageRun] = field(default_factory=list)
 
 
 def _run_locked(
     params: RunParams,
     notebooks: dict[str, Path],
+    declared: dict[str, set[str]],
     selected: list[str],
     *,
     log: Callable[[str], None],
@@ -247,105 +270,130 @@ def _run_locked(
     tolerance: float,
 ) -> Path:
     """The run itself, under the run lock (``previous`` must not move while we compare)."""
-    names = list(notebooks)
-    root = paths.project_root()
-    previous = latest_run()
-    prev_stages = {s["name"]: s for s in ((manifest.read_manifest(previous) or {}).get("stages", []) if previous else [])}
-    common = incremental.code_fingerprint(params.run.kernel)
-    hashes = incremental.HashCache()
-    run_id, run_dir = new_run_dir()
-    rel_run = paths.relative(run_dir)
-    (run_dir / "notebooks").mkdir()
-    started = datetime.now(UTC)
-    log(f"run {run_id}: {len(selected)} of {len(names)} notebooks -> {rel_run}/")
-    results: list[StageResult] = []
+    run = _start(params, log)
+    log(f"run {run.run_id}: {len(selected)} of {len(notebooks)} notebooks -> {paths.relative(run.run_dir)}/")
     cwd = os.getcwd()
-    os.chdir(root)  # relative paths in parameters and papermill metadata resolve from the root
+    os.chdir(paths.project_root())  # relative paths in parameters and papermill metadata resolve from the root
     try:
-        for i, name in enumerate(names, start=1):
+        for i, (name, notebook) in enumerate(notebooks.items(), start=1):
+            where = f"[{i}/{len(notebooks)}] {name}"
             if name not in selected:
-                carried = _carry_over(name, previous, run_dir)
-                if carried:
-                    results.append(carried)
-                    log(f"[{i}/{len(names)}] {name}: carried over from {previous.name}")
+                _carry(run, name, where)
                 continue
-            parameters = {**params.for_notebook(name), "output_dir": rel_run}
-            fingerprint = incremental.stage_fingerprint(common, notebooks[name])
-            decision = incremental.decide(prev_stages.get(name), previous, parameters, fingerprint, hashes, force=force)
-            if decision.skip:
-                reused = _carry_over(name, previous, run_dir)
-                if reused is not None:
-                    reused.status, reused.why = "unchanged", f"inputs, parameters and code as in {previous.name}"
-                    results.append(reused)
-                    log(f"[{i}/{len(names)}] {name}: unchanged since {previous.name}, outputs reused (--force reruns)")
-                    continue
-            # imported only when a stage runs: a no-change run skips papermill's ~3 s import
-            import papermill as pm
-            from papermill.exceptions import PapermillExecutionError
-
-            out_nb = run_dir / "notebooks" / f"{name}.ipynb"
-            before = _files(run_dir)
-            processed_before = incremental.processed_snapshot()
-            log(f"[{i}/{len(names)}] {name} ... ({decision.why})")
-            t0 = time.perf_counter()
-            try:
-                pm.execute_notebook(
-                    paths.relative(notebooks[name]),
-                    paths.relative(out_nb),
-                    parameters=parameters,
-                    kernel_name=params.run.kernel,
-                    cwd=str(root),
-                    progress_bar=False,
-                    execution_timeout=params.run.timeout_seconds,
-                )
-            except PapermillExecutionError as exc:
-                _failure_report(run_dir, name, exc)
-                _write_failed(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)])
-                raise RunFailed(
-                    f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {sharing.sanitize_text(str(exc.evalue))}\n"
-                    f"  executed notebook kept at {paths.relative(out_nb)}; summary in {rel_run}/FAILED.md; "
-                    f"outputs/latest unchanged"
-                ) from None
-            except Exception as exc:  # kernel died, timeout, missing kernel: still report and keep latest
-                _failure_report(run_dir, name, exc)
-                _write_failed(run_dir, run_id, started, params, results + [StageResult(name, "failed", time.perf_counter() - t0, parameters)])
-                raise RunFailed(f"notebook {name} could not be executed: {type(exc).__name__}: {sharing.sanitize_text(str(exc))}") from None
-            sanitize_notebook(out_nb)
-            duration = time.perf_counter() - t0
-            stage_file = run_dir / "stages" / f"{name}.json"
-            record = json.loads(stage_file.read_text(encoding="utf-8")) if stage_file.is_file() else {}
-            outputs = sorted(_files(run_dir) - before)
-            processed = incremental.processed_written(processed_before, hashes)
-            results.append(StageResult(name, "ran", round(duration, 2), parameters, outputs, record, fingerprint, processed, decision.why))
-            rows = ", ".join(f"{k} {v}" for k, v in record.get("rows", {}).items())
-            log(f"[{i}/{len(names)}] {name}: ok in {duration:.1f} s" + (f" ({rows})" if rows else ""))
-        _collect(run_dir, previous, results)
-        inputs = _inputs(results)
-        found = changes.write_changes(
-            previous,
-            run_dir,
-            run_id,
-            stages=[{"name": r.name, "status": r.status, "why": r.why} for r in results],
-            tolerance=tolerance,
-            inputs=inputs,
-        )
-        sharing.sanitize_run(run_dir)
-        _write(run_dir, run_id, started, params, results, "succeeded")
-        sharing.sanitize_file(run_dir / "manifest.json")
-        _warn_unshareable(run_dir, log)
-        switch_latest(run_dir)
+            parameters = {**params.for_notebook(name, declared[name]), "output_dir": paths.relative(run.run_dir)}
+            _stage(run, name, notebook, parameters, where, force=force)
+        found = _finish(run, tolerance)
     finally:
         os.chdir(cwd)
-    ran = sum(r.status == "ran" for r in results)
-    reused = sum(r.status == "unchanged" for r in results)
+    ran = sum(r.status == "ran" for r in run.results)
+    reused = sum(r.status == "unchanged" for r in run.results)
     touched = sum(t.changed for t in found.tables)
     n_inputs = len(found.inputs) if found.previous else 0  # first run: every input is "added", not news
     log(f"changes: {n_inputs} input(s), {touched} table(s) changed -> outputs/latest/changes.md")
-    log(f"run {run_id} succeeded: outputs/latest -> {rel_run}/" + (f" ({ran} ran, {reused} unchanged)" if reused else ""))
-    return run_dir
+    log(f"run {run.run_id} succeeded: outputs/latest -> {paths.relative(run.run_dir)}/" + (f" ({ran} ran, {reused} unchanged)" if reused else ""))
+    return run.run_dir
 
 
-def _write_failed(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageResult]) -> None:
+def _start(params: RunParams, log: Callable[[str], None]) -> _Run:
+    """A new run folder, with what the previous successful run recorded."""
+    previous = latest_run()
+    prev_manifest = (manifest.read_manifest(previous) or {}) if previous else {}
+    run_id, run_dir = new_run_dir()
+    (run_dir / "notebooks").mkdir()
+    return _Run(
+        params, run_id, run_dir, datetime.now(UTC), previous,
+        {s["name"]: s for s in prev_manifest.get("stages", [])},
+        incremental.code_fingerprint(params.run.kernel), incremental.HashCache(), log,
+    )
+
+
+def _carry(run: _Run, name: str, where: str) -> None:
+    """A stage not selected (``--only`` / ``--from``): its outputs come from the previous run."""
+    carried = _carry_over(name, run.previous, run.run_dir)
+    if carried:
+        run.results.append(carried)
+        run.log(f"{where}: carried over from {run.previous.name}")
+
+
+def _stage(run: _Run, name: str, notebook: Path, parameters: dict[str, Any], where: str, *, force: bool) -> None:
+    """Reuse the stage's previous outputs when nothing it depends on changed, else execute it."""
+    fingerprint = incremental.stage_fingerprint(run.common, notebook)
+    decision = incremental.decide(run.prev_stages.get(name), run.previous, parameters, fingerprint, run.hashes, force=force)
+    if decision.skip:
+        reused = _carry_over(name, run.previous, run.run_dir)
+        if reused is not None:
+            reused.status, reused.why = "unchanged", f"inputs, parameters and code as in {run.previous.name}"
+            run.results.append(reused)
+            run.log(f"{where}: unchanged since {run.previous.name}, outputs reused (--force reruns)")
+            return
+    out_nb = run.run_dir / "notebooks" / f"{name}.ipynb"
+    before = _files(run.run_dir)
+    processed_before = incremental.processed_snapshot()
+    run.log(f"{where} ... ({decision.why})")
+    t0 = time.perf_counter()
+    _execute(run, name, notebook, out_nb, parameters, t0)
+    sanitize_notebook(out_nb)
+    duration = time.perf_counter() - t0
+    stage_file = run.run_dir / "stages" / f"{name}.json"
+    record = json.loads(stage_file.read_text(encoding="utf-8")) if stage_file.is_file() else {}
+    outputs = sorted(_files(run.run_dir) - before)
+    processed = incremental.processed_written(processed_before, run.hashes)
+    run.results.append(StageRun(name, "ran", round(duration, 2), parameters, outputs, record, fingerprint, processed, decision.why))
+    rows = ", ".join(f"{k} {v}" for k, v in record.get("rows", {}).items())
+    run.log(f"{where}: ok in {duration:.1f} s" + (f" ({rows})" if rows else ""))
+
+
+def _execute(run: _Run, name: str, notebook: Path, out_nb: Path, parameters: dict[str, Any], t0: float) -> None:
+    """papermill in this environment's kernel; a failure writes FAILED.md and the manifest of
+    the failed run and raises :class:`RunFailed` (``outputs/latest`` is left as it was)."""
+    # imported only when a stage runs: a no-change run skips papermill's ~3 s import
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(
+            paths.relative(notebook),
+            paths.relative(out_nb),
+            parameters=parameters,
+            kernel_name=run.params.run.kernel,
+            cwd=str(paths.project_root()),
+            progress_bar=False,
+            execution_timeout=run.params.run.timeout_seconds,
+        )
+    except Exception as exc:  # a cell raised, the kernel died, a timeout, no kernel: report and keep latest
+        _failure_report(run.run_dir, name, exc)
+        failed = StageRun(name, "failed", time.perf_counter() - t0, parameters)
+        _write_failed(run.run_dir, run.run_id, run.started, run.params, run.results + [failed])
+        if isinstance(exc, PapermillExecutionError):
+            raise RunFailed(
+                f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {sharing.sanitize_text(str(exc.evalue))}\n"
+                f"  executed notebook kept at {paths.relative(out_nb)}; summary in {paths.relative(run.run_dir)}/FAILED.md; "
+                f"outputs/latest unchanged"
+            ) from None
+        raise RunFailed(f"notebook {name} could not be executed: {type(exc).__name__}: {sharing.sanitize_text(str(exc))}") from None
+
+
+def _finish(run: _Run, tolerance: float) -> changes.RunChanges:
+    """Workbook, slides and index; changes against the previous run; manifest; sanitize,
+    scan, and switch ``outputs/latest``."""
+    _collect(run.run_dir, run.previous, run.results)
+    found = changes.write_changes(
+        run.previous,
+        run.run_dir,
+        run.run_id,
+        stages=[{"name": r.name, "status": r.status, "why": r.why} for r in run.results],
+        tolerance=tolerance,
+        inputs=_inputs(run.results),
+    )
+    sharing.sanitize_run(run.run_dir)
+    _write(run.run_dir, run.run_id, run.started, run.params, run.results, "succeeded")
+    sharing.sanitize_file(run.run_dir / "manifest.json")
+    _warn_unshareable(run.run_dir, run.log)
+    switch_latest(run.run_dir)
+    return found
+
+
+def _write_failed(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageRun]) -> None:
     """Manifest of a failed run; the executed notebook, FAILED.md and manifest sanitized like a
     successful run's (a failed run's folder is what gets mailed around for help)."""
     sharing.sanitize_run(run_dir)
@@ -353,7 +401,7 @@ def _write_failed(run_dir: Path, run_id: str, started: datetime, params: RunPara
     sharing.sanitize_file(run_dir / "manifest.json")
 
 
-def _collect(run_dir: Path, previous: Path | None, results: list[StageResult]) -> None:
+def _collect(run_dir: Path, previous: Path | None, results: list[StageRun]) -> None:
     """The run's workbook, slide draft and index page (built last: it links the other two).
     When no stage ran they would equal the previous run's (all are deterministic in the
     tables and figures), so copy them instead."""
@@ -389,14 +437,14 @@ def _warn_unshareable(run_dir: Path, log: Callable[[str], None]) -> None:
             log(f"  {line}")
 
 
-def _inputs(results: list[StageResult]) -> dict[str, str]:
+def _inputs(results: list[StageRun]) -> dict[str, str]:
     inputs: dict[str, str] = {}
     for r in results:
         inputs.update(r.record.get("inputs", {}))
     return dict(sorted(inputs.items()))
 
 
-def _write(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageResult], status: str) -> None:
+def _write(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageRun], status: str) -> None:
     data = {
         "run_id": run_id,
         "status": status,

@@ -28,7 +28,7 @@ from homecare.core.errors import InputError
 from homecare.population import apportion
 from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, check_complete, check_totals
 from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, MEASURE_TOTAL, parse_band
-from homecare.population.table import POPULATION_SCHEMA, sort_population
+from homecare.population.schemas import POPULATION_SCHEMA, sort_population
 
 # Type flags (区分). The published files' exact coding must be checked against the real
 # workbook: words are accepted as well as the numeric codes the sample uses.

@@ -11,11 +11,25 @@ import pandas as pd
 
 from homecare.reference import municipalities
 from homecare.reference.areas import AreaScheme
-from homecare.core.errors import InputError
-from homecare.population.aggregate import PREFECTURE_AREA, check_scheme_covers, measure_by_code
-from homecare.population.bands import MEASURE_75
+from homecare.core.errors import InputError, ParameterError
+from homecare.population.aggregate import PREFECTURE_AREA, area_population, check_scheme_covers
+from homecare.population.bands import MEASURE_75, bands_of_measure
 
 REQUIRED = ("municipality_code", "facility_type", "facility_type_label")
+
+
+def aged75_by_area(population: pd.DataFrame, scheme: AreaScheme, year: int | None = None) -> tuple[pd.Series, int]:
+    """Population aged 75+ (75歳以上人口) per area for ``year`` (default: the latest year, which in a
+    table holding projections is a future year: pass the year that matches the facility data).
+    Aggregation and its checks (every unit present, areas add up) are
+    :func:`homecare.population.aggregate.area_population`."""
+    pop_year = int(population["year"].max()) if year is None else int(year)
+    rows = population[population["year"] == pop_year]
+    if rows.empty:
+        raise ParameterError(f"population table has no rows for {pop_year}; years: {sorted(population['year'].unique())}")
+    by_area = area_population(rows, scheme)
+    aged = by_area[by_area["age_band"].isin(bands_of_measure(MEASURE_75))]
+    return aged.groupby("area")["population"].sum(), pop_year
 
 
 def facilities_per_75(
@@ -55,12 +69,12 @@ def facilities_per_75(
         fac.merge(assign, on="municipality_code", how="left", validate="m:1")
         .groupby(["area", "facility_type"], as_index=False).size().rename(columns={"size": "facilities"})
     )
-    aged = measure_by_code(pop, MEASURE_75)
-    aged = aged[aged["year"].isin([base_year, target_year])].merge(assign, on="municipality_code", validate="m:1")
-    by_area = aged.pivot_table(index=["area_order", "area"], columns="year", values="population", aggfunc="sum").reset_index()
+    aged = {year: aged75_by_area(pop, scheme, year)[0].reindex(scheme.area_names) for year in (base_year, target_year)}
+    by_area = pd.DataFrame({"area_order": range(len(scheme.areas)), "area": scheme.area_names,
+                            "aged75_base": aged[base_year].to_numpy(), "aged75_target": aged[target_year].to_numpy()})
     pref = pd.DataFrame({"area_order": [len(scheme.areas)], "area": [PREFECTURE_AREA],
-                         base_year: [by_area[base_year].sum()], target_year: [by_area[target_year].sum()]})
-    by_area = pd.concat([by_area, pref], ignore_index=True).rename(columns={base_year: "aged75_base", target_year: "aged75_target"})
+                         "aged75_base": [by_area["aged75_base"].sum()], "aged75_target": [by_area["aged75_target"].sum()]})
+    by_area = pd.concat([by_area, pref], ignore_index=True)
     counts = pd.concat([counts, counts.groupby("facility_type", as_index=False)["facilities"].sum().assign(area=PREFECTURE_AREA)])
     grid = by_area.merge(pd.DataFrame({"facility_type": list(labels.index)}), how="cross")
     out = grid.merge(counts, on=["area", "facility_type"], how="left")

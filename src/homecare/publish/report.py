@@ -27,7 +27,7 @@ from pathlib import Path
 from PIL import Image
 
 from homecare.core import paths
-from homecare.core.labels import SAMPLE_LABEL
+from homecare.core.labels import SAMPLE_LABEL, source_line
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
 
 WORKBOOK_NAME = "tables.xlsx"
@@ -83,7 +83,7 @@ def _figure_card(fig: dict, table: dict | None, has_workbook: bool) -> str:
         links.append(f'<a href="tables/{_e(table["name"])}.csv">表CSV：{_e(table["title"])}</a>')
         if has_workbook:
             links.append(f'<a href="{WORKBOOK_NAME}">Excel（シート「{_e(table["sheet"])}」）</a>')
-    sources = "<br>".join(_e(s if s.startswith("出典") else f"出典：{s}") for s in fig.get("sources", []))
+    sources = "<br>".join(_e(source_line(s)) for s in fig.get("sources", []))
     return (
         f'<div class="card" id="fig-{_e(fig["name"])}">'
         f'<a href="{_e(fig["png"])}"><img src="{_e(fig["png"])}" alt="{_e(fig["title"])}" loading="lazy"></a>'

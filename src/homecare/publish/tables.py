@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from homecare.core import paths
+from homecare.core import paths, provenance
 from homecare.core.files import atomic_write_bytes, csv_bytes
 _SHEET_BAD = re.compile(r"[\[\]\:\*\?\/\\]")
 
@@ -24,13 +24,16 @@ def write_table(
     *,
     title: str,
     sources: list[str],
-    sample: bool,
     note: str | None = None,
     sheet: str | None = None,
+    sample: bool | None = None,
 ) -> Path:
     """Publish a table of a run: ``<output_dir>/tables/<name>.csv`` (UTF-8-BOM) and its
     ``<name>.json`` (title, 出典, note, sheet name, sample). Headers should be Japanese
-    with units, e.g. ``目標III得点（点）``."""
+    with units, e.g. ``目標III得点（点）``. ``sample`` defaults to what provenance says of the
+    inputs read for this table (stages never pass it)."""
+    if sample is None:
+        sample = provenance.uses_sample_data()
     out = paths.resolve(output_dir) / "tables"
     path = out / f"{name}.csv"
     atomic_write_bytes(path, csv_bytes(df))

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from homecare.core import paths
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
-from homecare.core.labels import SAMPLE_LABEL
+from homecare.core.labels import SAMPLE_LABEL, source_line
 from homecare.publish.tables import read_table, sheet_name
 
 
@@ -47,9 +47,7 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
                 value = value.item()  # numpy scalar -> python
             ws.cell(row=i, column=j, value=value)
     foot = len(df) + 4
-    lines = ([f"注：{meta['note']}"] if meta.get("note") else []) + [
-        s if s.startswith("出典") else f"出典：{s}" for s in meta.get("sources", [])
-    ]
+    lines = ([f"注：{meta['note']}"] if meta.get("note") else []) + [source_line(s) for s in meta.get("sources", [])]
     if meta.get("sample"):
         lines.append(f"{SAMPLE_LABEL}：この表は架空のサンプル入力から作成したもので、実数ではありません。")
     for k, line in enumerate(lines):

@@ -69,6 +69,14 @@ class AreaScheme:
                 return area.name
         raise KeyError(code)
 
+    def areas_of(self, records: pd.DataFrame) -> pd.Series:
+        """The area of each record of a table with ``municipality_code`` (and, as written by
+        stage 03, ``area`` and ``area_scheme``): the table's own ``area`` when it was assigned
+        under this scheme, else this scheme's area of the unit code. NA when unknown."""
+        if "area" in records and "area_scheme" in records and records["area_scheme"].eq(self.id).all():
+            return records["area"]
+        return records["municipality_code"].map(self.assignment().set_index("municipality_code")["area"])
+
     def area_categorical(self, values: pd.Series) -> pd.Series:
         """Area names as an ordered categorical in the scheme's display order."""
         return pd.Categorical(values, categories=self.area_names, ordered=True)

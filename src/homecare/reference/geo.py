@@ -13,8 +13,14 @@ from homecare.reference.areas import AreaScheme
 from homecare.core.errors import ReferenceDataError
 
 BOUNDARY_FILE = "n03_kanagawa_2021"
+BOUNDARY_DATASET = "municipal_boundaries"
 PREFECTURES_FILE = "prefectures_s0001"
 PLANE_CRS = "EPSG:6677"  # 平面直角座標系 第IX系 (metres)
+
+
+def boundary_credit() -> str:
+    """The credit line (出典) every map and table using the municipal boundaries must carry."""
+    return catalog.load_catalog().credit(BOUNDARY_DATASET)
 
 
 def load_units() -> gpd.GeoDataFrame:

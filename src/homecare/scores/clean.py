@@ -11,12 +11,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from homecare.reference import municipalities
-from homecare.core.errors import HomecareError, InputError, ParameterError
-from homecare.core.qa import QAEntry, qa_frame
-from homecare.scores import crosswalk, validate
+from homecare.core.errors import InputError, ParameterError
+from homecare.core.qa import QAEntry, Reconciliation, qa_frame
+from homecare.scores import crosswalk, schemas
 from homecare.scores import indicators as ind
-from homecare.scores.parse import STAGE, parse_file
-from homecare.figures.style import reiwa_fiscal_year
+from homecare.scores.read import STAGE, parse_file
+from homecare.core.dates import reiwa_fiscal_year
 
 TIDY_COLUMNS = [
     "fiscal_year", "insurer_number", "municipality_code", "municipality_name", "fund", "goal",
@@ -44,15 +44,14 @@ def check_prefecture(prefecture: str) -> None:
         raise ParameterError(f"prefecture {prefecture!r}: only {municipalities.PREFECTURE} has a municipality reference table")
 
 
-def reconciliation(counts: Mapping[str, int]) -> str:
-    """``rows read = kept + statistics + other prefectures + quarantined``, checked."""
-    parts = counts["kept"] + counts["statistics"] + counts["other_prefectures"] + counts["quarantined"]
-    if parts != counts["rows_read"]:
-        raise HomecareError(f"row counts do not reconcile: {dict(counts)}")  # a bug, never bad input
-    return (
-        f"rows read {counts['rows_read']} = data rows kept {counts['kept']} + statistics rows {counts['statistics']}"
-        f" + other prefectures {counts['other_prefectures']} + quarantined {counts['quarantined']}"
-    )
+def reconciliation(counts: Mapping[str, int]) -> Reconciliation:
+    """``rows read = kept + statistics rows + other prefectures + quarantined``, checked."""
+    return Reconciliation(
+        counts["rows_read"],
+        counts["kept"],
+        counts["quarantined"],
+        (("statistics rows", counts["statistics"]), ("other prefectures", counts["other_prefectures"])),
+    ).check()
 
 
 def clean_file(path: str | Path, fiscal_year: int, *, prefecture: str = municipalities.PREFECTURE, sheet: str | None = None) -> CleanResult:
@@ -74,11 +73,11 @@ def clean_file(path: str | Path, fiscal_year: int, *, prefecture: str = municipa
             qa.append(QAEntry(STAGE, file, "保険者番号 is not 6 digits", "kept", sheet=sheet_name, row=int(r.src_row), column="保険者番号", value=r.insurer_number))
     scores = parsed.scores.merge(insurers[["src_row", "insurer_number", "municipality_code", "municipality_name"]], on="src_row", how="left", validate="many_to_one")
     scores["fiscal_year"] = int(fiscal_year)
-    qa += validate.check_points(scores, file=file, sheet=sheet_name, stage=STAGE)
-    qa += validate.check_totals(scores, parsed.totals, file=file, sheet=sheet_name, stage=STAGE)
+    qa += schemas.check_points(scores, file=file, sheet=sheet_name, stage=STAGE)
+    qa += schemas.check_totals(scores, parsed.totals, file=file, sheet=sheet_name, stage=STAGE)
     tidy = scores.sort_values(["municipality_code", "fund", "goal", "src_index"], kind="stable")[TIDY_COLUMNS].reset_index(drop=True)
     try:
-        tidy = validate.INSURER_SCORES_SCHEMA.validate(tidy, lazy=True)
+        tidy = schemas.INSURER_SCORES_SCHEMA.validate(tidy, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise InputError(f"cleaned scores fail validation:\n{exc.failure_cases.head(10).to_string()}", file=file, sheet=sheet_name) from None
     reconciliation(parsed.counts)

@@ -23,7 +23,7 @@ from homecare.reference import municipalities
 from homecare.population import ipss
 from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, measure_by_code
 from homecare.population.bands import AGE_BANDS, PROJECTION_YEARS, band_start
-from homecare.population.table import sort_population, write_population_csv
+from homecare.population.schemas import COLUMNS, sort_population
 
 SAMPLE_FOLDER = "data/raw/sample/population"
 CSV_NAME = "population_sample.csv"
@@ -145,3 +145,15 @@ def write_samples(folder: str | Path = SAMPLE_FOLDER) -> list[Path]:
         written.append(path)
     provenance.write_sample_registry(root)
     return written
+
+
+def write_population_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write the canonical table in the CSV format (UTF-8 with BOM, names added for people)."""
+    names = municipalities.units().set_index("municipality_code")["full_name"]
+    out = df[COLUMNS].copy()
+    out.insert(1, "municipality_name", out["municipality_code"].map(names))
+    if (out["population"] % 1 == 0).all():  # whole persons read better without ".0"
+        out["population"] = out["population"].astype("int64")
+    p = paths.resolve(path)
+    files.atomic_write_bytes(p, files.csv_bytes(out))
+    return p

@@ -26,7 +26,7 @@ from homecare.reference import municipalities
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
 from homecare.scores import crosswalk
 from homecare.scores import indicators as ind
-from homecare.figures.style import reiwa_fiscal_year
+from homecare.core.dates import reiwa_fiscal_year
 
 SAMPLE_FOLDER = "data/raw/sample/scores"
 SEED = 20240401

@@ -1,52 +1,71 @@
-"""The population table (人口表): one row per unit x year x 5-year age band.
+"""Reading population sources (人口データの読込) into the canonical unit table.
 
-Two things live here: the canonical in-memory table every other module uses
-(``municipality_code, year, age_band, population``; 58 units; see :data:`POPULATION_SCHEMA`)
-and the simple CSV format analysts type from 国勢調査 or 住民基本台帳 tables:
+:func:`load_population` is the one entry point for the source named in the parameters: an
+IPSS workbook folder (:mod:`homecare.population.ipss`) or the simple population CSV that
+analysts type from 国勢調査 or 住民基本台帳 tables::
 
     municipality_code,municipality_name,year,age_band,population
     14101,横浜市鶴見区,2020,0-4,12345
 
-Either ``municipality_code`` (5 digits, or 6 with check digit) or ``municipality_name``
-(any accepted spelling: 茅ケ崎市, 足柄上郡松田町, 横浜市保土ヶ谷区 ...) may be left out; when
-both are given they must agree. ``age_band`` is ``0-4`` ... ``85-89``, ``90+`` (``0～4歳`` and
-``90歳以上`` are accepted). Encoding is detected (UTF-8 with/without BOM, CP932).
+Either ``municipality_code`` (5 digits, or 6 with check digit) or ``municipality_name`` (any
+accepted spelling: 茅ケ崎市, 足柄上郡松田町, 横浜市保土ヶ谷区 ...) may be left out; when both are
+given they must agree. ``age_band`` is ``0-4`` ... ``85-89``, ``90+`` (``0～4歳`` and ``90歳以上``
+are accepted). Encoding is detected (UTF-8 with/without BOM, CP932). Later stages read the
+processed table with :func:`read_population_by_unit`. Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
+import pandas as pd
+
+from homecare.core import provenance
+from homecare.core.errors import ParameterError
 from pathlib import Path
 
-import pandas as pd
-import pandera.pandas as pa
-
 from homecare.core import paths, processed
-from homecare.core import files
-from homecare.reference import municipalities
-from homecare.core.errors import InputError
 from homecare.core.encoding import read_csv_text
+from homecare.core.errors import InputError
+from homecare.population import apportion, ipss
 from homecare.population.bands import AGE_BANDS, parse_band
+from homecare.population.schemas import POPULATION_SCHEMA, PROCESSED_NAME, sort_population
+from homecare.reference import municipalities
 
-COLUMNS = ["municipality_code", "year", "age_band", "population"]
-PROCESSED_NAME = "population_by_unit"
-
-POPULATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "municipality_code": pa.Column(str, pa.Check.str_matches(r"^14\d{3}$")),
-        "year": pa.Column(int, pa.Check.between(1900, 2100)),
-        "age_band": pa.Column(str, pa.Check.isin(list(AGE_BANDS))),
-        "population": pa.Column(float, pa.Check.ge(0)),
-    },
-    strict=True,
-    unique=["municipality_code", "year", "age_band"],
-)
+FORMATS = ("ipss", "csv")
+IPSS_CITATION = "国立社会保障・人口問題研究所「日本の地域別将来推計人口（令和5（2023）年推計）」"
 
 
-def sort_population(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows in code, year, band order (bands young to old), index reset: outputs are deterministic."""
-    order = {b: i for i, b in enumerate(AGE_BANDS)}
-    out = df.assign(_band=df["age_band"].map(order)).sort_values(["municipality_code", "year", "_band"])
-    return out.drop(columns="_band").reset_index(drop=True)
+def load_population(
+    source: str,
+    fmt: str,
+    *,
+    ward_base_csv: str = "",
+    apportion_rule: str = apportion.DEFAULT_RULE,
+    base_year: int = 2020,
+) -> pd.DataFrame:
+    """The canonical table (``municipality_code, year, age_band, population``, 58 units) from
+    ``source`` in format ``ipss`` (folder or workbook) or ``csv``; prints what was read.
+    ``ward_base_csv`` (a population CSV) is needed only to apportion designated-city totals."""
+    if fmt not in FORMATS:
+        raise ParameterError(f"population_format must be one of {FORMATS}, got {fmt!r}")
+    if fmt == "csv":
+        pop = load_population_csv(source)
+        print(f"population CSV {source}: {len(pop):,} rows")
+        return pop
+    base = load_population_csv(ward_base_csv) if ward_base_csv else None
+    result = ipss.load_ipss(source, ward_base=base, apportion_rule=apportion_rule, base_year=base_year)
+    print(
+        f"IPSS workbooks: {len(result.files)} files, {len(result.population):,} unit x year x band rows, "
+        f"{result.totals_checked:,} published totals checked against unit sums"
+        + (f"; apportioned to wards ({apportion_rule}): {', '.join(result.apportioned)}" if result.apportioned else "")
+    )
+    return result.population
+
+
+def source_label(fmt: str) -> str:
+    """The 出典 line for the population data; sample inputs say so instead of citing IPSS."""
+    if provenance.uses_sample_data():
+        return "サンプル人口データ（架空の数値、" + ("IPSS推計の様式" if fmt == "ipss" else "人口CSVの様式") + "）"
+    return IPSS_CITATION if fmt == "ipss" else "人口CSV（国勢調査・住民基本台帳等から作成）"
 
 
 def _unit_codes(raw: pd.DataFrame, where: str) -> list[str]:
@@ -140,23 +159,11 @@ def load_population_csv(path: str | Path) -> pd.DataFrame:
     return POPULATION_SCHEMA.validate(df)
 
 
-def write_population_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write the canonical table in the CSV format (UTF-8 with BOM, names added for people)."""
-    names = municipalities.units().set_index("municipality_code")["full_name"]
-    out = df[COLUMNS].copy()
-    out.insert(1, "municipality_name", out["municipality_code"].map(names))
-    if (out["population"] % 1 == 0).all():  # whole persons read better without ".0"
-        out["population"] = out["population"].astype("int64")
-    p = paths.resolve(path)
-    files.atomic_write_bytes(p, files.csv_bytes(out))
-    return p
-
-
-def write_population_by_unit(df: pd.DataFrame) -> Path:
-    """Write the processed table ``population_by_unit`` (the four canonical columns)."""
-    return processed.write_processed(sort_population(df[COLUMNS]), PROCESSED_NAME, schema=POPULATION_SCHEMA)
-
-
 def read_population_by_unit() -> pd.DataFrame:
-    """Read the processed table ``population_by_unit`` (written by notebook 05)."""
+    """Read the processed table ``population_by_unit`` (written by stage 04_population)."""
     return processed.read_processed(PROCESSED_NAME, schema=POPULATION_SCHEMA)
+
+
+def processed_source_label() -> str:
+    """The 出典 line stage 04 recorded for ``population_by_unit`` (its source and format)."""
+    return str(processed.read_meta(PROCESSED_NAME).get("attrs", {}).get("source_label", "人口表（population_by_unit）"))

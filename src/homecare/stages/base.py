@@ -1,0 +1,97 @@
+"""What every stage (notebook) shares: its output folder, how it publishes, what it records.
+
+A notebook opens one :class:`Stage` after its parameters cell and hands it to the functions
+of its stage module (``homecare.stages.<topic>``). The stage publishes tables and figures
+into ``<output_dir>`` with the sample flag derived from provenance (never passed by hand),
+prints and records every reconciliation, and ends with :meth:`Stage.finish`, which writes
+the stage record the runner merges into the manifest. Every stage function returns a
+:class:`StageResult`. Terms: docs/glossary.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from homecare.core import provenance
+from homecare.core.qa import Reconciliation
+from homecare.figures import style
+from homecare.publish.tables import write_table
+
+
+@dataclass
+class StageResult:
+    """What one stage function produced: named frames (to display or pass on), published
+    table names with row counts, and reconciliations."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    reconciliations: dict[str, Reconciliation] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+
+class Stage:
+    """One notebook run: ``Stage("01_insurer_scores", output_dir)``."""
+
+    def __init__(self, name: str, output_dir: str | Path, *, formats: tuple[str, ...] | list[str] = ("png", "svg")) -> None:
+        provenance.reset()
+        style.apply_style()
+        self.name = name
+        self.output_dir = output_dir
+        self.formats = tuple(formats)
+        self.rows: dict[str, int] = {}
+        self.notes: dict[str, Any] = {}
+
+    @contextmanager
+    def section(self) -> Iterator[None]:
+        """Tables and figures made inside are marked サンプルデータ when an input read inside is."""
+        with provenance.section():
+            yield
+
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        *,
+        title: str,
+        sources: list[str],
+        note: str | None = None,
+        sheet: str | None = None,
+    ) -> Path:
+        """Publish ``df`` as table ``name`` (CSV + meta, gathered into the run workbook)."""
+        path = write_table(df, self.output_dir, name, title=title, sources=sources, note=note, sheet=sheet)
+        self.rows[name] = len(df)
+        return path
+
+    def figure(self, fig: Figure, name: str, *, table: str | None = None) -> dict[str, str]:
+        """Save ``fig`` (finished with :func:`homecare.figures.style.finish_figure`) in the
+        stage's formats; ``table`` names the published table behind it."""
+        return style.save_figure(fig, self.output_dir, name, formats=self.formats, table=table)
+
+    def reconcile(self, label: str, counts: Reconciliation) -> Reconciliation:
+        """Check, print and record a reconciliation (``rows in = kept + excluded + quarantined``)."""
+        counts.check()
+        print(f"{label}: {counts.line()}")
+        self.notes.setdefault("reconciliation", {})[label] = counts.line()
+        return counts
+
+    def record(self, result: StageResult) -> StageResult:
+        """Add a stage function's row counts and reconciliations to the stage record."""
+        self.rows.update(result.rows)
+        for label, counts in result.reconciliations.items():
+            self.reconcile(label, counts)
+        return result
+
+    def finish(self, rows: Mapping[str, int] | None = None, notes: Mapping[str, Any] | None = None) -> Path:
+        """Write the stage record (inputs with hashes, row counts, reconciliations, sample flag)."""
+        return provenance.finish_stage(
+            self.output_dir, self.name, rows={**self.rows, **(rows or {})}, notes={**self.notes, **(notes or {})}
+        )

@@ -1,0 +1,96 @@
+"""Stage 03 施設のジオコーディングと圏域割当: ``facilities`` (Parquet, CSV, GeoPackage) and its QA,
+the 協力医療機関 notifications and the ICT participants with unit and area.
+Terms: docs/glossary.md."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from homecare.core import paths, processed
+from homecare.core.qa import QA_SCHEMA, Cleaned, qa_table_ja
+from homecare.facilities import geocode, schemas
+from homecare.reference import catalog, geo
+from homecare.stages.base import Stage
+
+LIST_SCHEMAS = {"cooperation_notifications": schemas.cooperation_schema, "ict_participants": schemas.ict_schema}
+
+
+def geocode_facilities(stage: Stage, area_scheme: str, tolerance_m: float) -> Cleaned:
+    """Geocode ``facilities_raw_merged``, check source coordinates, assign areas (no row dropped)."""
+    merged = processed.read_processed("facilities_raw_merged")
+    return geocode.geocode_facilities(merged, area_scheme, tolerance_m)
+
+
+def write_facilities(stage: Stage, result: Cleaned) -> dict[str, Path]:
+    """``facilities`` (.parquet, .csv, .gpkg EPSG:4326) and ``facilities_qa``; prints the
+    reconciliation line."""
+    stage.reconcile("03_geocode_facilities", result.counts)
+    out = {
+        "facilities": processed.write_processed(result.table, "facilities", schema=schemas.facilities_schema()),
+        "facilities_qa": processed.write_processed(result.qa_table(), "facilities_qa", schema=QA_SCHEMA),
+    }
+    out["gpkg"] = write_geopackage(result.table, paths.processed_dir() / "facilities.gpkg")
+    stage.rows.update(facilities=len(result.table), rows_in=result.counts.rows_in, quarantined=result.counts.quarantined, facilities_qa=len(result.qa))
+    return out
+
+
+def publish_qa(stage: Stage, result: Cleaned) -> pd.DataFrame:
+    """The geocoding QA table (rows to check) in the run's outputs; returns it."""
+    qa = result.qa_table()
+    stage.table(qa_table_ja(qa), "03_facilities_qa", title="施設ジオコーディングのQA（要確認の行）", sources=geocode_sources())
+    return qa
+
+
+def write_geopackage(df: pd.DataFrame, path: Path) -> Path:
+    """Points (EPSG:4326) as a GeoPackage layer ``facilities`` (opens in QGIS); records
+    without a point keep an empty geometry. Written through a temporary file."""
+    has = df["lat"].notna() & df["lon"].notna()
+    geom = gpd.points_from_xy(df["lon"].where(has, 0.0), df["lat"].where(has, 0.0))
+    geom = [p if h else None for p, h in zip(geom, has, strict=True)]
+    gdf = gpd.GeoDataFrame(df.astype({c: object for c in df.columns if str(df[c].dtype) == "str"}), geometry=geom, crs="EPSG:4326")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
+    os.close(fd)
+    try:
+        Path(tmp).unlink()
+        gdf.to_file(tmp, layer="facilities", driver="GPKG", engine="pyogrio")
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def geocode_list(stage: Stage, name: str, path: str, area_scheme: str, tolerance_m: float) -> Cleaned:
+    """``cooperation_notifications`` (協力医療機関の届出) or ``ict_participants`` (ICT連携ネットワーク参加施設)
+    with unit and area, written with its QA table; prints the reconciliation."""
+    build = {"cooperation_notifications": geocode.build_cooperation, "ict_participants": geocode.build_ict}[name]
+    result = build(path, area_scheme, tolerance_m)
+    stage.reconcile(name, result.counts)
+    processed.write_processed(result.qa_table(), f"{name}_qa", schema=QA_SCHEMA)
+    processed.write_processed(result.table, name, schema=LIST_SCHEMAS[name]())
+    stage.rows[name] = len(result.table)
+    return result
+
+
+def geocode_sources() -> list[str]:
+    """出典 lines of anything computed by the geocoder."""
+    cat = catalog.load_catalog()
+    return [
+        "医療情報ネット（厚生労働省）・介護サービス情報公表システム オープンデータ",
+        cat.credit("town_gazetteer"),
+        geo.boundary_credit(),
+    ]
+
+
+def area_counts(facilities: pd.DataFrame) -> pd.DataFrame:
+    """Facilities (one per ``duplicate_group``: ``is_primary``) by area and type."""
+    prim = facilities[facilities["is_primary"]].assign(area=lambda d: d["area"].fillna("（未割当）"))
+    return prim.pivot_table(
+        index="area", columns="facility_type_label", values="facility_id",
+        aggfunc="count", fill_value=0, margins=True, margins_name="計",
+    )

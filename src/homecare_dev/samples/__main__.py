@@ -1,0 +1,17 @@
+"""``python -m homecare_dev.samples`` (``make samples``): rewrite every committed synthetic
+sample input under ``data/raw/sample/`` deterministically, with its SAMPLES.sha256 registry."""
+
+from __future__ import annotations
+
+from homecare.core import paths
+from homecare_dev.samples import facilities, population, scores
+
+
+def main() -> None:
+    """Regenerate the score, facility and population samples."""
+    for path in [*scores.generate(), *facilities.generate(), *population.write_samples()]:
+        print(f"wrote {paths.relative(path)}")
+
+
+if __name__ == "__main__":
+    main()
