@@ -8,14 +8,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.homecare-installed
 PARAMS ?= params/default.yaml
+# notebooks under nbval write to scratch folders, never the official data/processed or outputs/
+NBVAL_DIRS = HOMECARE_PROCESSED_DIR=$$(mktemp -d) HOMECARE_OUTPUTS_DIR=$$(mktemp -d)
 
-.PHONY: setup data run test test-fast lab bench lint clean help
+.PHONY: help setup data run test test-fast lab bench samples lint format clean
 
-help:
-	@echo "make run    set up and run the whole pipeline on the default inputs -> outputs/latest/"
-	@echo "make test   set up and run all tests (pytest + notebooks with nbval)"
-	@echo "make lab    JupyterLab on this environment"
-	@echo "make bench  performance figures"
+help: ## list every target
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements/lock.txt pyproject.toml tools/install_kernel.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,28 +23,38 @@ $(STAMP): requirements/lock.txt pyproject.toml tools/install_kernel.py
 	$(PY) tools/install_kernel.py
 	@touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) ## create .venv with the pinned packages, this package and the kernel
+	@true
 
-data: setup
+data: setup ## fetch and verify the reference data (SHA-256; mirror with HOMECARE_DATA_MIRROR)
 	$(VENV)/bin/homecare fetch
 
-run: data
+run: data ## set up and run the whole pipeline on the default inputs -> outputs/latest/
 	$(VENV)/bin/homecare run --params $(PARAMS)
 
-test: data
-	$(PY) -m pytest tests notebooks --nbval-lax --nbval-kernel-name homecare
+test: data ## set up and run every test: pytest (in parallel), then every notebook with nbval
+	$(PY) -m pytest tests -n auto
+	$(NBVAL_DIRS) $(PY) -m pytest notebooks --nbval-lax --nbval-kernel-name homecare -p no:xdist
 
-test-fast: data
-	$(PY) -m pytest tests -m "not slow"
+test-fast: data ## unit tests only (tests/unit)
+	$(PY) -m pytest tests/unit -n auto
 
-lab: data
+lab: data ## JupyterLab on this environment
 	$(VENV)/bin/jupyter lab --notebook-dir=.
 
-bench: data
-	$(PY) -m homecare.bench
+bench: data ## performance figures (printed, never asserted)
+	$(PY) -m homecare_dev.bench
 
-lint: setup
+samples: setup ## rewrite the committed synthetic sample inputs (data/raw/sample) deterministically
+	$(PY) -m homecare_dev.samples
+
+lint: setup ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check src tests tools
+	$(VENV)/bin/ruff format --check src tests tools
 
-clean:
-	rm -rf outputs/runs outputs/latest outputs/dev data/processed/*.parquet data/processed/*.csv data/processed/*.json data/processed/*.gpkg
+format: setup ## apply ruff format and the safe ruff fixes
+	$(VENV)/bin/ruff format src tests tools
+	$(VENV)/bin/ruff check --fix src tests tools
+
+clean: ## remove rebuilt data and outputs
+	rm -rf outputs/runs outputs/latest outputs/dev outputs/.run.lock* data/processed/*.parquet data/processed/*.csv data/processed/*.json data/processed/*.gpkg

@@ -1,10 +1,25 @@
-"""Shared fixtures. Tests never write into the real data/processed or outputs/."""
+"""Shared fixtures. Tests never write into the real data/processed or outputs/.
+
+Layout: ``unit/`` (modules in-process), ``cli/`` (commands as the analyst types them, and the
+bad-input corpus), ``pipeline/`` (the runner and notebooks end to end), ``backtests/`` (numbers
+checked against published figures and real files). Helpers live in ``helpers/``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from homecare.core import provenance
+
+
+@pytest.fixture(autouse=True)
+def _fresh_provenance():
+    """Each test starts with no inputs noted: sample marks never leak from an earlier test."""
+    provenance.reset()
+    yield
+    provenance.reset()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 
 The package holds the logic, I/O and plotting style; the notebooks in ``notebooks/``
 hold parameters, narrative and calls into this package.
+Terms: docs/glossary.md.
 """
 
 __version__ = "0.1.0"

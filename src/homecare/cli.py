@@ -25,8 +25,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-scores_app = typer.Typer(help="Insurer-function scores (保険者機能評価): clean the national Excel file.", no_args_is_help=True)
-app.add_typer(scores_app, name="scores", help="Insurer-function scores (保険者機能評価): clean a national results file.")
+scores_app = typer.Typer(
+    help="Insurer-function scores (保険者機能評価): clean the national Excel file.", no_args_is_help=True
+)
+app.add_typer(
+    scores_app, name="scores", help="Insurer-function scores (保険者機能評価): clean a national results file."
+)
+
 
 @app.command()
 def fetch(
@@ -40,12 +45,16 @@ def fetch(
 
 @app.command()
 def run(
-    params: str = typer.Option("params/default.yaml", "--params", help="YAML parameter file (one section per notebook)."),
+    params: str = typer.Option(
+        "params/default.yaml", "--params", help="YAML parameter file (one section per notebook)."
+    ),
     only: list[str] = typer.Option(None, "--only", help="Run only this notebook (name, number or stem); repeatable."),
     start: str = typer.Option(None, "--from", help="Run this notebook and all after it."),
     force: bool = typer.Option(False, "--force", help="Rerun every selected notebook, even when unchanged."),
     wait: bool = typer.Option(False, "--wait", help="Wait for another run to finish instead of exiting with code 75."),
-    wait_timeout: float = typer.Option(0, "--wait-timeout", help="With --wait: give up after this many seconds (0: never)."),
+    wait_timeout: float = typer.Option(
+        0, "--wait-timeout", help="With --wait: give up after this many seconds (0: never)."
+    ),
     tolerance: float = typer.Option(1e-6, "--tolerance", help="changes.md ignores numbers differing by at most this."),
 ) -> None:
     """Run the notebooks with papermill into outputs/runs/<run-id>/; switch outputs/latest on success.
@@ -91,10 +100,18 @@ def schemes() -> None:
 def scores_clean(
     input_file: Annotated[Path, typer.Argument(help="National (or per-prefecture) results file, .xlsx")],
     fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="Fiscal year of the file (2025 = 令和7年度)")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv")],
-    prefecture: Annotated[str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")] = municipalities.PREFECTURE,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)")] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier tidy CSV: report 保険者番号 that changed")] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv")
+    ],
+    prefecture: Annotated[
+        str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")
+    ] = municipalities.PREFECTURE,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="An earlier tidy CSV: report 保険者番号 that changed")
+    ] = None,
 ) -> None:
     """Clean one file into one row per insurer x scored item; print the row reconciliation.
 
@@ -104,28 +121,38 @@ def scores_clean(
 
     result = cl.clean_file(input_file, fiscal_year, prefecture=prefecture, sheet=sheet)
     if previous is not None:
-        earlier = pd.read_csv(paths.resolve(previous), encoding="utf-8-sig", dtype={"insurer_number": str, "municipality_code": str})
-        result.qa += cl.crosswalk.number_conflicts(pd.concat([earlier, result.scores], ignore_index=True), stage="scores clean")
+        earlier = pd.read_csv(
+            paths.resolve(previous), encoding="utf-8-sig", dtype={"insurer_number": str, "municipality_code": str}
+        )
+        result.qa += cl.crosswalk.number_conflicts(
+            pd.concat([earlier, result.scores], ignore_index=True), stage="scores clean"
+        )
     out = paths.resolve(output)
     atomic_write_bytes(out, csv_bytes(result.scores))
     qa_path = out.with_name(f"{out.stem}_qa.csv")
     atomic_write_bytes(qa_path, csv_bytes(result.qa_table()))
     typer.echo(cl.reconciliation(result.counts).line())
-    typer.echo(f"wrote {len(result.scores)} item scores of {result.scores['municipality_code'].nunique()} insurers to {paths.relative(out)}; "
-               f"{len(result.qa)} QA entries to {paths.relative(qa_path)}")
+    typer.echo(
+        f"wrote {len(result.scores)} item scores of {result.scores['municipality_code'].nunique()} insurers to {paths.relative(out)}; "
+        f"{len(result.qa)} QA entries to {paths.relative(qa_path)}"
+    )
 
 
 @app.command("geocode")
 def geocode(
-    input_csv: Annotated[Path, typer.Argument(help="CSV with an address column (UTF-8, UTF-8-BOM or CP932; detected).")],
+    input_csv: Annotated[
+        Path, typer.Argument(help="CSV with an address column (UTF-8, UTF-8-BOM or CP932; detected).")
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Output CSV (UTF-8 with BOM).")],
     address_column: Annotated[str, typer.Option("--address-column", help="Header of the address column.")] = "住所",
-    scheme: Annotated[str, typer.Option("--scheme", help="Area scheme id (data/raw/reference/areas/).")] = "secondary_medical_area",
-    tolerance_m: Annotated[float, typer.Option("--tolerance-m", help="Nearest-polygon tolerance (m).")] = DEFAULT_TOLERANCE_M,
+    scheme: Annotated[
+        str, typer.Option("--scheme", help="Area scheme id (data/raw/reference/areas/).")
+    ] = "secondary_medical_area",
+    tolerance_m: Annotated[
+        float, typer.Option("--tolerance-m", help="Nearest-polygon tolerance (m).")
+    ] = DEFAULT_TOLERANCE_M,
 ) -> None:
-    """Add municipality_code, municipality_name, town, lat, lon, match_level, area and
-    geocode_note to every row (input columns kept). Addresses outside Kanagawa get an
-    empty code and area and a note."""
+    """Add municipality_code, municipality_name, town, lat, lon, match_level, area and geocode_note to every row (input columns kept); addresses outside Kanagawa get an empty code and area and a note."""
     from homecare.facilities.geocode import geocode_csv
 
     out = geocode_csv(input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m)
@@ -137,13 +164,22 @@ def geocode(
     )
 
 
-def main() -> None:
-    """Entry point of the ``homecare`` console script."""
+def invoke(argv: list[str]) -> int:
+    """Run one command; returns its exit code. Expected failures print ``error: <message>`` on
+    stderr (no traceback) and return the error's code; tests call this in-process."""
     try:
-        app()
+        app(argv, prog_name="homecare")  # standalone: usage errors and --help end in SystemExit
     except HomecareError as exc:
         typer.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+def main() -> None:
+    """Entry point of the ``homecare`` console script."""
+    sys.exit(invoke(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,11 @@ def _imports(path: Path, module: str) -> list[tuple[str, list[str], int]]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                pkg = module.split(".")[: -node.level] if not path.name == "__init__.py" else module.split(".")[: len(module.split(".")) - node.level + 1]
+                pkg = (
+                    module.split(".")[: -node.level]
+                    if not path.name == "__init__.py"
+                    else module.split(".")[: len(module.split(".")) - node.level + 1]
+                )
                 base = ".".join(pkg + ([base] if base else []))
             found.append((base, [a.name for a in node.names], node.lineno))
     return found
@@ -146,3 +150,26 @@ def test_no_import_cycles() -> None:
     # a package __init__ importing its own submodule is not a cycle worth reporting
     real = [c for c in cycles if not all(x.startswith(c[0]) or c[0].startswith(x) for x in c)]
     assert not real, "import cycles:\n" + "\n".join(" -> ".join(c) for c in real)
+
+
+def _glossary_terms() -> list[str]:
+    """The Japanese terms of docs/glossary.md (second column), split at separators."""
+    import re
+
+    terms = []
+    for line in (SRC.parents[1] / "docs" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) >= 3 and cells[1] and not cells[1].startswith(("日本語", "---")):
+            terms += [t for t in re.split(r"[（）()、,／/・…\s]+", cells[1]) if len(t) >= 3]
+    return terms
+
+
+def test_modules_using_glossary_terms_link_the_glossary() -> None:
+    terms = _glossary_terms()
+    assert len(terms) > 20
+    missing = []
+    for module, path in _modules().items():
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        if any(t in doc for t in terms) and "docs/glossary.md" not in doc:
+            missing.append(module)
+    assert not missing, f"module docstrings that use glossary terms without linking docs/glossary.md: {missing}"

@@ -4,6 +4,7 @@
 UTF-8-BOM CSV (for people) atomically, and a ``.meta.json`` carrying the row count,
 inputs and the sample flag, so that downstream figures know to mark サンプルデータ.
 :func:`read_processed` validates again on the way in and records the read as an input.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def write_processed(
         "inputs": provenance.inputs(),
         **({"attrs": attrs} if attrs else {}),
     }
-    atomic_write_bytes(base.with_suffix(".meta.json"), (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+    atomic_write_bytes(
+        base.with_suffix(".meta.json"), (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    )
     return base.with_suffix(".parquet")
 
 

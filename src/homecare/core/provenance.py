@@ -54,14 +54,12 @@ def write_sample_registry(folder: str | Path) -> Path:
         if p.is_file() and p.name != REGISTRY_NAME
     ]
     out = root / REGISTRY_NAME
-    out.write_text("# synthetic sample inputs: outputs computed from them are marked サンプルデータ\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text(
+        "# synthetic sample inputs: outputs computed from them are marked サンプルデータ\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
     sample_hashes.cache_clear()
     return out
-
-
-def is_sample_file(path: str | Path, sha256: str | None = None) -> bool:
-    """True when the file's content is one of the registered synthetic sample inputs."""
-    return (sha256 or sha256_file(Path(path))) in sample_hashes()
 
 
 def note_input(path: str | Path, *, sha256: str | None = None, sample: bool | None = None) -> str:

@@ -90,8 +90,16 @@ class Reconciliation:
 
     def line(self) -> str:
         """``rows in 389 = kept 387 + other prefectures 0 + quarantined 2``."""
-        parts = [f"kept {self.kept}", *(f"{label} {n}" for label, n in self.excluded), f"quarantined {self.quarantined}"]
-        return f"rows in {self.rows_in} = " + " + ".join(parts) + ("" if self.ok else f"  MISMATCH (accounted {self.accounted})")
+        parts = [
+            f"kept {self.kept}",
+            *(f"{label} {n}" for label, n in self.excluded),
+            f"quarantined {self.quarantined}",
+        ]
+        return (
+            f"rows in {self.rows_in} = "
+            + " + ".join(parts)
+            + ("" if self.ok else f"  MISMATCH (accounted {self.accounted})")
+        )
 
     def check(self) -> Reconciliation:
         """``self`` when the counts add up; raises :class:`ReconciliationError` otherwise."""
@@ -104,7 +112,10 @@ class Reconciliation:
         for label, n in other.excluded:
             excluded[label] = excluded.get(label, 0) + n
         return Reconciliation(
-            self.rows_in + other.rows_in, self.kept + other.kept, self.quarantined + other.quarantined, tuple(excluded.items())
+            self.rows_in + other.rows_in,
+            self.kept + other.kept,
+            self.quarantined + other.quarantined,
+            tuple(excluded.items()),
         )
 
 

@@ -29,12 +29,53 @@ PREFECTURE = "神奈川県"
 
 # The 47 prefectures, to recognise an address outside Kanagawa instead of guessing.
 PREFECTURES = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
 )
 
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -42,12 +83,32 @@ _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "�
 # One translate table for the character-level unifications (fast: no regex).
 _CHAR_MAP = str.maketrans(
     {
-        "ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "ガ": "ケ", "ケ": "ケ",
-        "の": "ノ", "之": "ノ",
+        "ヶ": "ケ",
+        "ヵ": "ケ",
+        "が": "ケ",
+        "ガ": "ケ",
+        "ケ": "ケ",
+        "の": "ノ",
+        "之": "ノ",
         # old/variant kanji that NFKC keeps (﨑 is a unified ideograph): compare as the common form
-        "﨑": "崎", "髙": "高", "濵": "浜", "濱": "浜", "邉": "辺", "邊": "辺", "嶋": "島", "槇": "槙",
-        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "⁃": "-",
-        "〜": "-", "~": "-",
+        "﨑": "崎",
+        "髙": "高",
+        "濵": "浜",
+        "濱": "浜",
+        "邉": "辺",
+        "邊": "辺",
+        "嶋": "島",
+        "槇": "槙",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "⁃": "-",
+        "〜": "-",
+        "~": "-",
     }
 )
 
@@ -122,18 +183,10 @@ def split_prefecture(key: str) -> SplitAddress:
     """Split a normalised key at the prefecture name (神奈川 without 県 is accepted
     unless it is the start of 神奈川区)."""
     if key.startswith(PREFECTURE):
-        return SplitAddress(PREFECTURE, key[len(PREFECTURE):])
+        return SplitAddress(PREFECTURE, key[len(PREFECTURE) :])
     if key.startswith("神奈川") and not key.startswith("神奈川区"):
         return SplitAddress(PREFECTURE, key[3:])
     for n in (3, 4):
         if key[:n] in _PREFECTURE_SET:
             return SplitAddress(key[:n], key[n:])
     return SplitAddress("", key)
-
-
-def display_address(address: str) -> str:
-    """The address as written, cleaned for display (NFKC, single spaces, no postal code),
-    but keeping its own wording; building names stay (they help people find the place)."""
-    s = unicodedata.normalize("NFKC", str(address)).strip()
-    s = _POSTAL.sub("", _SPACES.sub(" ", s)).strip()
-    return _POSTAL_MARK.sub("", s).strip()

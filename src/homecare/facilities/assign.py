@@ -66,7 +66,9 @@ class UnitLocator:
             rest = np.flatnonzero(~inside)
             how[idx[rest]] = "outside"
             if len(rest):
-                near, d = self.tree.query_nearest(pts[rest], max_distance=tolerance_m, return_distance=True, all_matches=False)
+                near, d = self.tree.query_nearest(
+                    pts[rest], max_distance=tolerance_m, return_distance=True, all_matches=False
+                )
                 sel = idx[rest[near[0]]]
                 code[sel] = self.codes[near[1]]
                 name[sel] = self.names[near[1]]
@@ -119,7 +121,9 @@ def assign_areas(
     n = len(out)
     locator = locator or load_locator()
     src = (point_is_source if point_is_source is not None else pd.Series(False, index=out.index)).to_numpy(bool)
-    hint = (code_hint if code_hint is not None else pd.Series("", index=out.index)).fillna("").astype(str).to_numpy(object)
+    hint = (
+        (code_hint if code_hint is not None else pd.Series("", index=out.index)).fillna("").astype(str).to_numpy(object)
+    )
     code = out["municipality_code"].fillna("").astype(str).to_numpy(object, copy=True)
     mname = out["municipality_name"].fillna("").astype(str).to_numpy(object, copy=True)
     notes = out["geocode_note"].fillna("").astype(str).to_numpy(object, copy=True)
@@ -133,22 +137,34 @@ def assign_areas(
     area = pd.Series(code).map(area_of).fillna("").to_numpy(object).copy()
     todo = np.flatnonzero((code == "") | src | (hint != ""))
     loc = locator.locate(out["lat"].to_numpy(float)[todo], out["lon"].to_numpy(float)[todo], tolerance_m)
-    pcode, pname, pdist, phow = np.full(n, "", object), np.full(n, "", object), np.full(n, np.nan), np.full(n, "none", object)
+    pcode, pname, pdist, phow = (
+        np.full(n, "", object),
+        np.full(n, "", object),
+        np.full(n, np.nan),
+        np.full(n, "none", object),
+    )
     pcode[todo], pname[todo] = loc["point_code"].to_numpy(object), loc["point_name"].to_numpy(object)
     pdist[todo], phow[todo] = loc["point_distance_m"].to_numpy(float), loc["point_how"].to_numpy(object)
     for i in todo:
         if code[i]:
             if src[i] and phow[i] in ("inside", "nearest") and pcode[i] != code[i]:
                 disagree[i] = True
-                notes[i] = _join(notes[i], f"住所の区市町村（{mname[i]}）と元データの座標の位置（{pname[i]}）が不一致: 住所を採用")
+                notes[i] = _join(
+                    notes[i], f"住所の区市町村（{mname[i]}）と元データの座標の位置（{pname[i]}）が不一致: 住所を採用"
+                )
             if hint[i] and hint[i] != code[i]:
                 disagree[i] = True
-                notes[i] = _join(notes[i], f"住所の区市町村（{mname[i]}）と元データの市区町村コード（{hint[i]} {full.get(hint[i], '')}）が不一致: 住所を採用")
+                notes[i] = _join(
+                    notes[i],
+                    f"住所の区市町村（{mname[i]}）と元データの市区町村コード（{hint[i]} {full.get(hint[i], '')}）が不一致: 住所を採用",
+                )
         elif outside[i]:  # another prefecture written: no unit, whatever the point or code says
             if (src[i] and phow[i] == "inside") or hint[i] in full:
                 disagree[i] = True
                 where = pname[i] if src[i] and phow[i] == "inside" else f"コード {hint[i]}"
-                notes[i] = _join(notes[i], f"住所は神奈川県外だが元データの座標・コードは県内（{where}）: 住所を採用し未割当")
+                notes[i] = _join(
+                    notes[i], f"住所は神奈川県外だが元データの座標・コードは県内（{where}）: 住所を採用し未割当"
+                )
         elif hint[i] in full:
             code[i], mname[i] = hint[i], full[hint[i]]
             notes[i] = _join(notes[i], f"住所から区市町村を特定できないため元データの市区町村コード（{hint[i]}）を使用")
@@ -158,10 +174,16 @@ def assign_areas(
                 notes[i] = _join(notes[i], f"座標の位置（{pname[i]}）が住所の候補と一致しないため未割当")
             else:
                 code[i], mname[i] = pcode[i], pname[i]
-                how = "の内側" if phow[i] == "inside" else f"から{pdist[i]:.0f} m（許容 {tolerance_m:.0f} m 以内の最寄り）"
+                how = (
+                    "の内側"
+                    if phow[i] == "inside"
+                    else f"から{pdist[i]:.0f} m（許容 {tolerance_m:.0f} m 以内の最寄り）"
+                )
                 notes[i] = _join(notes[i], f"区市町村を座標から判定: {pname[i]}{how}")
         elif src[i] and phow[i] == "outside":
-            notes[i] = _join(notes[i], f"座標が全区市町村界から許容 {tolerance_m:.0f} m を超えて離れている（神奈川県外）")
+            notes[i] = _join(
+                notes[i], f"座標が全区市町村界から許容 {tolerance_m:.0f} m を超えて離れている（神奈川県外）"
+            )
         if code[i]:
             area[i] = area_of.get(code[i], "")
         elif cands[i]:

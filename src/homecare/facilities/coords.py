@@ -10,7 +10,6 @@ checked against the polygons in :mod:`homecare.facilities.assign`.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 # Kanagawa's extent with a margin of about 5 km (lat 35.13-35.67, lon 138.92-139.78).
@@ -58,8 +57,10 @@ def classify(lat: pd.Series, lon: pd.Series, address_key: pd.Series | None = Non
     if address_key is not None:
         ok = status == "ok"
         pts = pd.DataFrame(
-            {"p": lat.round(PLACEHOLDER_DECIMALS).astype(str) + "," + lon.round(PLACEHOLDER_DECIMALS).astype(str),
-             "a": address_key.astype(str)}
+            {
+                "p": lat.round(PLACEHOLDER_DECIMALS).astype(str) + "," + lon.round(PLACEHOLDER_DECIMALS).astype(str),
+                "a": address_key.astype(str),
+            }
         )[ok]
         n_addr = pts.groupby("p")["a"].nunique()
         shared = set(n_addr.index[n_addr >= PLACEHOLDER_MIN_ROWS])
@@ -72,8 +73,3 @@ def swap_back(lat: pd.Series, lon: pd.Series, status: pd.Series) -> tuple[pd.Ser
     geocoded point can replace them)."""
     s = status == "swapped"
     return lat.where(~s, lon), lon.where(~s, lat)
-
-
-def usable(status: pd.Series) -> np.ndarray:
-    """Boolean mask of source points that may be used as they are."""
-    return (status == "ok").to_numpy()

@@ -13,6 +13,7 @@ checked and recorded. Two dictionary lookups per address, no geometry:
 ``match_level`` is ``town`` (a gazetteer point), ``municipality`` (the unit is known, the
 town is not: the unit's representative point) or ``none``. Candidates that remain
 ambiguous are reported in ``geocode_note``, never guessed.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from homecare.reference import catalog, municipalities
 from homecare.core import paths
 from homecare.core.errors import ReferenceDataError
 from homecare.facilities.address import PREFECTURE, kanji_number, match_key, normalize_address, split_prefecture
+from homecare.reference import catalog, municipalities
 
 GAZETTEER_DATASET = "town_gazetteer"
 ALIASES_FILE = "address_aliases.csv"
@@ -194,7 +195,9 @@ class Gazetteer:
         if not body:
             return GeocodeResult("", "", "", float("nan"), float("nan"), "none", "住所なし")
         if pref and pref != PREFECTURE:
-            return GeocodeResult("", "", "", float("nan"), float("nan"), "none", f"神奈川県外の住所（{pref}）", (), True)
+            return GeocodeResult(
+                "", "", "", float("nan"), float("nan"), "none", f"神奈川県外の住所（{pref}）", (), True
+            )
         codes, n = self._municipality(body)
         rest = body[n:]
         if len(codes) == 1:
@@ -202,7 +205,12 @@ class Gazetteer:
                 # 中区, 中央区, 西区 ... exist in other prefectures too: without city and
                 # without a known town this is not evidence for the Kanagawa ward
                 return GeocodeResult(
-                    "", body[:n], "", float("nan"), float("nan"), "none",
+                    "",
+                    body[:n],
+                    "",
+                    float("nan"),
+                    float("nan"),
+                    "none",
                     f"市名のない区名「{body[:n]}」で町名も見つからない（{self.full_name[codes[0]]}か県外か不明）",
                 )
             return self._unit_result(codes[0], rest, self._old_name_note(body[:n]))
@@ -224,7 +232,14 @@ class Gazetteer:
         if len(codes) > 3:  # a designated city without ward: do not list all its wards
             what = f"区の記載がない「{written}」"
         return GeocodeResult(
-            "", written, "", float("nan"), float("nan"), "none", f"区が特定できない: {what}、{why}", tuple(winners or codes),
+            "",
+            written,
+            "",
+            float("nan"),
+            float("nan"),
+            "none",
+            f"区が特定できない: {what}、{why}",
+            tuple(winners or codes),
         )
 
     def _infer_from_town(self, body: str) -> GeocodeResult:

@@ -61,11 +61,15 @@ def geocode_records(
     notes = g["geocode_note"].to_numpy(object, copy=True)
     for i in np.flatnonzero((status != "ok").to_numpy() & (status != "missing").to_numpy()):
         what = coords.STATUS_NOTES[status.iloc[i]]
-        done = {"geocoded": "住所の点で置換", "source_swapped": "緯度・経度を入れ替えて使用", "none": "使用しない"}[g["coord_source"].iloc[i]]
+        done = {"geocoded": "住所の点で置換", "source_swapped": "緯度・経度を入れ替えて使用", "none": "使用しない"}[
+            g["coord_source"].iloc[i]
+        ]
         notes[i] = "; ".join(x for x in (notes[i], f"{what}: {done}") if x)
     g["geocode_note"] = notes
     out = assign_areas(
-        g, scheme, tolerance_m=tolerance_m,
+        g,
+        scheme,
+        tolerance_m=tolerance_m,
         point_is_source=(g["coord_source"] != "geocoded") & (g["coord_source"] != "none"),
         code_hint=code_hint.fillna("").astype(str) if code_hint is not None else None,
     )
@@ -89,7 +93,9 @@ def geocode_qa(file: pd.Series, row: pd.Series, column: str, geo: pd.DataFrame, 
             found.append((f"座標を置換: {coords.STATUS_NOTES[g['coord_status']]}", "replaced"))
         if g["disagreement"]:
             found.append((f"住所と座標・コードの不一致: {g['geocode_note']}", "kept"))
-        entries += [QAEntry(GEOCODE_STAGE, f, reason, action, row=int(r), column=column, value=a) for reason, action in found]
+        entries += [
+            QAEntry(GEOCODE_STAGE, f, reason, action, row=int(r), column=column, value=a) for reason, action in found
+        ]
     return entries
 
 
@@ -99,8 +105,12 @@ def geocode_facilities(
     """The ``facilities`` table from ``facilities_raw_merged`` (no row dropped)."""
     scheme = areas.load_scheme(scheme_id)
     geo = geocode_records(
-        merged["address"], scheme, tolerance_m=tolerance_m,
-        src_lat=merged["src_lat"], src_lon=merged["src_lon"], code_hint=merged["source_municipality_code"],
+        merged["address"],
+        scheme,
+        tolerance_m=tolerance_m,
+        src_lat=merged["src_lat"],
+        src_lon=merged["src_lon"],
+        code_hint=merged["source_municipality_code"],
     )
     df = merged.drop(columns=["src_lat", "src_lon", "building", "n_in_group"]).copy()
     for c in [*OUTPUT_COLUMNS, "coord_source", "coord_status", "area_scheme", "disagreement"]:
@@ -131,34 +141,50 @@ def geocode_list(df: pd.DataFrame, scheme_id: str, tolerance_m: float) -> tuple[
     return out, geocode_qa(df["source_file"], df["source_row"], "所在地", geo, df["address"])
 
 
-def build_cooperation(path: str, scheme_id: str = areas.DEFAULT_SCHEME, tolerance_m: float = DEFAULT_TOLERANCE_M) -> Cleaned:
+def build_cooperation(
+    path: str, scheme_id: str = areas.DEFAULT_SCHEME, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> Cleaned:
     """``cooperation_notifications`` (協力医療機関の届出) with unit and area."""
     df, qa = read.read_cooperation(path)
     out, qa2 = geocode_list(df, scheme_id, tolerance_m)
-    return Cleaned(out[list(schemas.cooperation_schema().columns)], qa + qa2, Reconciliation(len(df) + quarantined_rows(qa), len(df), quarantined_rows(qa)))
+    return Cleaned(
+        out[list(schemas.cooperation_schema().columns)],
+        qa + qa2,
+        Reconciliation(len(df) + quarantined_rows(qa), len(df), quarantined_rows(qa)),
+    )
 
 
 def build_ict(path: str, scheme_id: str = areas.DEFAULT_SCHEME, tolerance_m: float = DEFAULT_TOLERANCE_M) -> Cleaned:
     """``ict_participants`` (ICT連携ネットワーク参加施設) with unit and area."""
     df, qa = read.read_ict_participants(path)
     out, qa2 = geocode_list(df, scheme_id, tolerance_m)
-    return Cleaned(out[list(schemas.ict_schema().columns)], qa + qa2, Reconciliation(len(df) + quarantined_rows(qa), len(df), quarantined_rows(qa)))
+    return Cleaned(
+        out[list(schemas.ict_schema().columns)],
+        qa + qa2,
+        Reconciliation(len(df) + quarantined_rows(qa), len(df), quarantined_rows(qa)),
+    )
 
 
 def geocode_csv(
-    input_path: str | Path, output_path: str | Path, *, address_column: str = "住所",
-    scheme_id: str = areas.DEFAULT_SCHEME, tolerance_m: float = DEFAULT_TOLERANCE_M,
+    input_path: str | Path,
+    output_path: str | Path,
+    *,
+    address_column: str = "住所",
+    scheme_id: str = areas.DEFAULT_SCHEME,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
 ) -> pd.DataFrame:
     """``homecare geocode``: keep the input columns, add :data:`OUTPUT_COLUMNS`; write
     UTF-8 with BOM. Input encoding (UTF-8, UTF-8-BOM, CP932) is detected."""
-    from homecare.core.errors import InputError
     from homecare.core.encoding import read_csv_text
+    from homecare.core.errors import InputError
     from homecare.core.files import atomic_write_bytes, csv_bytes
 
     df, _ = read_csv_text(input_path)
     if address_column not in df.columns:
-        raise InputError(f"no column {address_column!r} (columns: {', '.join(df.columns)}); use --address-column",
-                         file=paths.relative(paths.resolve(input_path)))
+        raise InputError(
+            f"no column {address_column!r} (columns: {', '.join(df.columns)}); use --address-column",
+            file=paths.relative(paths.resolve(input_path)),
+        )
     geo = geocode_records(df[address_column], areas.load_scheme(scheme_id), tolerance_m=tolerance_m)
     out = df.copy()
     for c in OUTPUT_COLUMNS:

@@ -10,6 +10,7 @@ with the same id in one source gets ``-2``, ``-3`` ... in file order.
 normalised address, or same 事業所番号 and service in two files. Every record stays;
 ``is_primary`` marks one record per group (医療情報ネット before 介護, then file order),
 so that counts of facilities use ``is_primary`` and nothing is lost.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from homecare.facilities.address import match_key, normalize_address
 
 SOURCE_ORDER = {"医療情報ネット": 0, "介護サービス情報公表システム": 1}
 # Legal-person prefixes are part of how a name is written, not of which facility it is.
-_CORP = re.compile(r"^(?:医療法人社団|医療法人財団|医療法人|社会福祉法人|一般社団法人|公益社団法人|一般財団法人|公益財団法人|株式会社|有限会社|合同会社|特定非営利活動法人|NPO法人)")
+_CORP = re.compile(
+    r"^(?:医療法人社団|医療法人財団|医療法人|社会福祉法人|一般社団法人|公益社団法人|一般財団法人|公益財団法人|株式会社|有限会社|合同会社|特定非営利活動法人|NPO法人)"
+)
 
 
 def facility_name_key(name: str) -> str:
@@ -47,12 +50,16 @@ def _prefix(source: str, facility_type: str) -> str:
 def facility_ids(df: pd.DataFrame) -> pd.Series:
     """Stable ``facility_id`` per record (see module docstring)."""
     ids = []
-    for source, ftype, sid, name, addr in zip(df["source"], df["facility_type"], df["source_id"], df["name"], df["address"], strict=True):
+    for source, ftype, sid, name, addr in zip(
+        df["source"], df["facility_type"], df["source_id"], df["name"], df["address"], strict=True
+    ):
         sid = unicodedata.normalize("NFKC", str(sid)).strip()
         if sid:
             ids.append(f"{_prefix(source, ftype)}{sid}")
         else:
-            digest = hashlib.sha1(f"{source}|{ftype}|{facility_name_key(name)}|{normalize_address(addr)}".encode()).hexdigest()[:12]
+            digest = hashlib.sha1(
+                f"{source}|{ftype}|{facility_name_key(name)}|{normalize_address(addr)}".encode()
+            ).hexdigest()[:12]
             ids.append(f"X{ftype}-{digest}")
     s = pd.Series(ids, index=df.index, dtype=object)
     n = s.groupby(s).cumcount()
@@ -97,7 +104,9 @@ def link_duplicates(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- the merged table of stage 02 ------------------------------------------------------
-def read_sources(medical_files: dict[str, str], care_files: list[str], facility_types: list[str] | None = None) -> Cleaned:
+def read_sources(
+    medical_files: dict[str, str], care_files: list[str], facility_types: list[str] | None = None
+) -> Cleaned:
     """Read every facility source (医療情報ネット {facility_type: path}; 介護 jigyosho CSVs).
 
     ``facility_types`` (codes from facility_types.csv) keeps only those types; records of
@@ -122,7 +131,11 @@ def read_sources(medical_files: dict[str, str], care_files: list[str], facility_
     if facility_types is not None:
         keep = records["facility_type"].isin(facility_types)
         for (file, ftype), n in records[~keep].groupby(["source_file", "facility_type"]).size().items():
-            qa.append(QAEntry(read.STAGE, file, f"施設種別 {ftype} は対象外（parameters の facility_types）: {n}行", "excluded"))
+            qa.append(
+                QAEntry(
+                    read.STAGE, file, f"施設種別 {ftype} は対象外（parameters の facility_types）: {n}行", "excluded"
+                )
+            )
         excluded = int((~keep).sum())
         records = records[keep].reset_index(drop=True)
     counts = Reconciliation(rows_in, len(records), quarantined, (("types not selected", excluded),))
@@ -142,6 +155,19 @@ def build_merged(sources: Cleaned) -> Cleaned:
     qa = list(sources.qa)
     for row in df[df["n_in_group"] > 1].itertuples():
         if not row.is_primary:
-            qa.append(QAEntry(read.STAGE, row.source_file, f"重複の可能性: {row.duplicate_group} と同一施設として連結（削除しない）",
-                              "kept", row=int(row.source_row), column="正式名称/事業所名", value=row.name))
-    return Cleaned(df, qa, Reconciliation(sources.counts.rows_in, len(df), sources.counts.quarantined, sources.counts.excluded).check())
+            qa.append(
+                QAEntry(
+                    read.STAGE,
+                    row.source_file,
+                    f"重複の可能性: {row.duplicate_group} と同一施設として連結（削除しない）",
+                    "kept",
+                    row=int(row.source_row),
+                    column="正式名称/事業所名",
+                    value=row.name,
+                )
+            )
+    return Cleaned(
+        df,
+        qa,
+        Reconciliation(sources.counts.rows_in, len(df), sources.counts.quarantined, sources.counts.excluded).check(),
+    )

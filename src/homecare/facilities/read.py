@@ -15,6 +15,7 @@ Layouts:
 - 協力医療機関 notification list (template, docs/facilities_geocoding.md): 施設名, 施設種別,
   事業所番号, 所在地, 要件①, 要件②, 要件③, 協力医療機関1..n, 届出日.
 - ICT-network participant list (template): ネットワーク名, 施設名, 施設種別, 所在地.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from pathlib import Path
 import pandas as pd
 
 from homecare.core import paths, provenance
-from homecare.reference import municipalities
+from homecare.core.encoding import read_csv_text
 from homecare.core.errors import InputError, ReferenceDataError
+from homecare.core.qa import QAEntry
 from homecare.facilities.address import match_key
 from homecare.facilities.coords import to_float
-from homecare.core.encoding import read_csv_text
-from homecare.core.qa import QAEntry
+from homecare.reference import municipalities
 
 STAGE = "02_facilities"
 SOURCE_MEDICAL = "医療情報ネット"
@@ -41,8 +42,19 @@ SOURCE_CARE = "介護サービス情報公表システム"
 CARE_SERVICE_CODES = ("130", "510", "520", "550", "320", "331", "332", "540", "430", "770")
 
 RECORD_COLUMNS = [
-    "source", "source_file", "source_row", "source_id", "facility_type", "name", "address",
-    "building", "code_hint", "src_lat", "src_lon", "capacity", "encoding",
+    "source",
+    "source_file",
+    "source_row",
+    "source_id",
+    "facility_type",
+    "name",
+    "address",
+    "building",
+    "code_hint",
+    "src_lat",
+    "src_lon",
+    "capacity",
+    "encoding",
 ]
 
 
@@ -102,8 +114,16 @@ def _quarantine_empty(df: pd.DataFrame, file: str, qa: list[QAEntry], columns: d
     for col, label in columns.items():
         empty = df[col] == ""
         for i in df.index[empty]:
-            qa.append(QAEntry(STAGE, file, f"{label}が空のため所在地の特定・重複確認ができない", "quarantined",
-                              row=int(df.at[i, "source_row"]), column=label))
+            qa.append(
+                QAEntry(
+                    STAGE,
+                    file,
+                    f"{label}が空のため所在地の特定・重複確認ができない",
+                    "quarantined",
+                    row=int(df.at[i, "source_row"]),
+                    column=label,
+                )
+            )
         bad |= empty
     return df[~bad]
 
@@ -143,8 +163,17 @@ def _open(path: str | Path) -> tuple[pd.DataFrame, str, str, list[QAEntry], Call
 def _unknown_type_qa(out: pd.DataFrame, mapped: str, file: str, qa: list[QAEntry]) -> None:
     """QA entry for each written facility type missing from facility_category_aliases.csv."""
     for i in out.index[out[mapped] == ""]:
-        qa.append(QAEntry(STAGE, file, "施設種別が対応表（facility_category_aliases.csv）にない", "kept",
-                          row=int(out.at[i, "source_row"]), column="施設種別", value=out.at[i, "written_type"]))
+        qa.append(
+            QAEntry(
+                STAGE,
+                file,
+                "施設種別が対応表（facility_category_aliases.csv）にない",
+                "kept",
+                row=int(out.at[i, "source_row"]),
+                column="施設種別",
+                value=out.at[i, "written_type"],
+            )
+        )
 
 
 def _frame(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
@@ -163,15 +192,34 @@ def read_medical(path: str | Path, facility_type: str) -> tuple[pd.DataFrame, li
     for row, p, c in zip(raw["source_row"], pref, city, strict=True):
         code = f"{p.zfill(2)}{c.zfill(3)}" if p.isdigit() and c.isdigit() else ""
         if p and p.zfill(2) != municipalities.PREFECTURE_CODE:
-            qa.append(QAEntry(STAGE, file, "都道府県コードが神奈川県(14)でない", "kept", row=int(row), column="都道府県コード", value=p))
+            qa.append(
+                QAEntry(
+                    STAGE,
+                    file,
+                    "都道府県コードが神奈川県(14)でない",
+                    "kept",
+                    row=int(row),
+                    column="都道府県コード",
+                    value=p,
+                )
+            )
         hints.append(_unit_hint(code))
     df = _frame(
         raw,
-        source=SOURCE_MEDICAL, source_file=file, source_row=raw["source_row"], facility_type=facility_type,
-        source_id=_clean(raw[col("ID")]), name=_clean(raw[col("正式名称", "名称")]),
-        address=_clean(raw[col("所在地")]), building="", code_hint=hints,
-        src_lat=to_float(raw[col("所在地座標（緯度）", "緯度")]), src_lon=to_float(raw[col("所在地座標（経度）", "経度")]),
-        capacity=_capacity(raw, ("病床数",)) if facility_type == "hospital" or any("病床" in c for c in raw.columns) else float("nan"),
+        source=SOURCE_MEDICAL,
+        source_file=file,
+        source_row=raw["source_row"],
+        facility_type=facility_type,
+        source_id=_clean(raw[col("ID")]),
+        name=_clean(raw[col("正式名称", "名称")]),
+        address=_clean(raw[col("所在地")]),
+        building="",
+        code_hint=hints,
+        src_lat=to_float(raw[col("所在地座標（緯度）", "緯度")]),
+        src_lon=to_float(raw[col("所在地座標（経度）", "経度")]),
+        capacity=_capacity(raw, ("病床数",))
+        if facility_type == "hospital" or any("病床" in c for c in raw.columns)
+        else float("nan"),
         encoding=enc,
     )
     df = _quarantine_empty(df, file, qa, {"name": "正式名称", "address": "所在地"})
@@ -192,7 +240,8 @@ def read_care(path: str | Path, service_code: str | None = None) -> tuple[pd.Dat
     if service_code not in CARE_SERVICE_CODES:
         raise InputError(
             f"service code {service_code!r} is not one of {', '.join(CARE_SERVICE_CODES)} "
-            f"(name the file jigyosho_<code>.csv or pass the code)", file=file,
+            f"(name the file jigyosho_<code>.csv or pass the code)",
+            file=file,
         )
     raw, enc, file, qa, col = _open(p)
     code_col = col("都道府県コード又は市町村コード", "市町村コード")
@@ -201,16 +250,34 @@ def read_care(path: str | Path, service_code: str | None = None) -> tuple[pd.Dat
         try:
             hints.append(_unit_hint(municipalities.code5_from_any(value)) if value else "")
         except ValueError as exc:  # a wrong check digit: keep the row, distrust the code
-            qa.append(QAEntry(STAGE, file, f"市町村コードが不正（{exc}）: 住所から判定", "kept", row=int(row), column=code_col, value=value))
+            qa.append(
+                QAEntry(
+                    STAGE,
+                    file,
+                    f"市町村コードが不正（{exc}）: 住所から判定",
+                    "kept",
+                    row=int(row),
+                    column=code_col,
+                    value=value,
+                )
+            )
             hints.append("")
     building_col = col("方書", required=False)
     df = _frame(
         raw,
-        source=SOURCE_CARE, source_file=file, source_row=raw["source_row"], facility_type=service_code,
-        source_id=_clean(raw[col("事業所番号")]).str.normalize("NFKC"), name=_clean(raw[col("事業所名")]),
-        address=_clean(raw[col("住所")]), building=_clean(raw[building_col]) if building_col else "",
-        code_hint=hints, src_lat=to_float(raw[col("緯度")]), src_lon=to_float(raw[col("経度")]),
-        capacity=_capacity(raw, ("定員",)), encoding=enc,
+        source=SOURCE_CARE,
+        source_file=file,
+        source_row=raw["source_row"],
+        facility_type=service_code,
+        source_id=_clean(raw[col("事業所番号")]).str.normalize("NFKC"),
+        name=_clean(raw[col("事業所名")]),
+        address=_clean(raw[col("住所")]),
+        building=_clean(raw[building_col]) if building_col else "",
+        code_hint=hints,
+        src_lat=to_float(raw[col("緯度")]),
+        src_lon=to_float(raw[col("経度")]),
+        capacity=_capacity(raw, ("定員",)),
+        encoding=enc,
     )
     df = _quarantine_empty(df, file, qa, {"name": "事業所名", "address": "住所"})
     return df.reset_index(drop=True), qa
@@ -258,14 +325,26 @@ def read_cooperation(path: str | Path) -> tuple[pd.DataFrame, list[QAEntry]]:
         for row, v in zip(raw["source_row"], _clean(raw[c]), strict=True):
             f = _flag(v)
             if f is None:
-                qa.append(QAEntry(STAGE, file, "要件の記入が○/×として読めない: 未充足として扱う", "kept", row=int(row), column=c, value=v))
+                qa.append(
+                    QAEntry(
+                        STAGE,
+                        file,
+                        "要件の記入が○/×として読めない: 未充足として扱う",
+                        "kept",
+                        row=int(row),
+                        column=c,
+                        value=v,
+                    )
+                )
             flags.append(bool(f))
         out[f"requirement_{k}"] = flags
         met += out[f"requirement_{k}"].astype(int)
     out["requirements_met"] = met
     out["requirement_status"] = met.map(lambda n: "全要件" if n == 3 else ("一部要件" if n > 0 else "その他"))
     partner_cols = [c for c in raw.columns if match_key("協力医療機関") in match_key(c)]
-    partners = raw[partner_cols].fillna("").astype(str).apply(lambda r: "|".join(v.strip() for v in r if v.strip()), axis=1)
+    partners = (
+        raw[partner_cols].fillna("").astype(str).apply(lambda r: "|".join(v.strip() for v in r if v.strip()), axis=1)
+    )
     out["partners"] = partners if partner_cols else ""
     out["n_partners"] = out["partners"].map(lambda s: len(s.split("|")) if s else 0)
     date_col = col("届出日", required=False)

@@ -96,22 +96,24 @@ def _list_columns(own: dict[str, pa.Column]) -> dict[str, pa.Column]:
 def cooperation_schema() -> pa.DataFrameSchema:
     """``cooperation_notifications``: 協力医療機関の届出, one row per facility."""
     return pa.DataFrameSchema(
-        _list_columns({
-            "source_id": pa.Column(str),
-            "name": pa.Column(str),
-            "address": pa.Column(str),
-            "written_type": pa.Column(str),
-            "category": pa.Column(str),
-            "obligation": pa.Column(str, pa.Check.isin(["義務", "努力義務", ""])),
-            "requirement_1": pa.Column(bool),
-            "requirement_2": pa.Column(bool),
-            "requirement_3": pa.Column(bool),
-            "requirements_met": pa.Column(int, pa.Check.in_range(0, 3)),
-            "requirement_status": pa.Column(str, pa.Check.isin(["全要件", "一部要件", "その他"])),
-            "partners": pa.Column(str),
-            "n_partners": pa.Column(int),
-            "notified_on": pa.Column(str),
-        }),
+        _list_columns(
+            {
+                "source_id": pa.Column(str),
+                "name": pa.Column(str),
+                "address": pa.Column(str),
+                "written_type": pa.Column(str),
+                "category": pa.Column(str),
+                "obligation": pa.Column(str, pa.Check.isin(["義務", "努力義務", ""])),
+                "requirement_1": pa.Column(bool),
+                "requirement_2": pa.Column(bool),
+                "requirement_3": pa.Column(bool),
+                "requirements_met": pa.Column(int, pa.Check.in_range(0, 3)),
+                "requirement_status": pa.Column(str, pa.Check.isin(["全要件", "一部要件", "その他"])),
+                "partners": pa.Column(str),
+                "n_partners": pa.Column(int),
+                "notified_on": pa.Column(str),
+            }
+        ),
         strict=True,
         coerce=True,
     )
@@ -120,13 +122,15 @@ def cooperation_schema() -> pa.DataFrameSchema:
 def ict_schema() -> pa.DataFrameSchema:
     """``ict_participants``: ICT連携ネットワークの参加施設."""
     return pa.DataFrameSchema(
-        _list_columns({
-            "network": pa.Column(str),
-            "name": pa.Column(str),
-            "written_type": pa.Column(str),
-            "participant_type": pa.Column(str),
-            "address": pa.Column(str),
-        }),
+        _list_columns(
+            {
+                "network": pa.Column(str),
+                "name": pa.Column(str),
+                "written_type": pa.Column(str),
+                "participant_type": pa.Column(str),
+                "address": pa.Column(str),
+            }
+        ),
         strict=True,
         coerce=True,
     )

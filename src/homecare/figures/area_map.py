@@ -7,10 +7,9 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from homecare.figures import maps, style
 from homecare.reference import geo
-from homecare.figures import style
 from homecare.reference.areas import AreaScheme
-from homecare.figures import maps
 
 
 def plot_area_map(

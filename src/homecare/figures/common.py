@@ -43,7 +43,9 @@ def insurer_of_units() -> pd.DataFrame:
     units = table[table["is_unit"].astype(int) == 1]
     parent = units["parent_code"].astype("string").fillna("").str.strip()
     insurer = parent.where(parent != "", units["municipality_code"].astype(str))
-    return pd.DataFrame({"municipality_code": units["municipality_code"].astype(str).to_numpy(), "insurer_code": insurer.to_numpy()})
+    return pd.DataFrame(
+        {"municipality_code": units["municipality_code"].astype(str).to_numpy(), "insurer_code": insurer.to_numpy()}
+    )
 
 
 def insurer_areas(scheme: AreaScheme) -> pd.DataFrame:
@@ -70,7 +72,12 @@ def insurer_area_pairs(scheme: AreaScheme) -> pd.DataFrame:
     """Every (insurer, area) pair where the insurer has a unit in the area: an insurer spanning
     two areas (川崎市) counts in both, with the city's value, when aggregating by area."""
     joined = insurer_of_units().merge(scheme.assignment(), on="municipality_code", validate="1:1")
-    return joined[["insurer_code", "area", "area_order"]].drop_duplicates().sort_values(["area_order", "insurer_code"]).reset_index(drop=True)
+    return (
+        joined[["insurer_code", "area", "area_order"]]
+        .drop_duplicates()
+        .sort_values(["area_order", "insurer_code"])
+        .reset_index(drop=True)
+    )
 
 
 def insurer_polygons(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

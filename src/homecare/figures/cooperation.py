@@ -1,4 +1,5 @@
-"""協力医療機関の届出状況: stacked percentage bars by facility type (seed, real figures)."""
+"""協力医療機関の届出状況: stacked percentage bars by facility type (seed, real figures).
+Terms: docs/glossary.md."""
 
 from __future__ import annotations
 
@@ -80,7 +81,9 @@ def plot_cooperation_status(
             ax.barh(y, pct, left=left, color=STATUS_COLORS[col], edgecolor="white", height=0.68)
             text_color = "white" if col == "all_requirements" else "#111111"
             if pct >= 12:
-                ax.text(left + pct / 2, y, f"{n}（{pct:.1f}%）", ha="center", va="center", fontsize=9.5, color=text_color)
+                ax.text(
+                    left + pct / 2, y, f"{n}（{pct:.1f}%）", ha="center", va="center", fontsize=9.5, color=text_color
+                )
             elif pct >= 3.5:
                 ax.text(left + pct / 2, y, f"{n}", ha="center", va="center", fontsize=9.5, color=text_color)
             elif n > 0:  # too thin to label inside: named after the bar total instead

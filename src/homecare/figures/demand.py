@@ -15,16 +15,14 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from homecare.reference import geo
-from homecare.figures import style
-from homecare.reference.areas import AreaScheme
-from homecare.figures import maps
+from homecare.figures import maps, style
 from homecare.figures.common import OUTLINE_COLOR, hide_spines
 from homecare.population.aggregate import PREFECTURE_AREA
 from homecare.population.bands import AGE_BANDS, MEASURE_75, bands_of_measure
+from homecare.reference import geo
+from homecare.reference.areas import AreaScheme
 
 PREF_COLOR = "#222222"
-BASE_COLOR = "#BBBBBB"  # base-year bars/outlines: neutral so the area colour marks the target year
 
 
 def _year(y: int) -> str:
@@ -43,18 +41,24 @@ def _scheme_title(main: str, scheme: AreaScheme) -> str:
     return f"{main}：{scheme.label}{_status_suffix(scheme)}"
 
 
-def _index_lines(ax: Axes, index: pd.DataFrame, scheme: AreaScheme, *, ylim: tuple[float, float] | None = None) -> list[Line2D]:
+def _index_lines(
+    ax: Axes, index: pd.DataFrame, scheme: AreaScheme, *, ylim: tuple[float, float] | None = None
+) -> list[Line2D]:
     """One line per area (scheme colour) and a dashed 神奈川県 line; returns legend handles."""
     handles = []
     for area in scheme.areas:
         d = index[index["area"] == area.name].sort_values("year")
         if d.empty:
             raise ValueError(f"no index rows for area {area.name!r} of scheme {scheme.id!r}")
-        (line,) = ax.plot(d["year"], d["index"], color=area.color, linewidth=2.2, marker="o", markersize=3.5, label=area.name)
+        (line,) = ax.plot(
+            d["year"], d["index"], color=area.color, linewidth=2.2, marker="o", markersize=3.5, label=area.name
+        )
         handles.append(line)
     pref = index[index["area"] == PREFECTURE_AREA].sort_values("year")
     if not pref.empty:
-        (line,) = ax.plot(pref["year"], pref["index"], color=PREF_COLOR, linewidth=2.0, linestyle="--", label=PREFECTURE_AREA)
+        (line,) = ax.plot(
+            pref["year"], pref["index"], color=PREF_COLOR, linewidth=2.0, linestyle="--", label=PREFECTURE_AREA
+        )
         handles.append(line)
     ax.axhline(100, color="#888888", linewidth=0.8, zorder=0)
     years = sorted(set(index["year"]))
@@ -77,7 +81,9 @@ def _shared_ylim(*frames: pd.DataFrame) -> tuple[float, float]:
 SMALL_AREA_SHARE = 0.03  # areas smaller than this share of the map get their label outside, with a leader
 
 
-def _label_areas(ax: Axes, area_p: gpd.GeoDataFrame, texts: dict[str, str], extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _label_areas(
+    ax: Axes, area_p: gpd.GeoDataFrame, texts: dict[str, str], extent: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
     """Label each area at its anchor; labels of small areas (川崎南部 ...) go in a column to the
     right of the map with a leader line, so they never cover their neighbours. Returns the
     extent widened to hold that column."""
@@ -97,8 +103,16 @@ def _label_areas(ax: Axes, area_p: gpd.GeoDataFrame, texts: dict[str, str], exte
         x, y = anchors[name]
         ly = min(y, placed[-1] - gap) if placed else y
         placed.append(ly)
-        ax.annotate(texts[name], (x, y), xytext=(column_x, ly), ha="left", va="center", fontsize=9.5, color="#111111",
-                    arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 2, "shrinkB": 0})
+        ax.annotate(
+            texts[name],
+            (x, y),
+            xytext=(column_x, ly),
+            ha="left",
+            va="center",
+            fontsize=9.5,
+            color="#111111",
+            arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 2, "shrinkB": 0},
+        )
     return (minx, miny, maxx + (maxx - minx) * 0.16, maxy)
 
 
@@ -197,7 +211,14 @@ def plot_population_pyramids(
     ncols = 5 if len(names) > 8 else 4
     nrows = int(np.ceil(len(names) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(13.33, 3.6 * nrows + 1.1), squeeze=False, sharey=True)
-    fig.subplots_adjust(left=0.06, right=0.99, top=1 - 0.95 / (3.6 * nrows + 1.1), bottom=1.0 / (3.6 * nrows + 1.1), hspace=0.32, wspace=0.12)
+    fig.subplots_adjust(
+        left=0.06,
+        right=0.99,
+        top=1 - 0.95 / (3.6 * nrows + 1.1),
+        bottom=1.0 / (3.6 * nrows + 1.1),
+        hspace=0.32,
+        wspace=0.12,
+    )
     y = np.arange(len(AGE_BANDS))
     for k, ax in enumerate(axes.flat):
         if k >= len(names):
@@ -268,8 +289,14 @@ def plot_facilities_per_75(
         xmax = float(np.nanmax(d[["per1000_base", "per1000_target"]].to_numpy()))
         decimals = 2 if xmax >= 0.1 else 3  # rare types (介護医療院) need a third decimal to differ
         for yi, (b, t) in enumerate(zip(d["per1000_base"], d["per1000_target"], strict=True)):
-            ax.annotate(f"{t:.{decimals}f}（{100 * (t / b - 1):+.0f}%）" if b > 0 else "–", (t, yi + 0.2), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=7.5)
+            ax.annotate(
+                f"{t:.{decimals}f}（{100 * (t / b - 1):+.0f}%）" if b > 0 else "–",
+                (t, yi + 0.2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+            )
         ax.set_xlim(0, max(xmax, 1e-3) * 1.35)  # a type with no facilities still gets an axis
         ax.set_yticks(y, order if k % ncols == 0 else [""] * len(order), fontsize=9)
         ax.invert_yaxis()
@@ -277,10 +304,14 @@ def plot_facilities_per_75(
         ax.tick_params(axis="x", labelsize=8)
         hide_spines(ax)
     handles = [
-        plt.Rectangle((0, 0), 1, 1, color="#777777", alpha=0.35, label=f"現在（施設数÷{_year(base_year)}の75歳以上人口）"),
+        plt.Rectangle(
+            (0, 0), 1, 1, color="#777777", alpha=0.35, label=f"現在（施設数÷{_year(base_year)}の75歳以上人口）"
+        ),
         plt.Rectangle((0, 0), 1, 1, color="#777777", label=f"{_year(target_year)}（現在の施設数のまま）"),
     ]
-    fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.99, 1 - 0.55 / height), ncols=2, frameon=False, fontsize=9)
+    fig.legend(
+        handles=handles, loc="upper right", bbox_to_anchor=(0.99, 1 - 0.55 / height), ncols=2, frameon=False, fontsize=9
+    )
     return style.finish_figure(
         fig,
         title=_scheme_title("75歳以上千人当たり施設数", scheme),

@@ -17,12 +17,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from homecare.reference import geo
-from homecare.figures import style
-from homecare.reference.areas import AreaScheme
 from homecare.core.errors import ParameterError
-from homecare.figures import maps
+from homecare.figures import maps, style
 from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, area_handles, hide_spines
+from homecare.reference import geo
+from homecare.reference.areas import AreaScheme
 
 # display group -> facility_type codes (the codes of data/raw/reference/facility_types.csv)
 FACILITY_GROUPS: dict[str, tuple[str, ...]] = {
@@ -44,10 +43,24 @@ GROUP_NOTES = {
     "看多機": "看護小規模多機能型居宅介護",
 }
 MAP_GROUPS = ("病院", "診療所", "訪問看護", "特養", "老健", "介護医療院", "特定施設", "認知症GH")
-GROUP_COLORS = dict(zip(FACILITY_GROUPS, [
-    OKABE_ITO["blue"], OKABE_ITO["sky"], OKABE_ITO["orange"], OKABE_ITO["vermillion"], OKABE_ITO["green"],
-    OKABE_ITO["purple"], "#7F4F24", "#444444", OKABE_ITO["grey"], OKABE_ITO["yellow"],
-], strict=True))
+GROUP_COLORS = dict(
+    zip(
+        FACILITY_GROUPS,
+        [
+            OKABE_ITO["blue"],
+            OKABE_ITO["sky"],
+            OKABE_ITO["orange"],
+            OKABE_ITO["vermillion"],
+            OKABE_ITO["green"],
+            OKABE_ITO["purple"],
+            "#7F4F24",
+            "#444444",
+            OKABE_ITO["grey"],
+            OKABE_ITO["yellow"],
+        ],
+        strict=True,
+    )
+)
 FACILITY_SOURCES = [
     "厚生労働省「医療情報ネット（ナビイ）」オープンデータ",
     "厚生労働省「介護サービス情報公表システム」オープンデータ",
@@ -95,7 +108,9 @@ def facility_counts_table(
         aged, year = aged75
         aged = aged.reindex(scheme.area_names)
         aged_all = list(aged) + ([pd.NA] if UNKNOWN_AREA in counts.index else []) + [aged.sum()]
-        out[f"75歳以上人口（人、{year}年）"] = pd.array([None if pd.isna(v) else int(round(float(v))) for v in aged_all], dtype="Int64")
+        out[f"75歳以上人口（人、{year}年）"] = pd.array(
+            [None if pd.isna(v) else int(round(float(v))) for v in aged_all], dtype="Int64"
+        )
         denom = pd.to_numeric(out[f"75歳以上人口（人、{year}年）"], errors="coerce").astype(float)
         for g in FACILITY_GROUPS:
             out[f"{g}（75歳以上千人あたり施設）"] = (out[f"{g}（施設）"] / denom * 1000).round(3)
@@ -122,7 +137,9 @@ def plot_facility_map(
     df = with_groups(facilities, scheme)
     duplicates = len(with_groups(facilities.assign(is_primary=True), scheme)) - len(df)
     located = df[df["lat"].notna() & df["lon"].notna()]
-    pts = maps.projected(gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326"))
+    pts = maps.projected(
+        gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326")
+    )
     unit_p = maps.projected(units.merge(scheme.assignment(), on="municipality_code", validate="1:1"))
     area_p = maps.projected(geo.dissolve_areas(units, scheme))
     extent = maps.padded_extent(area_p, pad=0.02)
@@ -138,20 +155,36 @@ def plot_facility_map(
         sub = pts[pts["group"] == group]
         many = len(sub) > 800  # dense layers (clinics) need smaller, lighter dots to show density
         if not sub.empty:
-            sub.plot(ax=ax, color=GROUP_COLORS[group], markersize=0.8 if many else 5, alpha=0.6 if many else 0.95,
-                     edgecolor="none" if many else "#222222", linewidth=0.2)
+            sub.plot(
+                ax=ax,
+                color=GROUP_COLORS[group],
+                markersize=0.8 if many else 5,
+                alpha=0.6 if many else 0.95,
+                edgecolor="none" if many else "#222222",
+                linewidth=0.2,
+            )
         total = int((df["group"] == group).sum())
         ax.set_title(f"{group}（{total:,}施設）", fontsize=11, loc="left")
         ax.set_xlabel("")
         ax.set_ylabel("")
-    for ax in list(axes.flat)[len(groups):]:
+    for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
-    fig.legend(handles=area_handles(scheme, alpha=0.3), title=f"地色：{scheme.label}", loc="lower center",
-               bbox_to_anchor=(0.5, 0.6 / height), ncol=len(scheme.areas), frameon=False, fontsize=9, title_fontsize=9)
+    fig.legend(
+        handles=area_handles(scheme, alpha=0.3),
+        title=f"地色：{scheme.label}",
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.6 / height),
+        ncol=len(scheme.areas),
+        frameon=False,
+        fontsize=9,
+        title_fontsize=9,
+    )
     no_xy = int((df["lat"].isna() | df["lon"].isna()).sum())
     named = "、".join(f"{g}＝{GROUP_NOTES[g]}" for g in groups if g in GROUP_NOTES)
-    note = f"{named}。" + (f"位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。" if no_xy else "") + (
-        f"重複登録{duplicates:,}件は除外。" if duplicates else ""
+    note = (
+        f"{named}。"
+        + (f"位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。" if no_xy else "")
+        + (f"重複登録{duplicates:,}件は除外。" if duplicates else "")
     )
     return style.finish_figure(
         fig,
@@ -198,8 +231,16 @@ def plot_facility_counts(
         # enough decimals that small rates stay distinguishable (0.012 vs 0.008, not 0.01 and 0.01)
         fmt = "{:,.0f}" if not per_capita else ("{:.2f}" if vmax >= 1 else "{:.3f}")
         for y, v in enumerate(values):
-            ax.text(v + vmax * 0.02, y, fmt.format(v), va="center", ha="left", fontsize=7.5,
-                    bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"}, zorder=5)
+            ax.text(
+                v + vmax * 0.02,
+                y,
+                fmt.format(v),
+                va="center",
+                ha="left",
+                fontsize=7.5,
+                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"},
+                zorder=5,
+            )
         if per_capita:
             ax.axvline(float(total[col]), color="#444444", linestyle="--", linewidth=1)
         ax.set_xlim(0, vmax * 1.3)
@@ -207,14 +248,18 @@ def plot_facility_counts(
         ax.invert_yaxis()
         ax.set_title(f"{group}（県計 {int(total[f'{group}（施設）']):,}施設）", fontsize=10.5, loc="left")
         ax.tick_params(axis="x", labelsize=8)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=not per_capita))  # counts: whole ticks; rates: few, so they do not collide
+        ax.xaxis.set_major_locator(
+            MaxNLocator(nbins=4, integer=not per_capita)
+        )  # counts: whole ticks; rates: few, so they do not collide
         ax.grid(axis="y", visible=False)
         hide_spines(ax)
-    for ax in list(axes.flat)[len(groups):]:
+    for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
     unit = "75歳以上人口千人あたり施設数" if per_capita else "施設数"
     year_col = [c for c in table.columns if c.startswith("75歳以上人口")]
-    note = f"横軸は{unit}。" + ("破線は県全体の値。" + f"人口は{year_col[0].split('、')[1].rstrip('）')}。" if per_capita else "")
+    note = f"横軸は{unit}。" + (
+        "破線は県全体の値。" + f"人口は{year_col[0].split('、')[1].rstrip('）')}。" if per_capita else ""
+    )
     if UNKNOWN_AREA in set(table[scheme.label]):
         note += "区市町村不明の施設は県計にのみ含む。"
     pop_sources = [f"人口：{population_source}"] if per_capita else []

@@ -8,11 +8,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from homecare.reference import geo
-from homecare.figures import style
-from homecare.reference.areas import AreaScheme
-from homecare.figures import maps
+from homecare.core.dates import reiwa_year_month
+from homecare.figures import maps, style
 from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, UNCOVERED_COLOR, area_handles, hide_spines
+from homecare.reference import geo
+from homecare.reference.areas import AreaScheme
 from homecare.reference.seed import ICT_PARTICIPANT_TYPES, SEED_SOURCE
 
 PARTICIPANT_COLORS = {
@@ -35,7 +35,7 @@ BASIS_LABELS = {
 def _as_of_label(as_of: str) -> str:
     """2025-12-01 -> 令和7年12月1日時点, 2025-12 -> 令和7年12月時点."""
     parts = [int(p) for p in str(as_of).split("-")]
-    era = f"令和{parts[0] - 2018}年{parts[1]}月"
+    era = reiwa_year_month(parts[0], parts[1])
     return f"{era}{parts[2]}日時点" if len(parts) == 3 else f"{era}時点"
 
 
@@ -57,7 +57,9 @@ def ict_participants_table(participants: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def plot_ict_participants(participants: pd.DataFrame, *, sample: bool | None = None, sources: list[str] | None = None) -> Figure:
+def plot_ict_participants(
+    participants: pd.DataFrame, *, sample: bool | None = None, sources: list[str] | None = None
+) -> Figure:
     """ICT連携ネットワークの参加施設数（施設種別）: one panel per network, a bar per facility type
     labelled with its count; types the network does not report are marked 記載なし. The panel
     title gives the network, its kind, date, total and 参加住民数. ``participants`` is
@@ -106,7 +108,9 @@ def ict_coverage_table(coverage: pd.DataFrame, scheme: AreaScheme) -> pd.DataFra
     """The table behind the coverage map: network × unit with the unit's area and the basis."""
     df = coverage.merge(scheme.assignment(), on="municipality_code", how="left", validate="m:1")
     order = {n: k for k, n in enumerate(dict.fromkeys(coverage["network"]))}
-    df = df.sort_values(["network", "area_order", "municipality_code"], key=lambda s: s.map(order) if s.name == "network" else s)
+    df = df.sort_values(
+        ["network", "area_order", "municipality_code"], key=lambda s: s.map(order) if s.name == "network" else s
+    )
     return pd.DataFrame(
         {
             "ネットワーク": df["network"],
@@ -166,9 +170,7 @@ def plot_ict_coverage_map(
         Patch(facecolor="white", edgecolor=OUTLINE_COLOR, hatch="///", label=BASIS_LABELS["verify"]),
     ]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.1), ncol=8, frameon=False, fontsize=9.5)
-    verify_names = "、".join(
-        dict.fromkeys(coverage.loc[coverage["basis"] == "verify", "coverage_as_printed"])
-    )
+    verify_names = "、".join(dict.fromkeys(coverage.loc[coverage["basis"] == "verify", "coverage_as_printed"]))
     note = "資料の地域名（横須賀・三浦、湘南東部、湘南西部、県央、県西）は同名の二次保健医療圏として表示。" + (
         f"「{verify_names}」の範囲は解釈（斜線、要確認）。" if verify_names else ""
     )

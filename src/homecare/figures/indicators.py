@@ -5,6 +5,7 @@ municipality_name, indicator_group, indicator, points, max_points``). The share 
 achieved (得点率) in an area is the sum of its insurers' points over the sum of their
 maximum points, so every insurer weighs the same; an insurer spanning two areas (川崎市 in
 the 二次保健医療圏) counts in both.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 
 from homecare.core.dates import reiwa_fiscal_year
-from homecare.figures import style
-from homecare.reference.areas import AreaScheme
 from homecare.core.errors import ParameterError
+from homecare.figures import style
 from homecare.figures.common import area_tag, insurer_area_pairs, insurer_areas, short_name, text_color_on
 from homecare.figures.scores import GOAL3_LABEL, SCORE_CMAP, SCORE_SOURCE, SPLIT_MARK, select_year
+from homecare.reference.areas import AreaScheme
 
 INDICATOR_SHORT = {  # labels that fit a heatmap column; unknown indicators keep their full name
     "在宅医療・介護連携に関する課題・対応策の検討": "課題・対応策\nの検討",
@@ -40,7 +41,9 @@ def _indicator_order(rows: pd.DataFrame) -> pd.DataFrame:
     return first.assign(max_points=first["indicator"].map(max_pts)).reset_index(drop=True)
 
 
-def indicator_shares(by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year: int, level: str = "area") -> pd.DataFrame:
+def indicator_shares(
+    by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year: int, level: str = "area"
+) -> pd.DataFrame:
     """Share of points achieved (得点率, %) per row (area or insurer) and indicator, long form:
     ``row, area, area_order, indicator_group, indicator, points, max_points, share``."""
     if level not in LEVELS:
@@ -49,7 +52,9 @@ def indicator_shares(by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year
     if level == "area":
         pairs = insurer_area_pairs(scheme)
         df = rows.merge(pairs, left_on="municipality_code", right_on="insurer_code", how="inner", validate="m:m")
-        out = df.groupby(["area", "area_order", "indicator_group", "indicator"], as_index=False, sort=False)[["points", "max_points"]].sum()
+        out = df.groupby(["area", "area_order", "indicator_group", "indicator"], as_index=False, sort=False)[
+            ["points", "max_points"]
+        ].sum()
         out["row"] = out["area"]
         out["n_insurers"] = out["area"].map(pairs.groupby("area")["insurer_code"].nunique())
     else:
@@ -61,7 +66,9 @@ def indicator_shares(by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year
     return out
 
 
-def indicator_profile_table(by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year: int, level: str = "area") -> pd.DataFrame:
+def indicator_profile_table(
+    by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year: int, level: str = "area"
+) -> pd.DataFrame:
     """The table behind the profile heatmap: one row per area (or insurer), one 得点率（%）
     column per indicator, plus the total; Japanese headers with units."""
     long = indicator_shares(by_indicator, scheme, fiscal_year, level)
@@ -91,7 +98,9 @@ def plot_indicator_profile(
     style.apply_style()
     long = indicator_shares(by_indicator, scheme, fiscal_year, level)
     order = _indicator_order(select_year(by_indicator, fiscal_year))  # per-insurer maximum points
-    row_order = long.drop_duplicates("row").sort_values(["area_order", "row"] if level == "municipality" else ["area_order"])
+    row_order = long.drop_duplicates("row").sort_values(
+        ["area_order", "row"] if level == "municipality" else ["area_order"]
+    )
     if level == "municipality":  # insurers by area, then by total share descending
         tot = long.groupby("row")[["points", "max_points"]].sum()
         row_order = row_order.assign(total=row_order["row"].map(tot["points"] / tot["max_points"]))
@@ -102,7 +111,9 @@ def plot_indicator_profile(
     height = 4.2 + 0.34 * n_rows if level == "municipality" else 6.6
     fig, ax = plt.subplots(figsize=(11, height))
     top_in, bottom_in = 1.65, 0.95  # inches kept for title/group headers and the 出典 lines
-    fig.subplots_adjust(left=0.26 if level == "municipality" else 0.2, right=0.8, top=1 - top_in / height, bottom=bottom_in / height)
+    fig.subplots_adjust(
+        left=0.26 if level == "municipality" else 0.2, right=0.8, top=1 - top_in / height, bottom=bottom_in / height
+    )
     norm = mcolors.Normalize(vmin=0, vmax=100)
     cmap = plt.get_cmap(SCORE_CMAP)
     ax.imshow(grid.to_numpy(dtype=float), cmap=cmap, norm=norm, aspect="auto")
@@ -110,9 +121,23 @@ def plot_indicator_profile(
         for j in range(n_cols):
             v = grid.iat[i, j]
             if pd.notna(v):
-                ax.text(j, i, f"{v:.0f}%", ha="center", va="center", fontsize=9 if level == "municipality" else 11,
-                        color=text_color_on(mcolors.to_hex(cmap(norm(v)))))
-    ax.set_xticks(range(n_cols), [f"{INDICATOR_SHORT.get(ind, ind)}\n（{mx:.0f}点）" for ind, mx in zip(order["indicator"], order["max_points"], strict=True)], fontsize=9.5)
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=9 if level == "municipality" else 11,
+                    color=text_color_on(mcolors.to_hex(cmap(norm(v)))),
+                )
+    ax.set_xticks(
+        range(n_cols),
+        [
+            f"{INDICATOR_SHORT.get(ind, ind)}\n（{mx:.0f}点）"
+            for ind, mx in zip(order["indicator"], order["max_points"], strict=True)
+        ],
+        fontsize=9.5,
+    )
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", length=0, pad=4)
     ax.grid(False)
@@ -121,18 +146,41 @@ def plot_indicator_profile(
     # indicator group headers (体制・取組指標群 / 活動指標群) above the columns
     for group, idx in order.groupby("indicator_group", sort=False).groups.items():
         lo, hi = min(idx), max(idx)
-        ax.annotate(group, xy=((lo + hi) / 2, 1), xycoords=("data", "axes fraction"), xytext=(0, 58),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=10.5)
-        ax.annotate("", xy=(lo - 0.45, 1), xytext=(hi + 0.45, 1), xycoords=("data", "axes fraction"),
-                    textcoords=("data", "axes fraction"), arrowprops={"arrowstyle": "-", "color": "#666666"})
+        ax.annotate(
+            group,
+            xy=((lo + hi) / 2, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 58),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=10.5,
+        )
+        ax.annotate(
+            "",
+            xy=(lo - 0.45, 1),
+            xytext=(hi + 0.45, 1),
+            xycoords=("data", "axes fraction"),
+            textcoords=("data", "axes fraction"),
+            arrowprops={"arrowstyle": "-", "color": "#666666"},
+        )
     if level == "area":
         ax.set_yticks(range(n_rows), [""] * n_rows)
         for i, r in enumerate(row_order.itertuples()):
             area_tag(ax, r.area, scheme.colors[r.area], (0, i), ax.get_yaxis_transform(), (-8, 0))
         counts = long.drop_duplicates("row").set_index("row")["n_insurers"]
         for i, name in enumerate(rows_):
-            ax.annotate(f"{int(counts[name])}保険者", xy=(1, i), xycoords=ax.get_yaxis_transform(), xytext=(6, 0),
-                        textcoords="offset points", ha="left", va="center", fontsize=8.5, color=style.MUTED_COLOR)
+            ax.annotate(
+                f"{int(counts[name])}保険者",
+                xy=(1, i),
+                xycoords=ax.get_yaxis_transform(),
+                xytext=(6, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=8.5,
+                color=style.MUTED_COLOR,
+            )
     else:
         ax.set_yticks(range(n_rows), rows_, fontsize=9)
         areas_of = row_order.reset_index(drop=True)

@@ -5,6 +5,7 @@ Input is the processed table ``goal3_summary`` (one row per insurer and fiscal y
 change_from_previous, prefecture_mean``). Insurers are the 33 municipalities; on the
 58-unit map every ward shows its city's value. Under a scheme that splits a city
 (川崎北部 / 川崎南部), the city is listed once, under its first area, and marked ※.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from homecare.core.dates import reiwa_fiscal_year
-from homecare.reference import geo
-from homecare.figures import style
-from homecare.reference.areas import AreaScheme
 from homecare.core.errors import ParameterError
-from homecare.figures import maps
+from homecare.figures import maps, style
 from homecare.figures.common import OUTLINE_COLOR, area_tag, hide_spines, insurer_areas, insurer_polygons, short_name
+from homecare.reference import geo
+from homecare.reference.areas import AreaScheme
 
 SCORE_SOURCE = "厚生労働省「保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価結果」"
 GOAL3_LABEL = "在宅医療・介護連携（目標III）"
@@ -44,7 +44,9 @@ def select_year(summary: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
 def ordered_insurers(rows: pd.DataFrame, scheme: AreaScheme, value: str) -> pd.DataFrame:
     """Insurers of one year with their area, ordered by area (scheme order) then ``value``
     (descending, ties by code), with ``label`` (name, ※ when the city spans areas)."""
-    df = rows.merge(insurer_areas(scheme), left_on="municipality_code", right_on="insurer_code", how="left", validate="1:1")
+    df = rows.merge(
+        insurer_areas(scheme), left_on="municipality_code", right_on="insurer_code", how="left", validate="1:1"
+    )
     missing = df[df["area"].isna()]
     if not missing.empty:
         raise ParameterError(f"insurer codes not in the unit reference: {sorted(missing['municipality_code'])}")
@@ -83,7 +85,10 @@ def _split_note(df: pd.DataFrame) -> str | None:
     split = df[df["label"].str.endswith(SPLIT_MARK)]
     if split.empty:
         return None
-    return "、".join(f"{SPLIT_MARK}{short_name(r.municipality_name)}は{r.areas}の{r.n_areas}圏域にまたがる（保険者は市単位）" for r in split.itertuples())
+    return "、".join(
+        f"{SPLIT_MARK}{short_name(r.municipality_name)}は{r.areas}の{r.n_areas}圏域にまたがる（保険者は市単位）"
+        for r in split.itertuples()
+    )
 
 
 def _title_year(fiscal_year: int) -> str:
@@ -107,7 +112,10 @@ def plot_goal3_score_map(
     rows = select_year(summary, fiscal_year)
     max_points = float(rows["max_points"].max())
     polys = maps.projected(insurer_polygons(units)).merge(
-        rows[["municipality_code", "municipality_name", "points"]], left_on="insurer_code", right_on="municipality_code", how="left"
+        rows[["municipality_code", "municipality_name", "points"]],
+        left_on="insurer_code",
+        right_on="municipality_code",
+        how="left",
     )
     area_p = maps.projected(geo.dissolve_areas(units, scheme))
     fig, ax = plt.subplots(figsize=(11, 8.2))
@@ -139,7 +147,15 @@ def plot_goal3_score_map(
     cb = fig.colorbar(sm, cax=cax)
     cb.ax.set_title(f"得点（点）\n満点{max_points:.0f}点", fontsize=9, loc="left", pad=8)  # upright, not rotated
     handles = [Line2D([0], [0], color=a.color, linewidth=3, label=a.name) for a in scheme.areas]
-    fig.legend(handles=handles, title=scheme.label, loc="upper left", bbox_to_anchor=(0.865, 0.42), frameon=False, fontsize=9, title_fontsize=9)
+    fig.legend(
+        handles=handles,
+        title=scheme.label,
+        loc="upper left",
+        bbox_to_anchor=(0.865, 0.42),
+        frameon=False,
+        fontsize=9,
+        title_fontsize=9,
+    )
     df = ordered_insurers(rows, scheme, "points")
     mean = float(rows["prefecture_mean"].iloc[0])
     note = f"政令指定都市の区は市の値。県平均 {mean:.1f}点。"
@@ -184,9 +200,23 @@ def _grouped_chart(df: pd.DataFrame, scheme: AreaScheme) -> tuple[Figure, Axes, 
     return fig, ax, ys
 
 
-def _finish_scores(fig: Figure, df: pd.DataFrame, *, title: str, caption: str, note: str, sample: bool | None, sources: list[str] | None) -> Figure:
+def _finish_scores(
+    fig: Figure,
+    df: pd.DataFrame,
+    *,
+    title: str,
+    caption: str,
+    note: str,
+    sample: bool | None,
+    sources: list[str] | None,
+) -> Figure:
     return style.finish_figure(
-        fig, title=title, sources=sources or [SCORE_SOURCE], sample=sample, caption=caption, note=note + (_split_note(df) or "")
+        fig,
+        title=title,
+        sources=sources or [SCORE_SOURCE],
+        sample=sample,
+        caption=caption,
+        note=note + (_split_note(df) or ""),
     )
 
 
@@ -210,19 +240,53 @@ def plot_goal3_score_rank(
     has_prev = prev.notna()
     for y, p0, p1 in zip(ys[has_prev.to_numpy()], prev[has_prev], df.loc[has_prev, "points"], strict=True):
         ax.plot([p0, p1], [y, y], color="#AAAAAA", linewidth=1.2, zorder=2)
-    ax.scatter(prev[has_prev], ys[has_prev.to_numpy()], s=34, facecolor="white", edgecolor="#888888", linewidth=1.2, zorder=3)
-    ax.scatter(df["points"], ys, s=48, color=df["area"].map(scheme.colors), edgecolor=OUTLINE_COLOR, linewidth=0.5, zorder=4)
+    ax.scatter(
+        prev[has_prev], ys[has_prev.to_numpy()], s=34, facecolor="white", edgecolor="#888888", linewidth=1.2, zorder=3
+    )
+    ax.scatter(
+        df["points"], ys, s=48, color=df["area"].map(scheme.colors), edgecolor=OUTLINE_COLOR, linewidth=0.5, zorder=4
+    )
     for y, v in zip(ys, df["points"], strict=True):
         ax.text(max_points * 1.005, y, f"{v:.0f}", va="center", ha="left", fontsize=8.5)
     mean = float(rows["prefecture_mean"].iloc[0])
     ax.axvline(mean, color="#444444", linestyle="--", linewidth=1.2, zorder=1)
-    ax.annotate(f"県平均 {mean:.1f}点", xy=(mean, 1), xycoords=ax.get_xaxis_transform(), xytext=(0, 3),
-                textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
+    ax.annotate(
+        f"県平均 {mean:.1f}点",
+        xy=(mean, 1),
+        xycoords=ax.get_xaxis_transform(),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=9.5,
+    )
     ax.set_xlim(0, max_points * 1.06)
     ax.set_xlabel(f"得点（点、満点{max_points:.0f}点）。右端の数字は{_title_year(fiscal_year)}の得点")
-    handles = [Line2D([0], [0], marker="o", linestyle="", markerfacecolor="#777777", markeredgecolor=OUTLINE_COLOR, markersize=7, label=_title_year(fiscal_year))]
+    handles = [
+        Line2D(
+            [0],
+            [0],
+            marker="o",
+            linestyle="",
+            markerfacecolor="#777777",
+            markeredgecolor=OUTLINE_COLOR,
+            markersize=7,
+            label=_title_year(fiscal_year),
+        )
+    ]
     if has_prev.any():
-        handles.append(Line2D([0], [0], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#888888", markersize=6, label=_title_year(fiscal_year - 1)))
+        handles.append(
+            Line2D(
+                [0],
+                [0],
+                marker="o",
+                linestyle="",
+                markerfacecolor="white",
+                markeredgecolor="#888888",
+                markersize=6,
+                label=_title_year(fiscal_year - 1),
+            )
+        )
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, frameon=False, fontsize=9.5)
     return _finish_scores(
         fig,
@@ -248,17 +312,28 @@ def plot_goal3_score_change(
     style.apply_style()
     rows = select_year(summary, fiscal_year)
     if rows["change_from_previous"].isna().all():
-        raise ParameterError(f"no change_from_previous for fiscal year {fiscal_year}: it is the first year of the series")
+        raise ParameterError(
+            f"no change_from_previous for fiscal year {fiscal_year}: it is the first year of the series"
+        )
     df = ordered_insurers(rows, scheme, "change_from_previous")
     fig, ax, ys = _grouped_chart(df, scheme)
     change = df["change_from_previous"]
-    ax.barh(ys, change.fillna(0), color=df["area"].map(scheme.colors), edgecolor=OUTLINE_COLOR, linewidth=0.4, height=0.72)
+    ax.barh(
+        ys, change.fillna(0), color=df["area"].map(scheme.colors), edgecolor=OUTLINE_COLOR, linewidth=0.4, height=0.72
+    )
     span = float(np.nanmax(np.abs(change))) or 1.0
     for y, v in zip(ys, change, strict=True):
         if pd.isna(v):
             ax.text(0, y, " 前年度なし", va="center", ha="left", fontsize=8, color=style.MUTED_COLOR)
         else:
-            ax.text(v + (span * 0.02 if v >= 0 else -span * 0.02), y, f"{v:+.0f}", va="center", ha="left" if v >= 0 else "right", fontsize=8.5)
+            ax.text(
+                v + (span * 0.02 if v >= 0 else -span * 0.02),
+                y,
+                f"{v:+.0f}",
+                va="center",
+                ha="left" if v >= 0 else "right",
+                fontsize=8.5,
+            )
     ax.axvline(0, color=OUTLINE_COLOR, linewidth=0.9)
     ax.set_xlim(-span * 1.2, span * 1.2)
     ax.set_xlabel(f"{_title_year(fiscal_year - 1)}からの増減（点）")

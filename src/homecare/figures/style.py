@@ -17,8 +17,10 @@ matplotlib.use("Agg")  # headless: scheduled runs and tests have no display
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from homecare.core import paths  # noqa: E402
-from homecare.core import provenance  # noqa: E402
+from homecare.core import (
+    paths,  # noqa: E402
+    provenance,  # noqa: E402
+)
 from homecare.core.labels import SAMPLE_LABEL, source_lines  # noqa: E402
 
 FONT_FAMILY = "IPAexGothic"
@@ -134,6 +136,8 @@ def save_figure(
     record = {**meta, "name": name, **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
     if table is not None:
         record["table"] = table
-    (out / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out / f"{name}.json").write_text(
+        json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     plt.close(fig)
     return {fmt: paths.relative(path) for fmt, path in written.items()}

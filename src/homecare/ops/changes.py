@@ -11,6 +11,7 @@ Key columns are the non-numeric columns plus numeric identifiers (codes, years),
 table keyed by 区市町村 matches rows by name/code and compares the counts and scores.
 Cells withheld by disclosure control (``<10``, ``x``) count as text: a cell that becomes
 or stops being withheld is a change.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from homecare.ops import manifest
 from homecare.core.files import atomic_write_bytes, csv_bytes
+from homecare.ops import manifest
 
 DEFAULT_TOLERANCE = 1e-6  # absolute: float noise and rounding in the last printed digit of a CSV
 DETAIL_LIMIT = 20  # changed cells listed per table in changes.md (changes.csv has all)
@@ -198,21 +199,51 @@ def change_rows(changes: RunChanges) -> pd.DataFrame:
     """The changes as one tidy table (``changes.csv``)."""
     rows: list[dict[str, Any]] = []
     for path, change, old, new in changes.inputs:
-        rows.append({"kind": "input", "item": path, "key": "", "column": "", "old": old or "", "new": new or "", "change": change})
+        rows.append(
+            {
+                "kind": "input",
+                "item": path,
+                "key": "",
+                "column": "",
+                "old": old or "",
+                "new": new or "",
+                "change": change,
+            }
+        )
     for t in changes.tables:
         if t.status != "compared":
-            rows.append({"kind": "table", "item": t.name, "key": "", "column": "", "old": "", "new": "", "change": t.status})
+            rows.append(
+                {"kind": "table", "item": t.name, "key": "", "column": "", "old": "", "new": "", "change": t.status}
+            )
             continue
         for c in t.columns_added:
-            rows.append({"kind": "column", "item": t.name, "key": "", "column": c, "old": "", "new": "", "change": "added"})
+            rows.append(
+                {"kind": "column", "item": t.name, "key": "", "column": c, "old": "", "new": "", "change": "added"}
+            )
         for c in t.columns_removed:
-            rows.append({"kind": "column", "item": t.name, "key": "", "column": c, "old": "", "new": "", "change": "removed"})
+            rows.append(
+                {"kind": "column", "item": t.name, "key": "", "column": c, "old": "", "new": "", "change": "removed"}
+            )
         for k in t.rows_added:
-            rows.append({"kind": "row", "item": t.name, "key": k, "column": "", "old": "", "new": "", "change": "added"})
+            rows.append(
+                {"kind": "row", "item": t.name, "key": k, "column": "", "old": "", "new": "", "change": "added"}
+            )
         for k in t.rows_removed:
-            rows.append({"kind": "row", "item": t.name, "key": k, "column": "", "old": "", "new": "", "change": "removed"})
+            rows.append(
+                {"kind": "row", "item": t.name, "key": k, "column": "", "old": "", "new": "", "change": "removed"}
+            )
         for k, c, a, b in t.cells:
-            rows.append({"kind": "cell", "item": t.name, "key": k, "column": c, "old": _fmt(a), "new": _fmt(b), "change": "changed"})
+            rows.append(
+                {
+                    "kind": "cell",
+                    "item": t.name,
+                    "key": k,
+                    "column": c,
+                    "old": _fmt(a),
+                    "new": _fmt(b),
+                    "change": "changed",
+                }
+            )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
@@ -236,7 +267,9 @@ def render_markdown(changes: RunChanges, run_id: str, stages: list[dict[str, Any
     if not changed_inputs:
         lines.append("No input changed." if changes.previous else "(first run)")
     for path, change, old, new in changed_inputs:
-        lines.append(f"- {change}: `{path}`" + (f" (SHA-256 {_short(old)} → {_short(new)})" if change == "changed" else ""))
+        lines.append(
+            f"- {change}: `{path}`" + (f" (SHA-256 {_short(old)} → {_short(new)})" if change == "changed" else "")
+        )
     lines += ["", "## Tables", ""]
     touched = [t for t in changes.tables if t.changed]
     unchanged = [t.name for t in changes.tables if not t.changed]

@@ -120,7 +120,9 @@ def comparable(parameters: dict[str, Any]) -> dict[str, Any]:
     """Parameters without ``output_dir`` (which differs in every run by design), in the form
     they take in the manifest (JSON: mapping keys become text, tuples lists), so that a
     parameter like ``{2024: "file.xlsx"}`` compares equal to its recorded ``{"2024": ...}``."""
-    return json.loads(json.dumps({k: v for k, v in parameters.items() if k != "output_dir"}, sort_keys=True, default=str))
+    return json.loads(
+        json.dumps({k: v for k, v in parameters.items() if k != "output_dir"}, sort_keys=True, default=str)
+    )
 
 
 @dataclass

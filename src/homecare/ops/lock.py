@@ -121,7 +121,9 @@ class RunLock:
             try:
                 lock.acquire(timeout=-1 if self.wait is True else float(self.wait), poll_interval=self.poll_seconds)
             except Timeout:
-                raise RunLocked(self._busy(read_holder(self.path), f" after waiting {float(self.wait):.0f} s")) from None
+                raise RunLocked(
+                    self._busy(read_holder(self.path), f" after waiting {float(self.wait):.0f} s")
+                ) from None
         self._lock = lock
         previous = read_holder(self.path)
         if previous:

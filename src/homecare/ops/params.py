@@ -77,7 +77,9 @@ def load_params(path: str | Path) -> RunParams:
             raise ParameterError(f"{where}: notebooks.{name}: {sorted(clash)} is set by the runner, remove it")
         repeated = sorted(set(shared) & set(section or {}))
         if repeated:
-            raise ParameterError(f"{where}: notebooks.{name} repeats {repeated} from `shared`: set it once, under shared")
+            raise ParameterError(
+                f"{where}: notebooks.{name} repeats {repeated} from `shared`: set it once, under shared"
+            )
     unlisted = sorted(set(notebooks) - set(stages))
     if unlisted:
         raise ParameterError(f"{where}: notebook section(s) {unlisted} are not in `stages`")

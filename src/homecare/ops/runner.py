@@ -27,12 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from homecare.ops import changes, incremental, manifest, sharing
 from homecare.core import paths
-from homecare.publish import workbook
 from homecare.core.errors import HomecareError, ParameterError
-from homecare.ops.params import RunParams, check_parameters, load_params, notebook_defaults
+from homecare.ops import changes, incremental, manifest, sharing
 from homecare.ops.lock import RunLock
+from homecare.ops.params import RunParams, check_parameters, load_params, notebook_defaults
+from homecare.publish import workbook
 
 OUTPUT_KINDS = ("figures", "tables", "stages")
 
@@ -74,6 +74,7 @@ def stage_notebooks(params: RunParams) -> dict[str, Path]:
 
 def select_stages(all_names: list[str], only: list[str] | None, start: str | None) -> list[str]:
     """Names to execute: all, ``only`` those, or ``from`` one onwards. Unknown names are errors."""
+
     def known(name: str) -> str:
         matches = [n for n in all_names if n == name or n.split("_", 1)[0] == name or n.split("_", 1)[1] == name]
         if len(matches) != 1:
@@ -126,10 +127,7 @@ def switch_latest(run_dir: Path) -> None:
 
 def _files(run_dir: Path) -> set[str]:
     return {
-        p.relative_to(run_dir).as_posix()
-        for kind in OUTPUT_KINDS
-        for p in (run_dir / kind).rglob("*")
-        if p.is_file()
+        p.relative_to(run_dir).as_posix() for kind in OUTPUT_KINDS for p in (run_dir / kind).rglob("*") if p.is_file()
     }
 
 
@@ -290,7 +288,10 @@ def _run_locked(
     touched = sum(t.changed for t in found.tables)
     n_inputs = len(found.inputs) if found.previous else 0  # first run: every input is "added", not news
     log(f"changes: {n_inputs} input(s), {touched} table(s) changed -> outputs/latest/changes.md")
-    log(f"run {run.run_id} succeeded: outputs/latest -> {paths.relative(run.run_dir)}/" + (f" ({ran} ran, {reused} unchanged)" if reused else ""))
+    log(
+        f"run {run.run_id} succeeded: outputs/latest -> {paths.relative(run.run_dir)}/"
+        + (f" ({ran} ran, {reused} unchanged)" if reused else "")
+    )
     return run.run_dir
 
 
@@ -301,9 +302,15 @@ def _start(params: RunParams, log: Callable[[str], None]) -> _Run:
     run_id, run_dir = new_run_dir()
     (run_dir / "notebooks").mkdir()
     return _Run(
-        params, run_id, run_dir, datetime.now(UTC), previous,
+        params,
+        run_id,
+        run_dir,
+        datetime.now(UTC),
+        previous,
         {s["name"]: s for s in prev_manifest.get("stages", [])},
-        incremental.code_fingerprint(params.run.kernel), incremental.HashCache(), log,
+        incremental.code_fingerprint(params.run.kernel),
+        incremental.HashCache(),
+        log,
     )
 
 
@@ -318,7 +325,9 @@ def _carry(run: _Run, name: str, where: str) -> None:
 def _stage(run: _Run, name: str, notebook: Path, parameters: dict[str, Any], where: str, *, force: bool) -> None:
     """Reuse the stage's previous outputs when nothing it depends on changed, else execute it."""
     fingerprint = incremental.stage_fingerprint(run.common, notebook)
-    decision = incremental.decide(run.prev_stages.get(name), run.previous, parameters, fingerprint, run.hashes, force=force)
+    decision = incremental.decide(
+        run.prev_stages.get(name), run.previous, parameters, fingerprint, run.hashes, force=force
+    )
     if decision.skip:
         reused = _carry_over(name, run.previous, run.run_dir)
         if reused is not None:
@@ -338,7 +347,9 @@ def _stage(run: _Run, name: str, notebook: Path, parameters: dict[str, Any], whe
     record = json.loads(stage_file.read_text(encoding="utf-8")) if stage_file.is_file() else {}
     outputs = sorted(_files(run.run_dir) - before)
     processed = incremental.processed_written(processed_before, run.hashes)
-    run.results.append(StageRun(name, "ran", round(duration, 2), parameters, outputs, record, fingerprint, processed, decision.why))
+    run.results.append(
+        StageRun(name, "ran", round(duration, 2), parameters, outputs, record, fingerprint, processed, decision.why)
+    )
     rows = ", ".join(f"{k} {v}" for k, v in record.get("rows", {}).items())
     run.log(f"{where}: ok in {duration:.1f} s" + (f" ({rows})" if rows else ""))
 
@@ -370,7 +381,9 @@ def _execute(run: _Run, name: str, notebook: Path, out_nb: Path, parameters: dic
                 f"  executed notebook kept at {paths.relative(out_nb)}; summary in {paths.relative(run.run_dir)}/FAILED.md; "
                 f"outputs/latest unchanged"
             ) from None
-        raise RunFailed(f"notebook {name} could not be executed: {type(exc).__name__}: {sharing.sanitize_text(str(exc))}") from None
+        raise RunFailed(
+            f"notebook {name} could not be executed: {type(exc).__name__}: {sharing.sanitize_text(str(exc))}"
+        ) from None
 
 
 def _finish(run: _Run, tolerance: float) -> changes.RunChanges:
@@ -427,12 +440,16 @@ def _warn_unshareable(run_dir: Path, log: Callable[[str], None]) -> None:
 
     findings = sharing.scan_run(run_dir)
     if findings:
-        log(f"warning: {len(findings)} local path(s) or token-like string(s) in {paths.relative(run_dir)}; do not share before checking:")
+        log(
+            f"warning: {len(findings)} local path(s) or token-like string(s) in {paths.relative(run_dir)}; do not share before checking:"
+        )
         for f in findings[:5]:
             log(f"  {f}")
     small = disclosure.check_run(run_dir)
     if small:
-        log(f"warning: {len(small)} small count(s) of people shown in published tables (use homecare.publish.disclosure):")
+        log(
+            f"warning: {len(small)} small count(s) of people shown in published tables (use homecare.publish.disclosure):"
+        )
         for line in small[:5]:
             log(f"  {line}")
 
@@ -444,7 +461,9 @@ def _inputs(results: list[StageRun]) -> dict[str, str]:
     return dict(sorted(inputs.items()))
 
 
-def _write(run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageRun], status: str) -> None:
+def _write(
+    run_dir: Path, run_id: str, started: datetime, params: RunParams, results: list[StageRun], status: str
+) -> None:
     data = {
         "run_id": run_id,
         "status": status,

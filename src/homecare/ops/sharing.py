@@ -135,7 +135,11 @@ def scan_run(run_dir: Path, *, everything: bool = False) -> list[Finding]:
     """Findings in the runner-written text of ``run_dir`` (notebooks, stage records, reports,
     manifest) and its index page; ``everything`` also reads tables and SVG figures (slower).
     Empty list: safe to share."""
-    files = text_files(run_dir) if everything else runner_written(run_dir) + [p for p in [run_dir / "index.html"] if p.is_file()]
+    files = (
+        text_files(run_dir)
+        if everything
+        else runner_written(run_dir) + [p for p in [run_dir / "index.html"] if p.is_file()]
+    )
     findings = []
     for p in files:
         text = p.read_text(encoding="utf-8", errors="replace")

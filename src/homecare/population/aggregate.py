@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare.reference import municipalities
-from homecare.reference.areas import AreaScheme
 from homecare.core.errors import InputError
 from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, bands_of_measure
+from homecare.reference import municipalities
+from homecare.reference.areas import AreaScheme
 
 PREFECTURE_AREA = "神奈川県"  # the all-units row added to area tables
 PREFECTURE_TOTAL_CODE = "14000"  # code of the prefecture row in IPSS files
@@ -29,7 +29,9 @@ def check_complete(
     years = sorted(set(pop["year"].astype(int))) if years is None else sorted(years)
     if not years:
         raise InputError("population table has no rows", file=file)
-    full = pd.MultiIndex.from_product([unit_codes, years, list(AGE_BANDS)], names=["municipality_code", "year", "age_band"])
+    full = pd.MultiIndex.from_product(
+        [unit_codes, years, list(AGE_BANDS)], names=["municipality_code", "year", "age_band"]
+    )
     have = pd.MultiIndex.from_frame(pop[["municipality_code", "year", "age_band"]].astype({"year": int}))
     dup = have[have.duplicated()]
     if len(dup):
@@ -47,7 +49,9 @@ def check_complete(
         )
     extra = have.difference(full)
     if len(extra):
-        raise InputError(f"rows outside the 58 units / years {years}: e.g. {[tuple(m) for m in extra[:_SHOW]]}", file=file)
+        raise InputError(
+            f"rows outside the 58 units / years {years}: e.g. {[tuple(m) for m in extra[:_SHOW]]}", file=file
+        )
 
 
 def check_scheme_covers(pop: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
@@ -72,7 +76,8 @@ def area_population(pop: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
     assign = check_scheme_covers(pop, scheme)
     joined = pop.merge(assign, on="municipality_code", how="left", validate="m:1")
     out = (
-        joined.groupby(["area_order", "area", "year", "age_band"], as_index=False, sort=False)["population"].sum()
+        joined.groupby(["area_order", "area", "year", "age_band"], as_index=False, sort=False)["population"]
+        .sum()
         .assign(_band=lambda d: d["age_band"].map(AGE_BANDS.index))
         .sort_values(["area_order", "year", "_band"])
         .drop(columns="_band")
@@ -98,19 +103,30 @@ def measure_by_code(pop: pd.DataFrame, measure: str) -> pd.DataFrame:
     and for the prefecture (``14000``): ``municipality_code, year, population, cells`` where
     ``cells`` is the number of unit x band values added (bounds the rounding error)."""
     sel = pop[pop["age_band"].isin(bands_of_measure(measure))]
-    per_unit = sel.groupby(["municipality_code", "year"], as_index=False).agg(population=("population", "sum"), cells=("population", "size"))
+    per_unit = sel.groupby(["municipality_code", "year"], as_index=False).agg(
+        population=("population", "sum"), cells=("population", "size")
+    )
     parents = municipalities.units().set_index("municipality_code")["parent_code"]
     wards = per_unit.assign(parent=per_unit["municipality_code"].map(parents))
     per_city = (
         wards[wards["parent"].fillna("") != ""]
-        .groupby(["parent", "year"], as_index=False)[["population", "cells"]].sum()
+        .groupby(["parent", "year"], as_index=False)[["population", "cells"]]
+        .sum()
         .rename(columns={"parent": "municipality_code"})
     )
-    per_pref = per_unit.groupby("year", as_index=False)[["population", "cells"]].sum().assign(municipality_code=PREFECTURE_TOTAL_CODE)
-    return pd.concat([per_unit, per_city, per_pref], ignore_index=True)[["municipality_code", "year", "population", "cells"]]
+    per_pref = (
+        per_unit.groupby("year", as_index=False)[["population", "cells"]]
+        .sum()
+        .assign(municipality_code=PREFECTURE_TOTAL_CODE)
+    )
+    return pd.concat([per_unit, per_city, per_pref], ignore_index=True)[
+        ["municipality_code", "year", "population", "cells"]
+    ]
 
 
-def check_totals(pop: pd.DataFrame, totals: pd.DataFrame, *, per_cell_tolerance: float = 0.5, file: str | None = None) -> int:
+def check_totals(
+    pop: pd.DataFrame, totals: pd.DataFrame, *, per_cell_tolerance: float = 0.5, file: str | None = None
+) -> int:
     """Compare unit data with published totals (``municipality_code, year, measure, population``
     for units, designated cities and the prefecture ``14000``): e.g. the IPSS 総数 and
     65歳以上 tables, or city rows. Published figures are rounded to whole persons, so a total
@@ -122,7 +138,9 @@ def check_totals(pop: pd.DataFrame, totals: pd.DataFrame, *, per_cell_tolerance:
         for rec in grp.to_dict("records"):
             key = (rec["municipality_code"], int(rec["year"]))
             if key not in computed.index:
-                raise InputError(f"total given for {key[0]} {key[1]} ({measure}) but no unit rows add up to it", file=file)
+                raise InputError(
+                    f"total given for {key[0]} {key[1]} ({measure}) but no unit rows add up to it", file=file
+                )
             got, cells = float(computed.at[key, "population"]), int(computed.at[key, "cells"])
             if abs(got - float(rec["population"])) > cells * per_cell_tolerance:
                 raise InputError(

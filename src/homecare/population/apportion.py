@@ -10,14 +10,15 @@ The rule is a stated parameter, never implicit:
   population in every band (ignores that wards age differently; use only without bands).
 
 Ward results always add up exactly (up to float rounding) to the city numbers.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from homecare.reference import municipalities
 from homecare.core.errors import InputError
+from homecare.reference import municipalities
 
 RULES = ("base_year_band_share", "base_year_total_share")
 DEFAULT_RULE = "base_year_band_share"
@@ -43,7 +44,9 @@ def ward_shares(ward_base: pd.DataFrame, city: str, *, base_year: int, rule: str
     band_total = by_band.groupby("age_band")["population"].transform("sum")
     if (band_total <= 0).any():
         empty = sorted(set(by_band.loc[band_total <= 0, "age_band"]))
-        raise InputError(f"{city} has no base-year population in bands {empty}: band shares undefined (use base_year_total_share)")
+        raise InputError(
+            f"{city} has no base-year population in bands {empty}: band shares undefined (use base_year_total_share)"
+        )
     by_band["share"] = by_band["population"] / band_total
     return by_band[["municipality_code", "age_band", "share"]]
 
@@ -68,6 +71,8 @@ def apportion_to_wards(
     else:
         out = rows.merge(shares, on="age_band", how="left", validate="m:m")
         if out["share"].isna().any():
-            raise InputError(f"ward base data lacks bands {sorted(set(out.loc[out['share'].isna(), 'age_band']))} for {city}")
+            raise InputError(
+                f"ward base data lacks bands {sorted(set(out.loc[out['share'].isna(), 'age_band']))} for {city}"
+            )
     out["population"] = out["city_population"] * out["share"]
     return out[["municipality_code", "year", "age_band", "population"]].reset_index(drop=True)

@@ -51,7 +51,9 @@ def bands_between(lo: int, hi: int | None) -> list[str]:
         raise ValueError(f"age {hi} is not the end of a 5-year band")
     if hi is not None and hi >= OPEN_BAND_START:
         raise ValueError(f"ages above {OPEN_BAND_START - 1} are one open band ({OPEN_BAND_START}+): use '{lo}+'")
-    return [b for b in AGE_BANDS if band_start(b) >= lo and (hi is None or (band_end(b) is not None and band_end(b) <= hi))]
+    return [
+        b for b in AGE_BANDS if band_start(b) >= lo and (hi is None or (band_end(b) is not None and band_end(b) <= hi))
+    ]
 
 
 MEASURE_TOTAL = "total"  # 総人口

@@ -4,6 +4,7 @@ For each area and year the index is ``100 * sum(weight(age) * population(age)) /
 (the same sum in the base year)``: a JMAP-style measure of how much more care an area's
 future population needs at today's age-specific use. Weights are data
 (``data/raw/reference/demand_weights.yml``), so analysts can edit or add indices.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import pandas as pd
 
 from homecare.core import paths, provenance
 from homecare.core.errors import InputError
-from homecare.population.bands import AGE_BANDS, bands_between
 from homecare.core.yamlio import load_yaml_mapping
+from homecare.population.bands import AGE_BANDS, bands_between
 
 DEFAULT_WEIGHTS_FILE = "data/raw/reference/demand_weights.yml"
 
@@ -75,7 +76,9 @@ def load_weights(path: str | Path = DEFAULT_WEIGHTS_FILE) -> DemandWeights:
         seen: dict[str, str] = {}
         for group, weight in weights.items():
             if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
-                raise InputError(f"index {index_id!r}: weight of {group} must be a non-negative number", file=where, value=weight)
+                raise InputError(
+                    f"index {index_id!r}: weight of {group} must be a non-negative number", file=where, value=weight
+                )
             for band in _age_group(group, where=where, index_id=index_id):
                 if band in seen:
                     raise InputError(f"index {index_id!r}: band {band} is in both {seen[band]} and {group}", file=where)
@@ -90,7 +93,9 @@ def demand_index(area_pop: pd.DataFrame, weights: DemandWeights, *, base_year: i
     (:func:`homecare.population.aggregate.area_population`, optionally with the 神奈川県 row):
     ``area, area_order, year, index_id, index_label, weighted, index`` with ``index`` = 100 in ``base_year``."""
     if base_year not in set(area_pop["year"]):
-        raise InputError(f"base year {base_year} is not in the population data (years: {sorted(set(area_pop['year']))})")
+        raise InputError(
+            f"base year {base_year} is not in the population data (years: {sorted(set(area_pop['year']))})"
+        )
     frames = []
     for idx in weights.indices:
         w = area_pop.assign(weighted=area_pop["population"] * area_pop["age_band"].map(idx.band_weights))

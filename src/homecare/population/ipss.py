@@ -10,6 +10,7 @@ so a re-laid-out release fails with a located message rather than silently shift
 Rows of other prefectures are skipped (the national files list every municipality). Wards
 (区) are the units; designated-city (政令指定都市) and prefecture rows become totals that the
 unit rows are checked against, or are apportioned to wards when a city has no ward rows.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -23,25 +24,42 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from homecare.core import paths, provenance
-from homecare.reference import municipalities
 from homecare.core.errors import InputError
 from homecare.population import apportion
 from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, check_complete, check_totals
 from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, MEASURE_TOTAL, parse_band
 from homecare.population.schemas import POPULATION_SCHEMA, sort_population
+from homecare.reference import municipalities
 
 # Type flags (区分). The published files' exact coding must be checked against the real
 # workbook: words are accepted as well as the numeric codes the sample uses.
 TYPE_FLAGS: dict[str, str] = {
-    "0": "prefecture", "都道府県": "prefecture", "県": "prefecture",
-    "1": "designated_city", "政令指定都市": "designated_city", "指定都市": "designated_city", "政令市": "designated_city",
-    "2": "ward", "区": "ward", "政令市の区": "ward", "行政区": "ward",
-    "3": "city", "市": "city",
-    "4": "town_village", "町村": "town_village", "町": "town_village", "村": "town_village",
+    "0": "prefecture",
+    "都道府県": "prefecture",
+    "県": "prefecture",
+    "1": "designated_city",
+    "政令指定都市": "designated_city",
+    "指定都市": "designated_city",
+    "政令市": "designated_city",
+    "2": "ward",
+    "区": "ward",
+    "政令市の区": "ward",
+    "行政区": "ward",
+    "3": "city",
+    "市": "city",
+    "4": "town_village",
+    "町村": "town_village",
+    "町": "town_village",
+    "村": "town_village",
 }
-SAMPLE_FLAGS = {"0": "prefecture", "1": "designated_city", "2": "ward", "3": "city", "4": "town_village"}
 TYPE_FLAG_NOTE = "区分：0 都道府県　1 政令指定都市　2 政令指定都市の区　3 市　4 町村"
-UNIT_TYPE_KIND = {"designated_city": "designated_city", "ward": "ward", "city": "city", "town": "town_village", "village": "town_village"}
+UNIT_TYPE_KIND = {
+    "designated_city": "designated_city",
+    "ward": "ward",
+    "city": "city",
+    "town": "town_village",
+    "village": "town_village",
+}
 HEADER_SCAN_ROWS = 15  # the header row is searched for in the first rows
 _YEAR = re.compile(r"(20\d\d)")
 _NOTE_PREFIXES = ("注", "※", "資料", "出典", "(注", "（注")
@@ -57,17 +75,6 @@ class IpssResult:
     files: list[str]
     apportioned: list[str] = field(default_factory=list)
     totals_checked: int = 0
-
-
-def sample_measures() -> list[tuple[str, str, str]]:
-    """(file stem, title, measure) of the sample workbooks: 総人口, 65+, 75+ and the 19 bands."""
-    out = [("total", "総人口", MEASURE_TOTAL), ("age65plus", "65歳以上人口", MEASURE_65), ("age75plus", "75歳以上人口", MEASURE_75)]
-    for band in AGE_BANDS:
-        title = f"{band[:-1]}歳以上人口" if band.endswith("+") else f"{band.replace('-', '～')}歳人口"
-        start = band.rstrip("+").split("-")[0]
-        stem = f"age_{int(start):02d}plus" if band.endswith("+") else f"age_{int(start):02d}_{int(band.split('-')[1]):02d}"
-        out.append((stem, title, band))
-    return out
 
 
 def _text(value: object) -> str:
@@ -94,7 +101,8 @@ def detect_measure(texts: list[str], *, file: str, sheet: str) -> str:
         raise InputError(
             "cannot tell which measure this sheet holds from its title/header text "
             f"(expected one of 総人口, 65歳以上, 75歳以上 or a 5-year band; found {sorted(found) or 'none'})",
-            file=file, sheet=sheet,
+            file=file,
+            sheet=sheet,
         )
     return found.pop()
 
@@ -120,7 +128,12 @@ def _find_header(rows: list[tuple], *, file: str, sheet: str) -> tuple[int, dict
                 years[int(m.group(1))] = j
         missing = [r for r in ("code", "type", "prefecture", "municipality") if r not in roles]
         if missing:
-            raise InputError(f"header row lacks columns {missing} (looked for コード, 区分, 都道府県, 市区町村)", file=file, sheet=sheet, row=i + 1)
+            raise InputError(
+                f"header row lacks columns {missing} (looked for コード, 区分, 都道府県, 市区町村)",
+                file=file,
+                sheet=sheet,
+                row=i + 1,
+            )
         if not years:
             raise InputError("header row has no year columns (2020年, 2025年 ...)", file=file, sheet=sheet, row=i + 1)
         return i, roles, dict(sorted(years.items()))
@@ -130,7 +143,9 @@ def _find_header(rows: list[tuple], *, file: str, sheet: str) -> tuple[int, dict
 def read_ipss_sheet(rows: list[tuple], *, file: str, sheet: str) -> pd.DataFrame:
     """Kanagawa rows of one sheet as ``municipality_code, kind, measure, year, population, row``."""
     h, roles, years = _find_header(rows, file=file, sheet=sheet)
-    measure = detect_measure([_text(v) for r in rows[: h + 1] for v in r if v is not None] + [sheet], file=file, sheet=sheet)
+    measure = detect_measure(
+        [_text(v) for r in rows[: h + 1] for v in r if v is not None] + [sheet], file=file, sheet=sheet
+    )
     table = municipalities.load_municipalities().set_index("municipality_code")
     records = []
     for i in range(h + 1, len(rows)):
@@ -147,20 +162,51 @@ def read_ipss_sheet(rows: list[tuple], *, file: str, sheet: str) -> pd.DataFrame
         flag = _text(row[roles["type"]])
         kind = TYPE_FLAGS.get(flag)
         if kind is None:
-            raise InputError(f"unknown type flag (known: {TYPE_FLAG_NOTE})", file=file, sheet=sheet, row=excel_row, column="区分", value=flag)
-        expected = "prefecture" if code == PREFECTURE_TOTAL_CODE else UNIT_TYPE_KIND.get(table.at[code, "unit_type"]) if code in table.index else None
+            raise InputError(
+                f"unknown type flag (known: {TYPE_FLAG_NOTE})",
+                file=file,
+                sheet=sheet,
+                row=excel_row,
+                column="区分",
+                value=flag,
+            )
+        expected = (
+            "prefecture"
+            if code == PREFECTURE_TOTAL_CODE
+            else UNIT_TYPE_KIND.get(table.at[code, "unit_type"])
+            if code in table.index
+            else None
+        )
         if expected is None:
-            raise InputError("code is not a Kanagawa municipality, ward or the prefecture", file=file, sheet=sheet, row=excel_row, column="コード", value=code)
+            raise InputError(
+                "code is not a Kanagawa municipality, ward or the prefecture",
+                file=file,
+                sheet=sheet,
+                row=excel_row,
+                column="コード",
+                value=code,
+            )
         if kind != expected:
-            raise InputError(f"type flag says {kind} but {code} is a {expected}", file=file, sheet=sheet, row=excel_row, column="区分", value=flag)
+            raise InputError(
+                f"type flag says {kind} but {code} is a {expected}",
+                file=file,
+                sheet=sheet,
+                row=excel_row,
+                column="区分",
+                value=flag,
+            )
         for year, j in years.items():
             value = row[j] if j < len(row) else None
             try:
                 number = float(_text(value).replace(",", ""))
             except ValueError:
-                raise InputError("not a number", file=file, sheet=sheet, row=excel_row, column=f"{year}年", value=value) from None
+                raise InputError(
+                    "not a number", file=file, sheet=sheet, row=excel_row, column=f"{year}年", value=value
+                ) from None
             if number < 0:
-                raise InputError("negative population", file=file, sheet=sheet, row=excel_row, column=f"{year}年", value=value)
+                raise InputError(
+                    "negative population", file=file, sheet=sheet, row=excel_row, column=f"{year}年", value=value
+                )
             records.append((code, kind, measure, year, number, excel_row))
     if not records:
         raise InputError("no 神奈川県 rows under the header", file=file, sheet=sheet)
@@ -186,7 +232,10 @@ def read_ipss_workbook(path: str | Path) -> pd.DataFrame:
     finally:
         wb.close()
     if not frames:
-        raise InputError(f"no sheet has a header row with コード in its first {HEADER_SCAN_ROWS} rows (sheets: {skipped})", file=where)
+        raise InputError(
+            f"no sheet has a header row with コード in its first {HEADER_SCAN_ROWS} rows (sheets: {skipped})",
+            file=where,
+        )
     if skipped:
         print(f"{where}: sheets without a table skipped: {', '.join(skipped)}")
     return pd.concat(frames, ignore_index=True)
@@ -222,7 +271,12 @@ def load_ipss(
     dup = raw.duplicated(["municipality_code", "measure", "year"], keep=False)
     if dup.any():
         r = raw[dup].iloc[1]
-        raise InputError(f"{r['municipality_code']} {r['measure']} {r['year']} appears twice", file=r["file"], sheet=r["sheet"], row=int(r["row"]))
+        raise InputError(
+            f"{r['municipality_code']} {r['measure']} {r['year']} appears twice",
+            file=r["file"],
+            sheet=r["sheet"],
+            row=int(r["row"]),
+        )
     bands = raw[raw["measure"].isin(AGE_BANDS)]
     missing_bands = [b for b in AGE_BANDS if b not in set(bands["measure"])]
     if missing_bands:
@@ -245,7 +299,10 @@ def load_ipss(
                 file=where,
             )
         city_rows = bands[(bands["municipality_code"] == city)].rename(columns={"measure": "age_band"})
-        pop = pd.concat([pop, apportion.apportion_to_wards(city_rows, ward_base, base_year=base_year, rule=apportion_rule)], ignore_index=True)
+        pop = pd.concat(
+            [pop, apportion.apportion_to_wards(city_rows, ward_base, base_year=base_year, rule=apportion_rule)],
+            ignore_index=True,
+        )
         apportioned.append(city)
     pop = sort_population(pop.astype({"year": int, "population": float}))
     check_complete(pop, file=where)

@@ -28,7 +28,9 @@ def population_table(shares: pd.DataFrame) -> pd.DataFrame:
 
 def index_table(index: pd.DataFrame, *, scheme_label: str | None = None) -> pd.DataFrame:
     """需要指数 wide by year (one row per index and area, 基準年 = 100), areas in display order."""
-    wide = index.pivot_table(index=["index_id", "index_label", "area_order", "area"], columns="year", values="index", sort=False)
+    wide = index.pivot_table(
+        index=["index_id", "index_label", "area_order", "area"], columns="year", values="index", sort=False
+    )
     order = list(dict.fromkeys(index["index_id"]))
     wide = wide.reset_index()
     wide = wide.assign(_i=wide["index_id"].map(order.index)).sort_values(["_i", "area_order"])

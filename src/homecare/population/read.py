@@ -16,15 +16,13 @@ processed table with :func:`read_population_by_unit`. Terms: docs/glossary.md.
 
 from __future__ import annotations
 
-import pandas as pd
-
-from homecare.core import provenance
-from homecare.core.errors import ParameterError
 from pathlib import Path
 
-from homecare.core import paths, processed
+import pandas as pd
+
+from homecare.core import paths, processed, provenance
 from homecare.core.encoding import read_csv_text
-from homecare.core.errors import InputError
+from homecare.core.errors import InputError, ParameterError
 from homecare.population import apportion, ipss
 from homecare.population.bands import AGE_BANDS, parse_band
 from homecare.population.schemas import POPULATION_SCHEMA, PROCESSED_NAME, sort_population
@@ -82,18 +80,26 @@ def _unit_codes(raw: pd.DataFrame, where: str) -> list[str]:
             try:
                 code = municipalities.code5_from_any(rec["municipality_code"])
             except ValueError as exc:
-                raise InputError(str(exc), file=where, row=row, column="municipality_code", value=rec["municipality_code"]) from exc
+                raise InputError(
+                    str(exc), file=where, row=row, column="municipality_code", value=rec["municipality_code"]
+                ) from exc
         if has_name and rec["municipality_name"].strip():
             by_name = municipalities.lookup_code(rec["municipality_name"])
             if by_name is None:
                 raise InputError(
                     "unknown or ambiguous municipality name (write the city too, e.g. 横浜市緑区)",
-                    file=where, row=row, column="municipality_name", value=rec["municipality_name"],
+                    file=where,
+                    row=row,
+                    column="municipality_name",
+                    value=rec["municipality_name"],
                 )
             if code is not None and code != by_name:
                 raise InputError(
                     f"code {code} and name disagree (the name is {by_name})",
-                    file=where, row=row, column="municipality_name", value=rec["municipality_name"],
+                    file=where,
+                    row=row,
+                    column="municipality_name",
+                    value=rec["municipality_name"],
                 )
             code = by_name
         if code is None:
@@ -102,7 +108,10 @@ def _unit_codes(raw: pd.DataFrame, where: str) -> list[str]:
             raise InputError(
                 "not one of the 58 municipality/ward units (a designated-city total? give ward rows, "
                 "or apportion with homecare.population.apportion)",
-                file=where, row=row, column="municipality_code", value=code,
+                file=where,
+                row=row,
+                column="municipality_code",
+                value=code,
             )
         codes.append(code)
     return codes
@@ -119,7 +128,13 @@ def _numbers(raw: pd.DataFrame, column: str, where: str, *, integer: bool) -> li
         except ValueError:
             raise InputError("not a number", file=where, row=i + 2, column=column, value=text) from None
         if value < 0 or value != value or (integer and value != int(value)):
-            raise InputError("must be a non-negative " + ("whole number" if integer else "number"), file=where, row=i + 2, column=column, value=text)
+            raise InputError(
+                "must be a non-negative " + ("whole number" if integer else "number"),
+                file=where,
+                row=i + 2,
+                column=column,
+                value=text,
+            )
         out.append(value)
     return out
 
@@ -146,14 +161,22 @@ def load_population_csv(path: str | Path) -> pd.DataFrame:
     for i, text in enumerate(raw["age_band"]):
         band = parse_band(text)
         if band is None:
-            raise InputError(f"unknown age band (use {', '.join(AGE_BANDS[:2])} ... {AGE_BANDS[-1]})", file=where, row=i + 2, column="age_band", value=text)
+            raise InputError(
+                f"unknown age band (use {', '.join(AGE_BANDS[:2])} ... {AGE_BANDS[-1]})",
+                file=where,
+                row=i + 2,
+                column="age_band",
+                value=text,
+            )
         bands.append(band)
     df = pd.DataFrame({"municipality_code": codes, "year": years, "age_band": bands, "population": populations})
     dup = df.duplicated(["municipality_code", "year", "age_band"], keep="first")
     if dup.any():
         i = int(dup.to_numpy().nonzero()[0][0])
         r = df.iloc[i]
-        raise InputError(f"duplicate row for {r['municipality_code']} {r['year']} {r['age_band']}", file=where, row=i + 2)
+        raise InputError(
+            f"duplicate row for {r['municipality_code']} {r['year']} {r['age_band']}", file=where, row=i + 2
+        )
     df = sort_population(df)
     check_complete(df, file=where)
     return POPULATION_SCHEMA.validate(df)

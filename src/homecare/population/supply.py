@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare.reference import municipalities
-from homecare.reference.areas import AreaScheme
 from homecare.core.errors import InputError, ParameterError
 from homecare.population.aggregate import PREFECTURE_AREA, area_population, check_scheme_covers
 from homecare.population.bands import MEASURE_75, bands_of_measure
+from homecare.reference import municipalities
+from homecare.reference.areas import AreaScheme
 
 REQUIRED = ("municipality_code", "facility_type", "facility_type_label")
 
@@ -26,7 +26,9 @@ def aged75_by_area(population: pd.DataFrame, scheme: AreaScheme, year: int | Non
     pop_year = int(population["year"].max()) if year is None else int(year)
     rows = population[population["year"] == pop_year]
     if rows.empty:
-        raise ParameterError(f"population table has no rows for {pop_year}; years: {sorted(population['year'].unique())}")
+        raise ParameterError(
+            f"population table has no rows for {pop_year}; years: {sorted(population['year'].unique())}"
+        )
     by_area = area_population(rows, scheme)
     aged = by_area[by_area["age_band"].isin(bands_of_measure(MEASURE_75))]
     return aged.groupby("area")["population"].sum(), pop_year
@@ -67,15 +69,31 @@ def facilities_per_75(
     labels = fac.drop_duplicates("facility_type").set_index("facility_type")["facility_type_label"]
     counts = (
         fac.merge(assign, on="municipality_code", how="left", validate="m:1")
-        .groupby(["area", "facility_type"], as_index=False).size().rename(columns={"size": "facilities"})
+        .groupby(["area", "facility_type"], as_index=False)
+        .size()
+        .rename(columns={"size": "facilities"})
     )
     aged = {year: aged75_by_area(pop, scheme, year)[0].reindex(scheme.area_names) for year in (base_year, target_year)}
-    by_area = pd.DataFrame({"area_order": range(len(scheme.areas)), "area": scheme.area_names,
-                            "aged75_base": aged[base_year].to_numpy(), "aged75_target": aged[target_year].to_numpy()})
-    pref = pd.DataFrame({"area_order": [len(scheme.areas)], "area": [PREFECTURE_AREA],
-                         "aged75_base": [by_area["aged75_base"].sum()], "aged75_target": [by_area["aged75_target"].sum()]})
+    by_area = pd.DataFrame(
+        {
+            "area_order": range(len(scheme.areas)),
+            "area": scheme.area_names,
+            "aged75_base": aged[base_year].to_numpy(),
+            "aged75_target": aged[target_year].to_numpy(),
+        }
+    )
+    pref = pd.DataFrame(
+        {
+            "area_order": [len(scheme.areas)],
+            "area": [PREFECTURE_AREA],
+            "aged75_base": [by_area["aged75_base"].sum()],
+            "aged75_target": [by_area["aged75_target"].sum()],
+        }
+    )
     by_area = pd.concat([by_area, pref], ignore_index=True)
-    counts = pd.concat([counts, counts.groupby("facility_type", as_index=False)["facilities"].sum().assign(area=PREFECTURE_AREA)])
+    counts = pd.concat(
+        [counts, counts.groupby("facility_type", as_index=False)["facilities"].sum().assign(area=PREFECTURE_AREA)]
+    )
     grid = by_area.merge(pd.DataFrame({"facility_type": list(labels.index)}), how="cross")
     out = grid.merge(counts, on=["area", "facility_type"], how="left")
     out["facilities"] = out["facilities"].fillna(0).astype("int64")  # an area with none of a type has 0
@@ -85,8 +103,20 @@ def facilities_per_75(
     out["change_pct"] = 100 * (out["per1000_target"] / out["per1000_base"] - 1)
     type_order = {t: i for i, t in enumerate(labels.index)}
     out = out.assign(_t=out["facility_type"].map(type_order)).sort_values(["_t", "area_order"]).drop(columns="_t")
-    out = out[["area", "area_order", "facility_type", "facility_type_label", "facilities",
-               "aged75_base", "aged75_target", "per1000_base", "per1000_target", "change_pct"]].reset_index(drop=True)
+    out = out[
+        [
+            "area",
+            "area_order",
+            "facility_type",
+            "facility_type_label",
+            "facilities",
+            "aged75_base",
+            "aged75_target",
+            "per1000_base",
+            "per1000_target",
+            "change_pct",
+        ]
+    ].reset_index(drop=True)
     out.attrs["unassigned"] = int((~assigned).sum())
     out.attrs["duplicates"] = duplicates
     return out

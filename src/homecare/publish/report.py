@@ -15,6 +15,7 @@ name its table explicitly with a ``"table"`` key in its ``.json``.
 
 :func:`build_pptx` writes a PowerPoint draft (一枚一図) with one figure per slide and its
 caption and 出典, byte-identical on re-run.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from pathlib import Path
 from PIL import Image
 
 from homecare.core import paths
-from homecare.core.labels import SAMPLE_LABEL, source_line
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
+from homecare.core.labels import SAMPLE_LABEL, source_line
 
 WORKBOOK_NAME = "tables.xlsx"
 PPTX_NAME = "figures.pptx"
@@ -87,7 +88,7 @@ def _figure_card(fig: dict, table: dict | None, has_workbook: bool) -> str:
     return (
         f'<div class="card" id="fig-{_e(fig["name"])}">'
         f'<a href="{_e(fig["png"])}"><img src="{_e(fig["png"])}" alt="{_e(fig["title"])}" loading="lazy"></a>'
-        f'<h3>{_e(fig["title"])}{_badge(bool(fig.get("sample")))}</h3>'
+        f"<h3>{_e(fig['title'])}{_badge(bool(fig.get('sample')))}</h3>"
         f'<p class="cap">{_e(fig.get("caption"))}</p>'
         f'<p class="src">{sources}</p>'
         f'<p class="links">{" ".join(links)}</p>'
@@ -103,7 +104,7 @@ def _table_rows(tables: list[dict], has_workbook: bool) -> str:
         sheet = f'<a href="{WORKBOOK_NAME}">{_e(t["sheet"])}</a>' if has_workbook else _e(t["sheet"])
         rows.append(
             f'<tr id="table-{_e(t["name"])}"><td><a href="tables/{_e(t["name"])}.csv">{_e(t["title"])}</a>'
-            f'{_badge(bool(t.get("sample")))}</td><td>{sheet}</td><td>{_e(t.get("rows"))}</td>'
+            f"{_badge(bool(t.get('sample')))}</td><td>{sheet}</td><td>{_e(t.get('rows'))}</td>"
             f"<td>{_e('、'.join(t.get('columns', [])))}</td><td>{sources}</td></tr>"
         )
     return "\n".join(rows)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from homecare.core import paths, provenance
 from homecare.core.files import atomic_write_bytes, csv_bytes
+
 _SHEET_BAD = re.compile(r"[\[\]\:\*\?\/\\]")
 
 
@@ -47,7 +48,9 @@ def write_table(
         "rows": int(len(df)),
         "columns": [str(c) for c in df.columns],
     }
-    atomic_write_bytes(out / f"{name}.json", (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+    atomic_write_bytes(
+        out / f"{name}.json", (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    )
     return path
 
 
@@ -59,7 +62,7 @@ def sheet_name(text: str) -> str:
 def read_table(csv_path: Path) -> tuple[pd.DataFrame, dict]:
     """Read a published table and its meta (codes stay text)."""
     meta = json.loads(csv_path.with_suffix(".json").read_text(encoding="utf-8"))
-    df = pd.read_csv(csv_path, encoding="utf-8-sig", dtype={c: str for c in meta["columns"] if "コード" in c or "番号" in c})
+    df = pd.read_csv(
+        csv_path, encoding="utf-8-sig", dtype={c: str for c in meta["columns"] if "コード" in c or "番号" in c}
+    )
     return df, meta
-
-

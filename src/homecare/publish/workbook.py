@@ -3,6 +3,7 @@
 Title row, Japanese header (frozen), readable widths, and the 出典 / 注 / サンプルデータ
 lines under the table. Output is byte-identical for identical tables (fixed document dates
 and zip timestamps).
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ medical vision may redraw them: ``secondary_medical_area`` (二次保健医療�
 ``elderly_care_area`` (高齢者保健福祉圏域, to verify) and draft scenarios. Each file lists
 the areas in display order, a colour per area (used in every figure) and the member
 units by 5-digit code with their name, checked against the reference table.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from homecare.core import paths, provenance
-from homecare.reference import municipalities
 from homecare.core.errors import ReferenceDataError
 from homecare.core.yamlio import load_yaml
+from homecare.reference import municipalities
 
 DEFAULT_SCHEME = "secondary_medical_area"
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -55,11 +56,7 @@ class AreaScheme:
 
     def assignment(self) -> pd.DataFrame:
         """One row per unit: ``municipality_code, area, area_order``."""
-        rows = [
-            (code, area.name, i)
-            for i, area in enumerate(self.areas)
-            for code in area.members
-        ]
+        rows = [(code, area.name, i) for i, area in enumerate(self.areas) for code in area.members]
         return pd.DataFrame(rows, columns=["municipality_code", "area", "area_order"])
 
     def area_of(self, code: str) -> str:
@@ -76,10 +73,6 @@ class AreaScheme:
         if "area" in records and "area_scheme" in records and records["area_scheme"].eq(self.id).all():
             return records["area"]
         return records["municipality_code"].map(self.assignment().set_index("municipality_code")["area"])
-
-    def area_categorical(self, values: pd.Series) -> pd.Series:
-        """Area names as an ordered categorical in the scheme's display order."""
-        return pd.Categorical(values, categories=self.area_names, ordered=True)
 
 
 def scheme_dir() -> Path:
@@ -129,7 +122,7 @@ def load_scheme(scheme: str | Path = DEFAULT_SCHEME) -> AreaScheme:
             raise ReferenceDataError(f"{where}: area {name!r} listed twice")
         color = str(entry.get("color", ""))
         if not _HEX.match(color):
-            raise ReferenceDataError(f"{where}: area {name!r} needs a colour like \"#332288\", got {color!r}")
+            raise ReferenceDataError(f'{where}: area {name!r} needs a colour like "#332288", got {color!r}')
         members = []
         for code_raw, unit_name in (entry.get("members") or {}).items():
             code = str(code_raw).zfill(5)

@@ -130,15 +130,24 @@ def _copy_verified(src: Path, dest: Path, entry: SourceFile, origin: str) -> Non
 
 
 def _download(entry: SourceFile, dest: Path) -> None:
+    """Download the official URL with pooch, which checks the catalog's SHA-256 itself and
+    keeps nothing that does not match; the file then moves into place."""
     import pooch  # imported lazily: only needed online
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmpdir = Path(tempfile.mkdtemp(dir=dest.parent))
     try:
-        got = pooch.retrieve(
-            entry.url, known_hash=None, fname="download", path=tmpdir, progressbar=False
-        )
-        _copy_verified(Path(got), dest, entry, origin=entry.url)
+        try:
+            got = pooch.retrieve(
+                entry.url, known_hash=f"sha256:{entry.sha256}", fname=dest.name, path=tmpdir, progressbar=False
+            )
+        except ValueError as exc:  # pooch's hash mismatch
+            raise ChecksumError(
+                f"refused {entry.path} from {entry.url}: SHA-256 differs from the catalog ({exc}).\n"
+                f"The file may be a newer or damaged version; if the source really changed, "
+                f"update data/raw/reference/sources.yml and docs/data_log.md."
+            ) from None
+        os.replace(got, dest)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 

@@ -2,15 +2,16 @@
 
 Coordinates are WGS84 (EPSG:4326) as published; maps and distances use the plane
 rectangular system for Kanagawa (JGD2011 平面直角座標系 第IX系, EPSG:6677).
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
 
+from homecare.core.errors import ReferenceDataError
 from homecare.reference import catalog, municipalities
 from homecare.reference.areas import AreaScheme
-from homecare.core.errors import ReferenceDataError
 
 BOUNDARY_FILE = "n03_kanagawa_2021"
 BOUNDARY_DATASET = "municipal_boundaries"

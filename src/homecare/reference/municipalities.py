@@ -4,6 +4,7 @@ The base unit of every analysis is the 58 "municipality or ward" units (区市�
 18 wards of 横浜市, 7 of 川崎市, 3 of 相模原市 and the 30 other municipalities.
 The table also keeps the three designated-city parents (政令指定都市) so that files
 reporting a city total can be joined.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def name_key(name: str) -> str:
     s = re.sub(r"\s+", "", s)
     s = s.replace("ヶ", "ケ").replace("ヵ", "ケ").replace("ｹ", "ケ")
     if s.startswith(PREFECTURE):
-        s = s[len(PREFECTURE):]
+        s = s[len(PREFECTURE) :]
     return s
 
 
@@ -141,11 +142,6 @@ def lookup_code(name: str) -> str | None:
     (a bare 緑区 or 南区 exists in both 横浜市 and 相模原市)."""
     codes = _name_index().get(name_key(name), set())
     return next(iter(codes)) if len(codes) == 1 else None
-
-
-def candidate_codes(name: str) -> set[str]:
-    """All codes a name may denote (to explain an ambiguity in an error message)."""
-    return set(_name_index().get(name_key(name), set()))
 
 
 def full_name_of(code: str) -> str:

@@ -6,6 +6,7 @@ real figures, not sample data. Loaders check every sum the material lets us chec
 that does not add up is an :class:`InputError`; a printed total that disagrees with the sum
 of its rows is kept as printed and reported in ``discrepancies`` (figures say so in a note),
 because the material itself is the source and must not be silently corrected.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -73,12 +74,16 @@ def _require_int(df: pd.DataFrame, columns: list[str], where: str, *, allow_blan
             bad |= out[col].isna()
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError("count must be a non-negative integer", file=where, row=i + 2, column=col, value=out[col].iloc[i])
+            raise InputError(
+                "count must be a non-negative integer", file=where, row=i + 2, column=col, value=out[col].iloc[i]
+            )
         out[col] = values.astype("Int64")
     return out
 
 
-def _check_row_sums(df: pd.DataFrame, parts: list[str], total: str, label: str, where: str, rows: pd.Series | None = None) -> None:
+def _check_row_sums(
+    df: pd.DataFrame, parts: list[str], total: str, label: str, where: str, rows: pd.Series | None = None
+) -> None:
     """Every row's ``parts`` (blanks as 0) must add up to its ``total``: a transcription typo
     is an InputError naming the CSV line and the row's label column."""
     sums = df[parts].fillna(0).sum(axis=1)
@@ -87,7 +92,10 @@ def _check_row_sums(df: pd.DataFrame, parts: list[str], total: str, label: str, 
         i = int(bad.to_numpy().nonzero()[0][0])
         raise InputError(
             f"{total} {df[total].iloc[i]} != sum of {'+'.join(parts)} {int(sums.iloc[i])}",
-            file=where, row=i + 2, column=total, value=df[label].iloc[i],
+            file=where,
+            row=i + 2,
+            column=total,
+            value=df[label].iloc[i],
         )
 
 
@@ -99,7 +107,9 @@ def load_cooperation_status() -> SeedTable:
     where = paths.relative(path)
     counts = ["facility_count", *COOPERATION_STATUSES]
     df = _require_int(df, counts, where, allow_blank=False)
-    _check_row_sums(df, list(COOPERATION_STATUSES), "facility_count", "facility_type", where, rows=df["row_kind"] == "detail")
+    _check_row_sums(
+        df, list(COOPERATION_STATUSES), "facility_count", "facility_type", where, rows=df["row_kind"] == "detail"
+    )
     detail = df[df["row_kind"] == "detail"].drop(columns="row_kind").reset_index(drop=True)
     printed = df[df["row_kind"] == "total_as_printed"]
     if len(printed) != 1:
@@ -134,7 +144,16 @@ def load_ict_networks() -> SeedTable:
     long = long.sort_values(
         ["network", "participant_code"], key=lambda s: s.map(order if s.name == "network" else type_order)
     ).reset_index(drop=True)
-    cols = ["network", "system_type", "as_of", "participant_code", "participant_type", "participants", "total_as_printed", "residents"]
+    cols = [
+        "network",
+        "system_type",
+        "as_of",
+        "participant_code",
+        "participant_type",
+        "participants",
+        "total_as_printed",
+        "residents",
+    ]
     return SeedTable(long[cols], path)
 
 
@@ -148,9 +167,17 @@ def load_ict_coverage() -> SeedTable:
     units = set(municipalities.units()["municipality_code"])
     for i, row in df.iterrows():
         if row["municipality_code"] not in units:
-            raise InputError("not one of the 58 unit codes", file=where, row=int(i) + 2, column="municipality_code", value=row["municipality_code"])
+            raise InputError(
+                "not one of the 58 unit codes",
+                file=where,
+                row=int(i) + 2,
+                column="municipality_code",
+                value=row["municipality_code"],
+            )
         if row["basis"] not in COVERAGE_BASES:
-            raise InputError(f"basis must be one of {COVERAGE_BASES}", file=where, row=int(i) + 2, column="basis", value=row["basis"])
+            raise InputError(
+                f"basis must be one of {COVERAGE_BASES}", file=where, row=int(i) + 2, column="basis", value=row["basis"]
+            )
     twice = df[df.duplicated(["network", "municipality_code"], keep=False)]
     if not twice.empty:
         raise InputError("unit listed twice for one network", file=where, value=sorted(set(twice["municipality_code"])))

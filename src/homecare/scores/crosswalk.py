@@ -5,15 +5,16 @@ so insurers are mapped by prefecture + 市町村名 through :func:`municipalitie
 (tolerant to 茅ケ崎市/茅ヶ崎市, county prefixes, full-width text). The 保険者番号 is kept
 and compared across fiscal years. In 神奈川県 every insurer is a municipality; the designated
 cities (政令指定都市) are single insurers (14100 横浜市, 14130 川崎市, 14150 相模原市).
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from homecare.reference import municipalities
 from homecare.core.errors import InputError
 from homecare.core.qa import QAEntry
+from homecare.reference import municipalities
 
 INSURER_TYPES = ("designated_city", "city", "town", "village")
 
@@ -41,7 +42,11 @@ def map_insurers(insurers: pd.DataFrame, *, file: str, sheet: str, column: str) 
         raise InputError(
             f"{len(bad)} insurer(s) cannot be mapped to a municipality of {municipalities.PREFECTURE} "
             f"(unknown name, a ward, or ambiguous): {listed}",
-            file=file, sheet=sheet, row=int(first["src_row"]), column=column, value=first["municipality_name"],
+            file=file,
+            sheet=sheet,
+            row=int(first["src_row"]),
+            column=column,
+            value=first["municipality_name"],
         )
     dup = out[out["municipality_code"].duplicated(keep=False)]
     if not dup.empty:
@@ -49,14 +54,20 @@ def map_insurers(insurers: pd.DataFrame, *, file: str, sheet: str, column: str) 
         rows = ", ".join(str(r) for r in dup["src_row"])
         raise InputError(
             f"municipality {names[first['municipality_code']]} ({first['municipality_code']}) appears more than once (duplicate rows {rows})",
-            file=file, sheet=sheet, row=int(dup.iloc[1]["src_row"]), column=column, value=dup.iloc[1]["municipality_name"],
+            file=file,
+            sheet=sheet,
+            row=int(dup.iloc[1]["src_row"]),
+            column=column,
+            value=dup.iloc[1]["municipality_name"],
         )
     missing = sorted(set(names) - set(out["municipality_code"]))
     if missing:
         raise InputError(
             f"{len(missing)} insurer(s) of {municipalities.PREFECTURE} missing from the file (truncated?): "
             + ", ".join(f"{names[c]} ({c})" for c in missing),
-            file=file, sheet=sheet, column=column,
+            file=file,
+            sheet=sheet,
+            column=column,
         )
     out["municipality_name"] = out["municipality_code"].map(names)
     return out
@@ -70,9 +81,27 @@ def number_conflicts(scores: pd.DataFrame, *, stage: str) -> list[QAEntry]:
     for code, g in pairs.groupby("municipality_code", sort=True):
         if g["insurer_number"].nunique() > 1:
             seen = ", ".join(f"{fy}: {n}" for fy, n in zip(g["fiscal_year"], g["insurer_number"], strict=False))
-            out.append(QAEntry(stage, "", f"保険者番号 of {g['municipality_name'].iloc[0]} ({code}) differs between years: {seen}", "reported", column="保険者番号", value=seen))
+            out.append(
+                QAEntry(
+                    stage,
+                    "",
+                    f"保険者番号 of {g['municipality_name'].iloc[0]} ({code}) differs between years: {seen}",
+                    "reported",
+                    column="保険者番号",
+                    value=seen,
+                )
+            )
     for number, g in pairs.groupby("insurer_number", sort=True):
         if g["municipality_code"].nunique() > 1:
             who = ", ".join(sorted(set(g["municipality_name"])))
-            out.append(QAEntry(stage, "", f"保険者番号 {number} is given to more than one municipality: {who}", "reported", column="保険者番号", value=str(number)))
+            out.append(
+                QAEntry(
+                    stage,
+                    "",
+                    f"保険者番号 {number} is given to more than one municipality: {who}",
+                    "reported",
+                    column="保険者番号",
+                    value=str(number),
+                )
+            )
     return out

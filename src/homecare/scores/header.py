@@ -6,6 +6,7 @@ are forward-filled from their top-left cell; blank cells that sit under the same
 their left neighbour are filled from the left (files saved without merges). Each column is
 then classified by what its header texts say (交付金, 目標, 指標群, 指標番号, 指標名, 枝番),
 not by which header row they are in.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from homecare.core import paths, provenance
+from homecare.core.dates import fiscal_years_in
 from homecare.core.errors import InputError
 from homecare.scores import indicators as ind
 
@@ -42,7 +44,19 @@ ID_LABELS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_IDS = ("serial", "insurer_number", "prefecture_name", "municipality_name")
 # statistics rows (統計行) between header and data; others are tolerated as statistics too
-STAT_LABELS = ("配点", "全国合計", "平均点", "項目平均", "平均得点率", "中央値", "標準偏差", "該当市町村数", "該当率", "最大値", "最小値")
+STAT_LABELS = (
+    "配点",
+    "全国合計",
+    "平均点",
+    "項目平均",
+    "平均得点率",
+    "中央値",
+    "標準偏差",
+    "該当市町村数",
+    "該当率",
+    "最大値",
+    "最小値",
+)
 _TOTAL_RE = re.compile(r"(合計|小計|総計|計)(点)?$")
 _SKIP_TEXTS = {"得点", "点数", "点", "配点"}
 
@@ -89,8 +103,7 @@ class Sheet:
         found = []
         for i in range(self.header_start - 1):
             for j, v in enumerate(self.grid[i]):
-                for m in re.finditer(r"令和(\d+|元)年度", ind.normalise(v)):
-                    found.append((i + 1, get_column_letter(j + 1), 2018 + (1 if m.group(1) == "元" else int(m.group(1)))))
+                found += [(i + 1, get_column_letter(j + 1), fy) for fy in fiscal_years_in(ind.normalise(v))]
         return found
 
     def ids(self) -> dict[str, Column]:
@@ -291,7 +304,7 @@ def _classify(index: int, raw: list[str]) -> Column:
     first = number_at if number_at is not None and number_at < len(others) else 0
     if others:
         col.indicator = others[first]
-        col.detail = " ".join(others[:first] + others[first + 1:])
+        col.detail = " ".join(others[:first] + others[first + 1 :])
     col.item = f"{letters}{nums}"  # ア (one row), イ① / ① under a merged イ (two rows), ② (carried later)
     if not col.indicator and not col.item and col.indicator_no is None:
         col.kind = "total"  # only 交付金/目標/指標群 and e.g. 得点: a subtotal of the goal or group
@@ -320,12 +333,26 @@ def _check_ids(sh: Sheet) -> None:
             if close:
                 where = next(c for c in sh.columns if close[0] in c.texts)
                 hint = f"; closest header text is {close[0]!r} in column {where.letter} (renamed?)"
-            raise InputError(f"required column {label} not found in {header_rows}{hint}", file=sh.file, sheet=sh.name, row=sh.header_start, column=label)
+            raise InputError(
+                f"required column {label} not found in {header_rows}{hint}",
+                file=sh.file,
+                sheet=sh.name,
+                row=sh.header_start,
+                column=label,
+            )
         if len(seen[name]) > 1:
             letters = ", ".join(c.letter for c in seen[name])
-            raise InputError(f"column {label} appears more than once (columns {letters})", file=sh.file, sheet=sh.name, row=sh.header_start, column=label)
+            raise InputError(
+                f"column {label} appears more than once (columns {letters})",
+                file=sh.file,
+                sheet=sh.name,
+                row=sh.header_start,
+                column=label,
+            )
     if not any(c.kind == "score" for c in sh.columns):
-        raise InputError(f"no score columns (目標Ⅰ-Ⅳ) found in {header_rows}", file=sh.file, sheet=sh.name, row=sh.header_start)
+        raise InputError(
+            f"no score columns (目標Ⅰ-Ⅳ) found in {header_rows}", file=sh.file, sheet=sh.name, row=sh.header_start
+        )
 
 
 def _canonical_items(sh: Sheet) -> None:
@@ -344,7 +371,10 @@ def _canonical_items(sh: Sheet) -> None:
             elif focus:
                 raise InputError(
                     f"sub-item {c.item!r} has no lettered item (ア/イ…) before it in the same indicator",
-                    file=sh.file, sheet=sh.name, row=sh.header_start, column=c.label(),
+                    file=sh.file,
+                    sheet=sh.name,
+                    row=sh.header_start,
+                    column=c.label(),
                 )
         elif c.item:
             last_letter[key] = c.item[0]
@@ -355,7 +385,10 @@ def _canonical_items(sh: Sheet) -> None:
                     f"目標III column does not match any item of {paths.relative(ind.items_path())} "
                     f"(indicator {c.indicator!r}, 指標番号 {c.indicator_no}, 枝番 {c.item!r}); renamed header, "
                     f"or update the data file after checking the official indicator PDF",
-                    file=sh.file, sheet=sh.name, row=sh.header_start, column=c.label(),
+                    file=sh.file,
+                    sheet=sh.name,
+                    row=sh.header_start,
+                    column=c.label(),
                 )
             c.indicator = name
             c.indicator_group = items[(name, c.item)].indicator_group
@@ -363,20 +396,32 @@ def _canonical_items(sh: Sheet) -> None:
             c.item = f"{c.item}（{c.detail}）"  # coarse goals: items told apart by their 設問 text
         if not focus and (c.fund, c.goal, c.indicator_group, c.indicator, c.item) in seen:
             # other goals are kept coarsely and must not stop the stage: name the item by its column
-            sh.notes.append((c, f"header does not tell this item from column {seen[(c.fund, c.goal, c.indicator_group, c.indicator, c.item)].letter}; item named by its column"))
+            sh.notes.append(
+                (
+                    c,
+                    f"header does not tell this item from column {seen[(c.fund, c.goal, c.indicator_group, c.indicator, c.item)].letter}; item named by its column",
+                )
+            )
             c.item = f"{c.item}[{c.letter}]"
         ident = (c.fund, c.goal, c.indicator_group, c.indicator, c.item)
         if ident in seen:
             raise InputError(
                 f"two columns have the same header ({seen[ident].letter} and {c.letter}); cannot tell the items apart",
-                file=sh.file, sheet=sh.name, row=sh.header_start, column=c.label(),
+                file=sh.file,
+                sheet=sh.name,
+                row=sh.header_start,
+                column=c.label(),
             )
         seen[ident] = c
-    found = {(c.indicator, c.item) for c in sh.columns if c.kind == "score" and c.fund == ind.FOCUS_FUND and c.goal == "III"}
+    found = {
+        (c.indicator, c.item) for c in sh.columns if c.kind == "score" and c.fund == ind.FOCUS_FUND and c.goal == "III"
+    }
     missing = sorted(set(items) - found)
     if missing:
         listed = ", ".join(f"{i} {b}" for i, b in missing[:10])
         raise InputError(
             f"{len(missing)} 目標III item(s) of the 支援交付金 not found in the header: {listed}",
-            file=sh.file, sheet=sh.name, row=sh.header_start,
+            file=sh.file,
+            sheet=sh.name,
+            row=sh.header_start,
         )

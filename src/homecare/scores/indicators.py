@@ -3,6 +3,7 @@
 The item structure and points of 支援交付金 目標III (在宅医療・介護連携) live in
 ``data/raw/reference/indicators/goal3_items.csv`` (to be verified against the official
 indicator PDF each year); other goals are read from the file's own header and 配点 row.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -166,7 +167,12 @@ def goal3_items() -> dict[tuple[str, str], Goal3Item]:
     """{(indicator, item): Goal3Item} from the data file."""
     return {
         (r.indicator, r.item): Goal3Item(
-            r.indicator_group, int(r.indicator_no), r.indicator, r.item, float(r.max_points), r.kind,
+            r.indicator_group,
+            int(r.indicator_no),
+            r.indicator,
+            r.item,
+            float(r.max_points),
+            r.kind,
             frozenset(float(v) for v in r.allowed_points.split("|")),
         )
         for r in load_goal3_items().itertuples()

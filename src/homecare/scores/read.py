@@ -5,6 +5,7 @@ statistics rows (配点, 全国合計, 平均点 …: excluded; 配点 gives eac
 data rows of other prefectures (excluded) and anything else (quarantined: notes, rows of
 the prefecture without any score such as a 広域連合). Every one is counted and recorded in
 the QA table so that ``rows_read = kept + statistics + other_prefectures + quarantined``.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from homecare.reference import municipalities
 from homecare.core.errors import InputError
 from homecare.core.qa import QAEntry
+from homecare.reference import municipalities
 from homecare.scores import indicators as ind
 from homecare.scores.header import Column, Sheet, read_sheet, stat_label
 
@@ -67,7 +68,18 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
     records, totals, insurers = [], [], []
 
     def entry(row: int, reason: str, action: str, column: str = "", value: object = "") -> None:
-        qa.append(QAEntry(STAGE, sh.file, reason, action, sheet=sh.name, row=row, column=column, value="" if value is None else str(value)))
+        qa.append(
+            QAEntry(
+                STAGE,
+                sh.file,
+                reason,
+                action,
+                sheet=sh.name,
+                row=row,
+                column=column,
+                value="" if value is None else str(value),
+            )
+        )
 
     for c, note in sh.notes:
         entry(sh.header_start, note, "reported", c.label())
@@ -90,12 +102,23 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
                     max_points = _max_points(sh, row, excel_row, score_cols)
             else:
                 counts["quarantined"] += 1
-                entry(excel_row, "row without a numeric 通し番号 (note or stray row)", "quarantined", serial_col.texts[-1], _row_text(row))
+                entry(
+                    excel_row,
+                    "row without a numeric 通し番号 (note or stray row)",
+                    "quarantined",
+                    serial_col.texts[-1],
+                    _row_text(row),
+                )
             continue
         seen_data = True
         pref = row[ids["prefecture_name"].index]
         code = row[ids["prefecture_code"].index] if "prefecture_code" in ids else None
-        if pref is None and code is not None and ind.normalise(code).zfill(2) == municipalities.PREFECTURE_CODE and same_prefecture(municipalities.PREFECTURE, prefecture):
+        if (
+            pref is None
+            and code is not None
+            and ind.normalise(code).zfill(2) == municipalities.PREFECTURE_CODE
+            and same_prefecture(municipalities.PREFECTURE, prefecture)
+        ):
             pref = municipalities.PREFECTURE  # 都道府県名 left blank: the 都道府県番号 says 14
         if not same_prefecture(pref, prefecture):
             counts["other_prefectures"] += 1
@@ -105,32 +128,91 @@ def parse_file(path: str | Path, *, prefecture: str, sheet: str | None = None) -
         name = row[ids["municipality_name"].index]
         if all(values[c.index] is None for c in score_cols):
             counts["quarantined"] += 1
-            entry(excel_row, "insurer row without any score (広域連合 or not evaluated)", "quarantined", ids["municipality_name"].texts[-1], name)
+            entry(
+                excel_row,
+                "insurer row without any score (広域連合 or not evaluated)",
+                "quarantined",
+                ids["municipality_name"].texts[-1],
+                name,
+            )
             continue
         counts["kept"] += 1
-        insurers.append({"src_row": excel_row, "insurer_number": insurer_number(row[ids["insurer_number"].index]), "municipality_name": "" if name is None else str(name).strip()})
+        insurers.append(
+            {
+                "src_row": excel_row,
+                "insurer_number": insurer_number(row[ids["insurer_number"].index]),
+                "municipality_name": "" if name is None else str(name).strip(),
+            }
+        )
         for c in score_cols:
             points = values[c.index]
             if points is None:
-                entry(excel_row, "blank or '－' score read as 0 points (not achieved)", "replaced", c.label(), row[c.index])
+                entry(
+                    excel_row,
+                    "blank or '－' score read as 0 points (not achieved)",
+                    "replaced",
+                    c.label(),
+                    row[c.index],
+                )
                 points = 0.0
             for fund in (c.fund,) if c.fund else ind.FUNDS:  # 目標IV may be shared by both funds
                 records.append(
-                    {"src_row": excel_row, "src_column": c.label(), "src_index": c.index, "fund": fund, "goal": c.goal,
-                     "indicator_group": c.indicator_group, "indicator": c.indicator, "item": c.item, "points": points}
+                    {
+                        "src_row": excel_row,
+                        "src_column": c.label(),
+                        "src_index": c.index,
+                        "fund": fund,
+                        "goal": c.goal,
+                        "indicator_group": c.indicator_group,
+                        "indicator": c.indicator,
+                        "item": c.item,
+                        "points": points,
+                    }
                 )
         for c in total_cols:
-            totals.append({"src_row": excel_row, "src_column": c.label(), "fund": c.fund, "goal": c.goal,
-                           "indicator_group": c.indicator_group, "value": values[c.index]})
+            totals.append(
+                {
+                    "src_row": excel_row,
+                    "src_column": c.label(),
+                    "fund": c.fund,
+                    "goal": c.goal,
+                    "indicator_group": c.indicator_group,
+                    "value": values[c.index],
+                }
+            )
     for pref, rows in sorted(other.items()):
-        entry(rows[0], f"other prefecture {pref}: {len(rows)} row(s) from row {rows[0]} to {rows[-1]}", "excluded", ids["prefecture_name"].texts[-1], pref)
-    scores = pd.DataFrame(records, columns=["src_row", "src_column", "src_index", "fund", "goal", "indicator_group", "indicator", "item", "points"])
+        entry(
+            rows[0],
+            f"other prefecture {pref}: {len(rows)} row(s) from row {rows[0]} to {rows[-1]}",
+            "excluded",
+            ids["prefecture_name"].texts[-1],
+            pref,
+        )
+    scores = pd.DataFrame(
+        records,
+        columns=[
+            "src_row",
+            "src_column",
+            "src_index",
+            "fund",
+            "goal",
+            "indicator_group",
+            "indicator",
+            "item",
+            "points",
+        ],
+    )
     scores["max_points"] = _item_maxima(sh, scores, max_points, qa)
     return ParsedFile(
-        sh.file, sh.name, sh.fiscal_years_named(), ids["municipality_name"].label(), scores,
+        sh.file,
+        sh.name,
+        sh.fiscal_years_named(),
+        ids["municipality_name"].label(),
+        scores,
         totals=pd.DataFrame(totals, columns=["src_row", "src_column", "fund", "goal", "indicator_group", "value"]),
         insurers=pd.DataFrame(insurers, columns=["src_row", "insurer_number", "municipality_name"]),
-        qa=qa, counts=counts,
+        qa=qa,
+        counts=counts,
     )
 
 
@@ -142,7 +224,14 @@ def _score(sh: Sheet, c: Column, row: list[object], excel_row: int) -> float | N
     try:
         return ind.parse_number(row[c.index])
     except ValueError:
-        raise InputError("text in a numeric score cell", file=sh.file, sheet=sh.name, row=excel_row, column=c.label(), value=row[c.index]) from None
+        raise InputError(
+            "text in a numeric score cell",
+            file=sh.file,
+            sheet=sh.name,
+            row=excel_row,
+            column=c.label(),
+            value=row[c.index],
+        ) from None
 
 
 def _max_points(sh: Sheet, row: list[object], excel_row: int, cols: list[Column]) -> dict[int, float]:
@@ -154,7 +243,9 @@ def _max_points(sh: Sheet, row: list[object], excel_row: int, cols: list[Column]
         try:
             v = ind.parse_number(text[:-1] if text.endswith("点") else cell)
         except ValueError:
-            raise InputError("text in the 配点 row", file=sh.file, sheet=sh.name, row=excel_row, column=c.label(), value=cell) from None
+            raise InputError(
+                "text in the 配点 row", file=sh.file, sheet=sh.name, row=excel_row, column=c.label(), value=cell
+            ) from None
         if v is not None:
             out[c.index] = v
     return out
@@ -170,13 +261,32 @@ def _item_maxima(sh: Sheet, scores: pd.DataFrame, from_file: dict[int, float], q
         known = items.get((c.indicator, c.item)) if c.fund == ind.FOCUS_FUND and c.goal == "III" else None
         file_value = from_file.get(c.index)
         if known and file_value is not None and file_value != known.max_points:
-            qa.append(QAEntry(STAGE, sh.file, f"配点 {file_value:g} differs from {known.max_points:g} in goal3_items.csv (verify the data file)", "reported", sheet=sh.name, column=c.label(), value=f"{file_value:g}"))
+            qa.append(
+                QAEntry(
+                    STAGE,
+                    sh.file,
+                    f"配点 {file_value:g} differs from {known.max_points:g} in goal3_items.csv (verify the data file)",
+                    "reported",
+                    sheet=sh.name,
+                    column=c.label(),
+                    value=f"{file_value:g}",
+                )
+            )
         if file_value is not None:
             maxima[c.index] = file_value
         elif known:
             maxima[c.index] = known.max_points
         else:
-            qa.append(QAEntry(STAGE, sh.file, "no 配点 for this item: maximum unknown, only points >= 0 checked", "reported", sheet=sh.name, column=c.label()))
+            qa.append(
+                QAEntry(
+                    STAGE,
+                    sh.file,
+                    "no 配点 for this item: maximum unknown, only points >= 0 checked",
+                    "reported",
+                    sheet=sh.name,
+                    column=c.label(),
+                )
+            )
             maxima[c.index] = float("nan")
     return scores["src_index"].map(maxima).astype(float)
 
@@ -185,4 +295,10 @@ def _check_header_funds(sh: Sheet, cols: list[Column]) -> None:
     """A score column must belong to a 交付金 unless it is the shared 目標IV."""
     for c in cols:
         if c.fund is None and c.goal != "IV":
-            raise InputError("cannot tell which 交付金 (推進/支援) column belongs to", file=sh.file, sheet=sh.name, row=sh.header_start, column=c.label())
+            raise InputError(
+                "cannot tell which 交付金 (推進/支援) column belongs to",
+                file=sh.file,
+                sheet=sh.name,
+                row=sh.header_start,
+                column=c.label(),
+            )

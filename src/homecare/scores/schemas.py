@@ -1,5 +1,6 @@
 """Validation of cleaned insurer scores (保険者機能評価): pandera schemas and the checks that
-need the file's context (allowed points per item, the file's own subtotal/total columns)."""
+need the file's context (allowed points per item, the file's own subtotal/total columns).
+Terms: docs/glossary.md."""
 
 from __future__ import annotations
 
@@ -28,7 +29,12 @@ INSURER_SCORES_SCHEMA = pa.DataFrameSchema(
         "points": pa.Column(float, pa.Check.ge(0)),
         "max_points": pa.Column(float, pa.Check.ge(0), nullable=True),  # NaN only without a 配点 row
     },
-    checks=[pa.Check(lambda d: d["max_points"].isna() | (d["points"] <= d["max_points"] + TOLERANCE), error="points <= max_points")],
+    checks=[
+        pa.Check(
+            lambda d: d["max_points"].isna() | (d["points"] <= d["max_points"] + TOLERANCE),
+            error="points <= max_points",
+        )
+    ],
     unique=["fiscal_year", "municipality_code", "fund", "goal", "indicator_group", "indicator", "item"],
     strict=True,
     coerce=True,
@@ -76,7 +82,11 @@ def check_points(scores: pd.DataFrame, *, file: str, sheet: str, stage: str) -> 
         r = bad.iloc[0]
         raise InputError(
             f"{len(bad)} score(s) outside 0..配点; first: {r['points']:g} > {r['max_points']:g}",
-            file=file, sheet=sheet, row=int(r["src_row"]), column=r["src_column"], value=r["points"],
+            file=file,
+            sheet=sheet,
+            row=int(r["src_row"]),
+            column=r["src_column"],
+            value=r["points"],
         )
     items = ind.goal3_items()
     qa = []
@@ -89,9 +99,24 @@ def check_points(scores: pd.DataFrame, *, file: str, sheet: str, stage: str) -> 
         if item.kind == "binary":
             raise InputError(
                 f"points {r.points:g} not allowed for {r.indicator} {r.item} (allowed: {allowed})",
-                file=file, sheet=sheet, row=int(r.src_row), column=r.src_column, value=r.points,
+                file=file,
+                sheet=sheet,
+                row=int(r.src_row),
+                column=r.src_column,
+                value=r.points,
             )
-        qa.append(QAEntry(stage, file, f"points not among the band values {allowed} of goal3_items.csv (verify)", "kept", sheet=sheet, row=int(r.src_row), column=r.src_column, value=f"{r.points:g}"))
+        qa.append(
+            QAEntry(
+                stage,
+                file,
+                f"points not among the band values {allowed} of goal3_items.csv (verify)",
+                "kept",
+                sheet=sheet,
+                row=int(r.src_row),
+                column=r.src_column,
+                value=f"{r.points:g}",
+            )
+        )
     return qa
 
 
@@ -110,9 +135,30 @@ def check_totals(scores: pd.DataFrame, totals: pd.DataFrame, *, file: str, sheet
                 sel &= scores[key] == getattr(t, key)
         expected = float(scores.loc[sel, "points"].sum())
         if t.value is None or pd.isna(t.value):
-            qa.append(QAEntry(stage, file, f"total column blank; sum of items is {expected:g}", "reported", sheet=sheet, row=int(t.src_row), column=t.src_column))
+            qa.append(
+                QAEntry(
+                    stage,
+                    file,
+                    f"total column blank; sum of items is {expected:g}",
+                    "reported",
+                    sheet=sheet,
+                    row=int(t.src_row),
+                    column=t.src_column,
+                )
+            )
         elif abs(expected - t.value) > TOLERANCE:
-            qa.append(QAEntry(stage, file, f"sum of items {expected:g} differs from the file's total {t.value:g} by {expected - t.value:+g}", "reported", sheet=sheet, row=int(t.src_row), column=t.src_column, value=f"{t.value:g}"))
+            qa.append(
+                QAEntry(
+                    stage,
+                    file,
+                    f"sum of items {expected:g} differs from the file's total {t.value:g} by {expected - t.value:+g}",
+                    "reported",
+                    sheet=sheet,
+                    row=int(t.src_row),
+                    column=t.src_column,
+                    value=f"{t.value:g}",
+                )
+            )
     return qa
 
 

@@ -1,5 +1,6 @@
 """目標III (在宅医療・介護連携) per municipality: points by indicator, total, 得点率, rank
-within the prefecture, change from the previous year, prefecture mean."""
+within the prefecture, change from the previous year, prefecture mean.
+Terms: docs/glossary.md."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ KEY = ["fiscal_year", "municipality_code", "municipality_name"]
 def goal3_by_indicator(scores: pd.DataFrame, goal: str = "III") -> pd.DataFrame:
     """One row per municipality x year x indicator of 支援交付金 目標III (five indicators)."""
     focus = scores[(scores["fund"] == ind.FOCUS_FUND) & (scores["goal"] == goal)]
-    out = (
-        focus.groupby(KEY + ["indicator_group", "indicator"], sort=False, as_index=False)[["points", "max_points"]]
-        .sum(min_count=1)
-    )
+    out = focus.groupby(KEY + ["indicator_group", "indicator"], sort=False, as_index=False)[
+        ["points", "max_points"]
+    ].sum(min_count=1)
     order = {name: k for k, name in enumerate(dict.fromkeys(ind.load_goal3_items()["indicator"]))}
     out["_order"] = out["indicator"].map(order)
-    return out.sort_values(["fiscal_year", "municipality_code", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    return (
+        out.sort_values(["fiscal_year", "municipality_code", "_order"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def goal3_summary(by_indicator: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +50,9 @@ def group_points(by_indicator: pd.DataFrame) -> pd.DataFrame:
     return wide.reindex(columns=groups).reset_index()
 
 
-def published_summary(summary: pd.DataFrame, by_indicator: pd.DataFrame, fiscal_year_label: Callable[[int], str]) -> pd.DataFrame:
+def published_summary(
+    summary: pd.DataFrame, by_indicator: pd.DataFrame, fiscal_year_label: Callable[[int], str]
+) -> pd.DataFrame:
     """Japanese headers with units for the published table and workbook."""
     groups = group_points(by_indicator)
     df = summary.merge(groups, on=KEY, how="left")
@@ -89,7 +95,9 @@ def goal_overview(scores: pd.DataFrame, goal: str) -> pd.DataFrame:
     if roman is None:
         raise ParameterError(f"focus goal {goal!r}: expected one of {', '.join(ind.GOALS)}")
     focus = scores[scores["goal"] == roman]
-    out = focus.groupby(["fiscal_year", "fund", "indicator_group", "indicator", "municipality_code"], sort=False)[["points", "max_points"]].sum()
+    out = focus.groupby(["fiscal_year", "fund", "indicator_group", "indicator", "municipality_code"], sort=False)[
+        ["points", "max_points"]
+    ].sum()
     out = out.groupby(level=[0, 1, 2, 3], sort=False).mean().reset_index()
     out["pct"] = 100 * out["points"] / out["max_points"]
     return out.sort_values(["fiscal_year", "fund"], kind="stable").reset_index(drop=True)

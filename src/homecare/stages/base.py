@@ -41,7 +41,9 @@ class StageResult:
 class Stage:
     """One notebook run: ``Stage("01_insurer_scores", output_dir)``."""
 
-    def __init__(self, name: str, output_dir: str | Path, *, formats: tuple[str, ...] | list[str] = ("png", "svg")) -> None:
+    def __init__(
+        self, name: str, output_dir: str | Path, *, formats: tuple[str, ...] | list[str] = ("png", "svg")
+    ) -> None:
         provenance.reset()
         style.apply_style()
         self.name = name

@@ -39,50 +39,86 @@ def population_by_area(stage: Stage, area_scheme: str) -> tuple[Outlook, pd.Data
     area_pop = aggregate.area_population(pop, scheme)
     table = published.population_table(aggregate.aged_shares(area_pop))
     sources = [population_read.processed_source_label()]
-    stage.table(table, f"05_population_{scheme.id}", title=f"{scheme.label}別の人口と高齢化率", sheet=f"人口_{scheme.label}", sources=sources)
+    stage.table(
+        table,
+        f"05_population_{scheme.id}",
+        title=f"{scheme.label}別の人口と高齢化率",
+        sheet=f"人口_{scheme.label}",
+        sources=sources,
+    )
     return Outlook(pop, scheme, area_pop, sources), table
 
 
-def demand_indices(stage: Stage, outlook: Outlook, weights_file: str, *, base_year: int, target_year: int) -> pd.DataFrame:
+def demand_indices(
+    stage: Stage, outlook: Outlook, weights_file: str, *, base_year: int, target_year: int
+) -> pd.DataFrame:
     """医療需要指数・介護需要指数 (base year = 100): table, line chart and the target-year map."""
     scheme = outlook.scheme
     outlook.weights = demand.load_weights(weights_file)
-    outlook.index = demand.demand_index(aggregate.with_prefecture(outlook.area_pop), outlook.weights, base_year=base_year)
+    outlook.index = demand.demand_index(
+        aggregate.with_prefecture(outlook.area_pop), outlook.weights, base_year=base_year
+    )
     sources = [*outlook.sources, outlook.weights.source]
     table = published.index_table(outlook.index)
-    stage.table(table, f"05_demand_index_{scheme.id}", title=f"医療・介護需要指数（{scheme.label}別、{base_year}年＝100）",
-                sheet=f"需要指数_{scheme.label}", sources=sources, note=outlook.weights.note)
-    stage.figure(demand_figures.plot_demand_index(outlook.index, scheme, sources=sources, base_year=base_year),
-                 f"05_demand_index_{scheme.id}")
-    fig = demand_figures.plot_demand_map(outlook.index, geo.load_units(), scheme, year=target_year, sources=sources,
-                                         prefectures=geo.load_prefectures(), base_year=base_year)
+    stage.table(
+        table,
+        f"05_demand_index_{scheme.id}",
+        title=f"医療・介護需要指数（{scheme.label}別、{base_year}年＝100）",
+        sheet=f"需要指数_{scheme.label}",
+        sources=sources,
+        note=outlook.weights.note,
+    )
+    stage.figure(
+        demand_figures.plot_demand_index(outlook.index, scheme, sources=sources, base_year=base_year),
+        f"05_demand_index_{scheme.id}",
+    )
+    fig = demand_figures.plot_demand_map(
+        outlook.index,
+        geo.load_units(),
+        scheme,
+        year=target_year,
+        sources=sources,
+        prefectures=geo.load_prefectures(),
+        base_year=base_year,
+    )
     stage.figure(fig, f"05_demand_map_{target_year}_{scheme.id}")
     return table
 
 
 def age_structure(stage: Stage, outlook: Outlook, *, base_year: int, target_year: int) -> None:
     """年齢構成の変化: population pyramids of every area, base year against target year."""
-    fig = demand_figures.plot_population_pyramids(outlook.area_pop, outlook.scheme, base_year=base_year, target_year=target_year,
-                                                  sources=outlook.sources)
+    fig = demand_figures.plot_population_pyramids(
+        outlook.area_pop, outlook.scheme, base_year=base_year, target_year=target_year, sources=outlook.sources
+    )
     stage.figure(fig, f"05_age_structure_{outlook.scheme.id}")
 
 
-def facilities_per_aged75(stage: Stage, outlook: Outlook, supply_types: list[str], *, base_year: int, target_year: int) -> pd.DataFrame:
+def facilities_per_aged75(
+    stage: Stage, outlook: Outlook, supply_types: list[str], *, base_year: int, target_year: int
+) -> pd.DataFrame:
     """75歳以上人口千人当たり施設数, now and in ``target_year`` at today's supply (cross-source
     duplicates count once); prints where every facility row went."""
     scheme = outlook.scheme
     facilities = processed.read_processed("facilities")
     ratios = supply.facilities_per_75(facilities, outlook.pop, scheme, base_year=base_year, target_year=target_year)
     counted = int(ratios.loc[ratios["area"] == aggregate.PREFECTURE_AREA, "facilities"].sum())
-    print(f"facilities read {len(facilities)} = counted {counted} + duplicates {ratios.attrs['duplicates']} "
-          f"+ without unit code {ratios.attrs['unassigned']}")
+    print(
+        f"facilities read {len(facilities)} = counted {counted} + duplicates {ratios.attrs['duplicates']} "
+        f"+ without unit code {ratios.attrs['unassigned']}"
+    )
     sources = [*outlook.sources, FACILITY_SOURCE]
     table = published.supply_table(ratios, base_year=base_year, target_year=target_year)
-    stage.table(table, f"05_facilities_per_75_{scheme.id}", title=f"75歳以上人口千人当たり施設数（現在と{target_year}年）",
-                sheet=f"千人当たり施設数_{scheme.label}", sources=sources,
-                note=f"{target_year}年は現在の施設数を{target_year}年の推計75歳以上人口で割った値。")
-    fig = demand_figures.plot_facilities_per_75(ratios, scheme, facility_types=supply_types, base_year=base_year,
-                                                target_year=target_year, sources=sources)
+    stage.table(
+        table,
+        f"05_facilities_per_75_{scheme.id}",
+        title=f"75歳以上人口千人当たり施設数（現在と{target_year}年）",
+        sheet=f"千人当たり施設数_{scheme.label}",
+        sources=sources,
+        note=f"{target_year}年は現在の施設数を{target_year}年の推計75歳以上人口で割った値。",
+    )
+    fig = demand_figures.plot_facilities_per_75(
+        ratios, scheme, facility_types=supply_types, base_year=base_year, target_year=target_year, sources=sources
+    )
     stage.figure(fig, f"05_facilities_per_75_{scheme.id}")
     return table[table["圏域"] == aggregate.PREFECTURE_AREA]
 
@@ -90,15 +126,25 @@ def facilities_per_aged75(stage: Stage, outlook: Outlook, supply_types: list[str
 def scheme_comparison(stage: Stage, outlook: Outlook, comparison_scheme: str, *, base_year: int) -> pd.DataFrame:
     """The same demand indices under a second (draft) area scheme, on one scale."""
     comparison = areas.load_scheme(comparison_scheme)
-    index = demand.demand_index(aggregate.with_prefecture(aggregate.area_population(outlook.pop, comparison)), outlook.weights,
-                                base_year=base_year)
+    index = demand.demand_index(
+        aggregate.with_prefecture(aggregate.area_population(outlook.pop, comparison)),
+        outlook.weights,
+        base_year=base_year,
+    )
     sources = [*outlook.sources, outlook.weights.source]
     table = published.index_table(index, scheme_label=comparison.label)
-    stage.table(table, f"05_demand_index_{comparison.id}", title=f"医療・介護需要指数（{comparison.label}別、{base_year}年＝100）",
-                sheet=f"需要指数_{comparison.label}", sources=sources, note=comparison.note or None)
+    stage.table(
+        table,
+        f"05_demand_index_{comparison.id}",
+        title=f"医療・介護需要指数（{comparison.label}別、{base_year}年＝100）",
+        sheet=f"需要指数_{comparison.label}",
+        sources=sources,
+        note=comparison.note or None,
+    )
     for index_id in [i.id for i in outlook.weights.indices]:
-        fig = demand_figures.plot_scenario_comparison(outlook.index, outlook.scheme, index, comparison, index_id=index_id,
-                                                      sources=sources, base_year=base_year)
+        fig = demand_figures.plot_scenario_comparison(
+            outlook.index, outlook.scheme, index, comparison, index_id=index_id, sources=sources, base_year=base_year
+        )
         stage.figure(fig, f"05_scheme_comparison_{index_id}_{outlook.scheme.id}_vs_{comparison.id}")
     stage.rows["comparison_index"] = len(index)
     return table

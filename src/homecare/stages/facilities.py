@@ -11,7 +11,9 @@ from homecare.facilities import merge, schemas
 from homecare.stages.base import Stage
 
 
-def read_and_merge(stage: Stage, medical_files: dict[str, str], care_files: list[str], facility_types: list[str]) -> Cleaned:
+def read_and_merge(
+    stage: Stage, medical_files: dict[str, str], care_files: list[str], facility_types: list[str]
+) -> Cleaned:
     """Every source read (encoding detected, columns found by header text), ids and duplicate
     links; prints the rows and encoding of each file."""
     sources = merge.read_sources(medical_files, care_files, facility_types)
@@ -23,5 +25,7 @@ def write_merged(stage: Stage, merged: Cleaned) -> Path:
     """``data/processed/facilities_raw_merged`` (+ ``_qa``); prints the reconciliation."""
     stage.reconcile("02_facilities", merged.counts)
     processed.write_processed(merged.qa_table(), "facilities_raw_merged_qa", schema=QA_SCHEMA)
-    stage.rows.update(rows_in=merged.counts.rows_in, facilities_raw_merged=len(merged.table), quarantined=merged.counts.quarantined)
+    stage.rows.update(
+        rows_in=merged.counts.rows_in, facilities_raw_merged=len(merged.table), quarantined=merged.counts.quarantined
+    )
     return processed.write_processed(merged.table, "facilities_raw_merged", schema=schemas.merged_schema())

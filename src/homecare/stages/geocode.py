@@ -35,14 +35,21 @@ def write_facilities(stage: Stage, result: Cleaned) -> dict[str, Path]:
         "facilities_qa": processed.write_processed(result.qa_table(), "facilities_qa", schema=QA_SCHEMA),
     }
     out["gpkg"] = write_geopackage(result.table, paths.processed_dir() / "facilities.gpkg")
-    stage.rows.update(facilities=len(result.table), rows_in=result.counts.rows_in, quarantined=result.counts.quarantined, facilities_qa=len(result.qa))
+    stage.rows.update(
+        facilities=len(result.table),
+        rows_in=result.counts.rows_in,
+        quarantined=result.counts.quarantined,
+        facilities_qa=len(result.qa),
+    )
     return out
 
 
 def publish_qa(stage: Stage, result: Cleaned) -> pd.DataFrame:
     """The geocoding QA table (rows to check) in the run's outputs; returns it."""
     qa = result.qa_table()
-    stage.table(qa_table_ja(qa), "03_facilities_qa", title="施設ジオコーディングのQA（要確認の行）", sources=geocode_sources())
+    stage.table(
+        qa_table_ja(qa), "03_facilities_qa", title="施設ジオコーディングのQA（要確認の行）", sources=geocode_sources()
+    )
     return qa
 
 
@@ -52,7 +59,9 @@ def write_geopackage(df: pd.DataFrame, path: Path) -> Path:
     has = df["lat"].notna() & df["lon"].notna()
     geom = gpd.points_from_xy(df["lon"].where(has, 0.0), df["lat"].where(has, 0.0))
     geom = [p if h else None for p, h in zip(geom, has, strict=True)]
-    gdf = gpd.GeoDataFrame(df.astype({c: object for c in df.columns if str(df[c].dtype) == "str"}), geometry=geom, crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        df.astype({c: object for c in df.columns if str(df[c].dtype) == "str"}), geometry=geom, crs="EPSG:4326"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
     os.close(fd)
@@ -91,6 +100,11 @@ def area_counts(facilities: pd.DataFrame) -> pd.DataFrame:
     """Facilities (one per ``duplicate_group``: ``is_primary``) by area and type."""
     prim = facilities[facilities["is_primary"]].assign(area=lambda d: d["area"].fillna("（未割当）"))
     return prim.pivot_table(
-        index="area", columns="facility_type_label", values="facility_id",
-        aggfunc="count", fill_value=0, margins=True, margins_name="計",
+        index="area",
+        columns="facility_type_label",
+        values="facility_id",
+        aggfunc="count",
+        fill_value=0,
+        margins=True,
+        margins_name="計",
     )

@@ -15,11 +15,13 @@ from homecare.figures.scores import SCORE_SOURCE
 from homecare.publish.tables import read_table
 from homecare.publish.workbook import write_workbook
 from homecare.scores import clean as cl
-from homecare.scores import summary as sm
 from homecare.scores import schemas
+from homecare.scores import summary as sm
 from homecare.stages.base import Stage
 
-SUMMARY_NOTE = "目標IIIは介護保険保険者努力支援交付金の「在宅医療・介護連携」（100点）。順位は県内市町村の順位（同点は同順位）。"
+SUMMARY_NOTE = (
+    "目標IIIは介護保険保険者努力支援交付金の「在宅医療・介護連携」（100点）。順位は県内市町村の順位（同点は同順位）。"
+)
 
 
 def clean(stage: Stage, input_files: Mapping[int, str], prefecture: str) -> cl.CleanResult:
@@ -53,12 +55,30 @@ def publish(stage: Stage, tables: Mapping[str, pd.DataFrame]) -> dict[str, Path]
     summary = sm.published_summary(tables["goal3_summary"], tables["goal3_by_indicator"], reiwa_fiscal_year)
     by_indicator = sm.published_by_indicator(tables["goal3_by_indicator"], reiwa_fiscal_year)
     out = {
-        "summary": stage.table(summary, "01_goal3_summary", title="目標III（在宅医療・介護連携）得点の市町村別概要",
-                               sheet="目標III概要", sources=[SCORE_SOURCE], note=SUMMARY_NOTE),
-        "by_indicator": stage.table(by_indicator, "01_goal3_by_indicator", title="目標III 指標別得点（市町村別）",
-                                    sheet="目標III指標別", sources=[SCORE_SOURCE]),
-        "qa": stage.table(qa_table_ja(tables["insurer_scores_qa"]), "01_insurer_scores_qa",
-                          title="保険者機能評価ファイルの品質確認（除外・置換・要確認）", sheet="得点QA", sources=[SCORE_SOURCE]),
+        "summary": stage.table(
+            summary,
+            "01_goal3_summary",
+            title="目標III（在宅医療・介護連携）得点の市町村別概要",
+            sheet="目標III概要",
+            sources=[SCORE_SOURCE],
+            note=SUMMARY_NOTE,
+        ),
+        "by_indicator": stage.table(
+            by_indicator,
+            "01_goal3_by_indicator",
+            title="目標III 指標別得点（市町村別）",
+            sheet="目標III指標別",
+            sources=[SCORE_SOURCE],
+        ),
+        "qa": stage.table(
+            qa_table_ja(tables["insurer_scores_qa"]),
+            "01_insurer_scores_qa",
+            title="保険者機能評価ファイルの品質確認（除外・置換・要確認）",
+            sheet="得点QA",
+            sources=[SCORE_SOURCE],
+        ),
     }
-    out["workbook"] = write_workbook([read_table(out["summary"])], paths.resolve(stage.output_dir) / "01_goal3_summary.xlsx")
+    out["workbook"] = write_workbook(
+        [read_table(out["summary"])], paths.resolve(stage.output_dir) / "01_goal3_summary.xlsx"
+    )
     return out

@@ -53,14 +53,30 @@ def goal3_scores(stage: Stage, base: MapBase, fiscal_years: list[int]) -> pd.Dat
     with stage.section():
         summary = processed.read_processed("goal3_summary")
         table = scores.goal3_score_table(summary, base.scheme, fiscal_years)
-        stage.table(table, "04_goal3_score", title="目標III（在宅医療・介護連携）得点（保険者別）",
-                    sources=[scores.SCORE_SOURCE], sheet="目標III得点")
+        stage.table(
+            table,
+            "04_goal3_score",
+            title="目標III（在宅医療・介護連携）得点（保険者別）",
+            sources=[scores.SCORE_SOURCE],
+            sheet="目標III得点",
+        )
         for fy in fiscal_years:
-            stage.figure(scores.plot_goal3_score_map(summary, base.units, base.scheme, fy, base.prefectures),
-                         f"04_goal3_score_map_{fy}", table="04_goal3_score")
-            stage.figure(scores.plot_goal3_score_rank(summary, base.scheme, fy), f"04_goal3_score_rank_{fy}", table="04_goal3_score")
+            stage.figure(
+                scores.plot_goal3_score_map(summary, base.units, base.scheme, fy, base.prefectures),
+                f"04_goal3_score_map_{fy}",
+                table="04_goal3_score",
+            )
+            stage.figure(
+                scores.plot_goal3_score_rank(summary, base.scheme, fy),
+                f"04_goal3_score_rank_{fy}",
+                table="04_goal3_score",
+            )
             if summary.loc[summary["fiscal_year"] == fy, "change_from_previous"].notna().any():
-                stage.figure(scores.plot_goal3_score_change(summary, base.scheme, fy), f"04_goal3_score_change_{fy}", table="04_goal3_score")
+                stage.figure(
+                    scores.plot_goal3_score_change(summary, base.scheme, fy),
+                    f"04_goal3_score_change_{fy}",
+                    table="04_goal3_score",
+                )
     return table
 
 
@@ -71,19 +87,33 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
         for level in ["area", "municipality"] if by_municipality else ["area"]:
             name = f"04_goal3_indicators_{level}"
             table = pd.concat(
-                [indicators.indicator_profile_table(by_indicator, base.scheme, fy, level) for fy in fiscal_years], ignore_index=True
+                [indicators.indicator_profile_table(by_indicator, base.scheme, fy, level) for fy in fiscal_years],
+                ignore_index=True,
             )
-            stage.table(table, name, title=f"目標III 指標別得点率（{'圏域' if level == 'area' else '保険者'}別）",
-                        sources=[scores.SCORE_SOURCE], note="得点率＝得点の合計÷満点の合計")
+            stage.table(
+                table,
+                name,
+                title=f"目標III 指標別得点率（{'圏域' if level == 'area' else '保険者'}別）",
+                sources=[scores.SCORE_SOURCE],
+                note="得点率＝得点の合計÷満点の合計",
+            )
             for fy in fiscal_years:
-                stage.figure(indicators.plot_indicator_profile(by_indicator, base.scheme, fy, level=level), f"{name}_{fy}", table=name)
+                stage.figure(
+                    indicators.plot_indicator_profile(by_indicator, base.scheme, fy, level=level),
+                    f"{name}_{fy}",
+                    table=name,
+                )
 
 
 def facility_maps(stage: Stage, base: MapBase) -> None:
     """施設の分布図 and 施設数 by area (read from the processed ``facilities`` table)."""
     with stage.section():
         fac = processed.read_processed("facilities")
-        stage.figure(facilities.plot_facility_map(fac, base.units, base.scheme, base.prefectures), "04_facilities_map", table="04_facilities")
+        stage.figure(
+            facilities.plot_facility_map(fac, base.units, base.scheme, base.prefectures),
+            "04_facilities_map",
+            table="04_facilities",
+        )
         stage.figure(facilities.plot_facility_counts(fac, base.scheme), "04_facilities_counts", table="04_facilities")
 
 
@@ -97,8 +127,13 @@ def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.Data
         pop_source = SAMPLE_POPULATION_LABEL if sample else population_read.processed_source_label()
         aged = aged75_by_area(population, base.scheme, population_year)
         table = facilities.facility_counts_table(fac, base.scheme, aged)
-        stage.table(table, "04_facilities", title=f"{base.scheme.label}別の医療・介護施設数",
-                    sources=[*facilities.FACILITY_SOURCES, f"人口：{pop_source}"], sheet="施設数（圏域別）")
+        stage.table(
+            table,
+            "04_facilities",
+            title=f"{base.scheme.label}別の医療・介護施設数",
+            sources=[*facilities.FACILITY_SOURCES, f"人口：{pop_source}"],
+            sheet="施設数（圏域別）",
+        )
         fig = facilities.plot_facility_counts(fac, base.scheme, aged, population_source=pop_source)
         stage.figure(fig, "04_facilities_per_aged75", table="04_facilities")
     return table
@@ -110,10 +145,19 @@ def cooperation_status(stage: Stage) -> pd.DataFrame:
         status = seed.load_cooperation_status()
         table = cooperation.cooperation_table(status.data)
         note = "".join(f"{d}。" for d in status.discrepancies) or None
-        stage.table(table, "04_cooperation_status", title="協力医療機関の届出状況（県域、令和7年8月1日時点）",
-                    sources=[seed.SEED_SOURCE + " 資料3"], note=note, sheet="協力医療機関")
-        stage.figure(cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies), "04_cooperation_status",
-                     table="04_cooperation_status")
+        stage.table(
+            table,
+            "04_cooperation_status",
+            title="協力医療機関の届出状況（県域、令和7年8月1日時点）",
+            sources=[seed.SEED_SOURCE + " 資料3"],
+            note=note,
+            sheet="協力医療機関",
+        )
+        stage.figure(
+            cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies),
+            "04_cooperation_status",
+            table="04_cooperation_status",
+        )
     return table
 
 
@@ -123,14 +167,30 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
     with stage.section():
         networks, coverage = seed.load_ict_networks(), seed.load_ict_coverage()
         rules = disclosure.load_rules()
-        participants = disclosure.suppress_small_counts(ict.ict_participants_table(networks.data), ["参加住民数（人）"], rules=rules).table
+        participants = disclosure.suppress_small_counts(
+            ict.ict_participants_table(networks.data), ["参加住民数（人）"], rules=rules
+        ).table
         cover = ict.ict_coverage_table(coverage.data, base.scheme)
-        stage.table(participants, "04_ict_participants", title="ICT連携ネットワークの参加施設数",
-                    sources=[seed.SEED_SOURCE + " 協議事項(2)"], sheet="ICT参加施設", note=disclosure.note(rules))
-        stage.table(cover, "04_ict_coverage", title="ICT連携ネットワークの対象地域（区市町村）",
-                    sources=[seed.SEED_SOURCE + " 協議事項(2)"], sheet="ICT対象地域",
-                    note="根拠が「地域名の解釈（要確認）」の行は資料の地域名からの解釈")
+        stage.table(
+            participants,
+            "04_ict_participants",
+            title="ICT連携ネットワークの参加施設数",
+            sources=[seed.SEED_SOURCE + " 協議事項(2)"],
+            sheet="ICT参加施設",
+            note=disclosure.note(rules),
+        )
+        stage.table(
+            cover,
+            "04_ict_coverage",
+            title="ICT連携ネットワークの対象地域（区市町村）",
+            sources=[seed.SEED_SOURCE + " 協議事項(2)"],
+            sheet="ICT対象地域",
+            note="根拠が「地域名の解釈（要確認）」の行は資料の地域名からの解釈",
+        )
         stage.figure(ict.plot_ict_participants(networks.data), "04_ict_participants", table="04_ict_participants")
-        stage.figure(ict.plot_ict_coverage_map(coverage.data, base.units, base.scheme, base.prefectures), "04_ict_coverage_map",
-                     table="04_ict_coverage")
+        stage.figure(
+            ict.plot_ict_coverage_map(coverage.data, base.units, base.scheme, base.prefectures),
+            "04_ict_coverage_map",
+            table="04_ict_coverage",
+        )
     return participants

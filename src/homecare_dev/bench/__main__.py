@@ -9,7 +9,10 @@ import importlib
 import sys
 
 # (module, function) pairs; each function takes no arguments and prints its figures.
-BENCHMARKS: list[tuple[str, str]] = [("homecare_dev.bench.geocoder", "main"), ("homecare_dev.bench.pipeline", "pipeline_runs")]
+BENCHMARKS: list[tuple[str, str]] = [
+    ("homecare_dev.bench.geocoder", "main"),
+    ("homecare_dev.bench.pipeline", "pipeline_runs"),
+]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,10 +19,10 @@ import time
 import pandas as pd
 import psutil
 
-from homecare.reference import areas, municipalities
 from homecare.facilities import address as address_mod
 from homecare.facilities.assign import DEFAULT_TOLERANCE_M, assign_areas, load_locator
 from homecare.facilities.gazetteer import load_gazetteer, load_town_points
+from homecare.reference import areas, municipalities
 
 _CHOME = re.compile(r"^(.+?)([一二三四五六七八九十]+)丁目$")
 _FW = str.maketrans("0123456789-", "０１２３４５６７８９－")
@@ -45,13 +45,20 @@ def _messy(unit: pd.Series, t: pd.Series, rng: random.Random) -> str:
     h = rng.choice(_HYPHENS)
     if m:
         c = address_mod.kanji_number(m.group(2))
-        tail = rng.choice([
-            f"{m.group(1)}{c}{h}{n1}{h}{n2}", f"{t['town']}{n1}番{n2}号", f"{m.group(1)}{c}丁目{n1}番地{n2}",
-            f"{t['town']}{n1}{h}{n2}", f"{m.group(1)}{c}丁目{n1}{h}{n2}",
-        ])
+        tail = rng.choice(
+            [
+                f"{m.group(1)}{c}{h}{n1}{h}{n2}",
+                f"{t['town']}{n1}番{n2}号",
+                f"{m.group(1)}{c}丁目{n1}番地{n2}",
+                f"{t['town']}{n1}{h}{n2}",
+                f"{m.group(1)}{c}丁目{n1}{h}{n2}",
+            ]
+        )
     else:
         town = t["town"] + (("字" if rng.random() < 0.5 else "") + t["koaza"] if t["koaza"] else "")
-        tail = rng.choice([f"{town}{n3}", f"{town}{n3}番地", f"{town}{n3}番地の{n2}", f"{town}{n3}{h}{n2}", f"大字{town}{n3}"])
+        tail = rng.choice(
+            [f"{town}{n3}", f"{town}{n3}番地", f"{town}{n3}番地の{n2}", f"{town}{n3}{h}{n2}", f"大字{town}{n3}"]
+        )
     r = rng.random()
     if unit["city"] and r < 0.05:
         muni = unit["city"]  # 相模原市橋本: ward left out, resolved by the town when unique
@@ -103,7 +110,9 @@ def run(n: int = 100_000, scheme_id: str = areas.DEFAULT_SCHEME) -> dict[str, fl
     t0 = time.perf_counter()
     cross = locator.locate(out["lat"].to_numpy(float), out["lon"].to_numpy(float), DEFAULT_TOLERANCE_M)
     pip_s = time.perf_counter() - t0
-    ok_town = (out["match_level"] == "town") & (out["municipality_code"] == data["code"]) & (out["town"] == data["town"])
+    ok_town = (
+        (out["match_level"] == "town") & (out["municipality_code"] == data["code"]) & (out["town"] == data["town"])
+    )
     ok_unit = out["municipality_code"] == data["code"]
     ok_area = out["area"] == data["code"].map({c: a.name for a in scheme.areas for c in a.members})
     figures = {"addresses": float(n), "seconds": elapsed, "per_second": n / elapsed, "pip_seconds": pip_s}
@@ -112,16 +121,24 @@ def run(n: int = 100_000, scheme_id: str = areas.DEFAULT_SCHEME) -> dict[str, fl
         figures[f"town_{v}"] = float(ok_town[m].mean())
         figures[f"unit_{v}"] = float(ok_unit[m].mean())
         figures[f"area_{v}"] = float(ok_area[m].mean())
-    figures["pip_agrees"] = float((cross["point_code"] == out["municipality_code"])[out["match_level"] == "town"].mean())
+    figures["pip_agrees"] = float(
+        (cross["point_code"] == out["municipality_code"])[out["match_level"] == "town"].mean()
+    )
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["rss_mb"] = proc.memory_info().rss / 2**20
     print(f"generated {n:,} addresses from {gaz_towns(gaz):,} gazetteer towns in {gen_s:.1f} s (not timed below)")
-    print(f"geocode + assign: {elapsed:.2f} s = {figures['per_second']:,.0f} addresses/s (one core, cold caches)  [floor 20,000/s]")
+    print(
+        f"geocode + assign: {elapsed:.2f} s = {figures['per_second']:,.0f} addresses/s (one core, cold caches)  [floor 20,000/s]"
+    )
     for v, floor in (("clean", 99.5), ("messy", 97.0)):
-        print(f"  {v:5s}: town-level match {100 * figures[f'town_{v}']:.2f}% [floor {floor}%], "
-              f"right unit {100 * figures[f'unit_{v}']:.2f}%, right area {100 * figures[f'area_{v}']:.2f}%")
-    print(f"point-in-polygon cross-check of all points: {pip_s:.2f} s; town point inside its own unit polygon "
-          f"(or within {DEFAULT_TOLERANCE_M:.0f} m) {100 * figures['pip_agrees']:.2f}%")
+        print(
+            f"  {v:5s}: town-level match {100 * figures[f'town_{v}']:.2f}% [floor {floor}%], "
+            f"right unit {100 * figures[f'unit_{v}']:.2f}%, right area {100 * figures[f'area_{v}']:.2f}%"
+        )
+    print(
+        f"point-in-polygon cross-check of all points: {pip_s:.2f} s; town point inside its own unit polygon "
+        f"(or within {DEFAULT_TOLERANCE_M:.0f} m) {100 * figures['pip_agrees']:.2f}%"
+    )
     print(f"peak memory (max RSS of the process): {figures['peak_rss_mb']:.0f} MB [floor < 1024 MB]")
     misses = data[~ok_town].assign(got_code=out["municipality_code"], got_town=out["town"], note=out["geocode_note"])
     if len(misses):

@@ -33,7 +33,9 @@ def _homecare() -> str:
 def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     """Wall time of one ``homecare run`` and the run folder it reports; raises on failure."""
     t0 = time.perf_counter()
-    proc = subprocess.run([_homecare(), "run", *args], capture_output=True, text=True, env=env, cwd=paths.project_root())
+    proc = subprocess.run(
+        [_homecare(), "run", *args], capture_output=True, text=True, env=env, cwd=paths.project_root()
+    )
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"homecare run {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")

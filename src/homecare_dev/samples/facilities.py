@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from homecare.core import paths, provenance
-from homecare.reference import municipalities
 from homecare.facilities.gazetteer import load_town_points
+from homecare.reference import municipalities
 
 SAMPLE_DIR = Path("data/raw/sample/facilities")
 SEED = 20260203
@@ -32,7 +32,20 @@ PLACEHOLDER = (35.447753, 139.642514)  # 神奈川県庁: a typical shared place
 _FW = str.maketrans("0123456789-", "０１２３４５６７８９－")
 _CHOME = re.compile(r"^(.+?)([一二三四五六七八九十]+)丁目$")
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_NAME_HEADS = ["あおば", "さくら", "ひかり", "みどり", "やまゆり", "かもめ", "わかば", "すみれ", "なぎさ", "こもれび", "つばさ", "ひまわり"]
+_NAME_HEADS = [
+    "あおば",
+    "さくら",
+    "ひかり",
+    "みどり",
+    "やまゆり",
+    "かもめ",
+    "わかば",
+    "すみれ",
+    "なぎさ",
+    "こもれび",
+    "つばさ",
+    "ひまわり",
+]
 _OLD_TSUKUI = {"中野": "津久井町", "与瀬": "相模湖町", "吉野": "藤野町", "久保沢": "城山町", "小渕": "藤野町"}
 
 
@@ -61,13 +74,29 @@ class _Gen:
         m = _CHOME.match(t["town"])
         n1, n2 = self.rng.randint(1, 30), self.rng.randint(1, 20)
         if m:
-            chome = sum(_KANJI.get(c, 0) for c in m.group(2)) if "十" not in m.group(2) else 10 + _KANJI.get(m.group(2)[-1], 0)
-            tail = [f"{m.group(1)}{chome}-{n1}-{n2}", f"{t['town']}{n1}番{n2}号", f"{m.group(1)}{chome}丁目{n1}番地{n2}",
-                    f"{m.group(1)}{chome}‐{n1}‐{n2}", f"{m.group(1)}{chome}ー{n1}ー{n2}", f"{m.group(1)}{chome}−{n1}−{n2}"][form % 6]
+            chome = (
+                sum(_KANJI.get(c, 0) for c in m.group(2))
+                if "十" not in m.group(2)
+                else 10 + _KANJI.get(m.group(2)[-1], 0)
+            )
+            tail = [
+                f"{m.group(1)}{chome}-{n1}-{n2}",
+                f"{t['town']}{n1}番{n2}号",
+                f"{m.group(1)}{chome}丁目{n1}番地{n2}",
+                f"{m.group(1)}{chome}‐{n1}‐{n2}",
+                f"{m.group(1)}{chome}ー{n1}ー{n2}",
+                f"{m.group(1)}{chome}−{n1}−{n2}",
+            ][form % 6]
         else:
             num = self.rng.randint(1, 2500)
-            tail = [f"{t['town']}{num}", f"{t['town']}{num}番地", f"{t['town']}{num}-{n2}", f"{t['town']}{num}番地の{n2}",
-                    f"{t['town']}{num}‐{n2}", f"{t['town']}{num}"][form % 6]
+            tail = [
+                f"{t['town']}{num}",
+                f"{t['town']}{num}番地",
+                f"{t['town']}{num}-{n2}",
+                f"{t['town']}{num}番地の{n2}",
+                f"{t['town']}{num}‐{n2}",
+                f"{t['town']}{num}",
+            ][form % 6]
         muni = full if form % 3 else short  # county dropped for towns in one form of three
         if full.startswith("茅ヶ崎") and form % 2:
             muni = "茅ケ崎市"
@@ -81,7 +110,9 @@ class _Gen:
         return text
 
     def point(self, t: pd.Series) -> tuple[float, float]:
-        return round(t["lat"] + self.rng.uniform(-0.001, 0.001), 6), round(t["lon"] + self.rng.uniform(-0.001, 0.001), 6)
+        return round(t["lat"] + self.rng.uniform(-0.001, 0.001), 6), round(
+            t["lon"] + self.rng.uniform(-0.001, 0.001), 6
+        )
 
 
 def _write(path: Path, rows: list[dict[str, object]], columns: list[str], encoding: str, newline: str = "\r\n") -> None:
@@ -92,15 +123,55 @@ def _write(path: Path, rows: list[dict[str, object]], columns: list[str], encodi
     path.write_bytes(buf.getvalue().encode(encoding))
 
 
-_MED_COLUMNS = ["ID", "正式名称", "正式名称（フリガナ）", "機関区分", "都道府県コード", "市区町村コード", "郵便番号", "所在地",
-                "所在地座標（緯度）", "所在地座標（経度）", "電話番号", "一般病床数", "療養病床数", "精神病床数"]
-_CARE_COLUMNS = ["都道府県コード又は市町村コード", "No", "都道府県名", "市区町村名", "事業所名", "事業所名カナ", "サービスの種類", "住所",
-                 "方書（ビル名等）", "緯度", "経度", "電話番号", "FAX番号", "法人番号", "法人の名称", "事業所番号", "定員", "URL", "備考"]
-_SERVICES = {"130": ("訪問看護", 40, "訪問看護ステーション", "cp932"), "510": ("介護老人福祉施設", 25, "ホーム", "utf-8-sig"),
-             "520": ("介護老人保健施設", 12, "老健", "utf-8-sig"), "550": ("介護医療院", 5, "介護医療院", "utf-8-sig"),
-             "320": ("認知症対応型共同生活介護", 25, "グループホーム", "utf-8"), "331": ("特定施設入居者生活介護（有料老人ホーム）", 20, "ケアレジデンス", "utf-8-sig"),
-             "332": ("特定施設入居者生活介護（軽費老人ホーム）", 6, "ケアハウス", "utf-8-sig"), "540": ("地域密着型介護老人福祉施設入所者生活介護", 8, "小規模特養", "utf-8-sig"),
-             "430": ("居宅介護支援", 40, "ケアプランセンター", "cp932"), "770": ("看護小規模多機能型居宅介護", 6, "看多機", "utf-8-sig")}
+_MED_COLUMNS = [
+    "ID",
+    "正式名称",
+    "正式名称（フリガナ）",
+    "機関区分",
+    "都道府県コード",
+    "市区町村コード",
+    "郵便番号",
+    "所在地",
+    "所在地座標（緯度）",
+    "所在地座標（経度）",
+    "電話番号",
+    "一般病床数",
+    "療養病床数",
+    "精神病床数",
+]
+_CARE_COLUMNS = [
+    "都道府県コード又は市町村コード",
+    "No",
+    "都道府県名",
+    "市区町村名",
+    "事業所名",
+    "事業所名カナ",
+    "サービスの種類",
+    "住所",
+    "方書（ビル名等）",
+    "緯度",
+    "経度",
+    "電話番号",
+    "FAX番号",
+    "法人番号",
+    "法人の名称",
+    "事業所番号",
+    "定員",
+    "URL",
+    "備考",
+]
+_SERVICES = {
+    "130": ("訪問看護", 40, "訪問看護ステーション", "cp932"),
+    "510": ("介護老人福祉施設", 25, "ホーム", "utf-8-sig"),
+    "520": ("介護老人保健施設", 12, "老健", "utf-8-sig"),
+    "550": ("介護医療院", 5, "介護医療院", "utf-8-sig"),
+    "320": ("認知症対応型共同生活介護", 25, "グループホーム", "utf-8"),
+    "331": ("特定施設入居者生活介護（有料老人ホーム）", 20, "ケアレジデンス", "utf-8-sig"),
+    "332": ("特定施設入居者生活介護（軽費老人ホーム）", 6, "ケアハウス", "utf-8-sig"),
+    "540": ("地域密着型介護老人福祉施設入所者生活介護", 8, "小規模特養", "utf-8-sig"),
+    "430": ("居宅介護支援", 40, "ケアプランセンター", "cp932"),
+    "770": ("看護小規模多機能型居宅介護", 6, "看多機", "utf-8-sig"),
+}
 
 
 def _dirty_points(g: _Gen, rows: list[dict], lat_col: str, lon_col: str, file_no: int) -> None:
@@ -121,14 +192,29 @@ def _medical(g: _Gen, kind: str, n: int) -> list[dict[str, object]]:
         t = g.town()
         lat, lon = g.point(t)
         code = t["municipality_code"]
-        beds = [g.rng.randint(40, 400), g.rng.choice([0, 0, 50, 120]), g.rng.choice([0, 0, 0, 60])] if kind == "病院" else [g.rng.choice([0, 0, 0, 19]), 0, 0]
-        rows.append({
-            "ID": f"{1 if kind == '病院' else 2}14{i + 1:010d}", "正式名称": g.name(kind if kind == "病院" else "クリニック"),
-            "正式名称（フリガナ）": "", "機関区分": "1" if kind == "病院" else "2", "都道府県コード": "14", "市区町村コード": code[2:],
-            "郵便番号": f"{g.rng.randint(210, 259)}-{g.rng.randint(0, 9999):04d}", "所在地": g.address(t, i),
-            "所在地座標（緯度）": f"{lat}", "所在地座標（経度）": f"{lon}", "電話番号": f"0{g.rng.randint(44, 467)}-00-{i:04d}",
-            "一般病床数": beds[0] or "", "療養病床数": beds[1] or "", "精神病床数": beds[2] or "",
-        })
+        beds = (
+            [g.rng.randint(40, 400), g.rng.choice([0, 0, 50, 120]), g.rng.choice([0, 0, 0, 60])]
+            if kind == "病院"
+            else [g.rng.choice([0, 0, 0, 19]), 0, 0]
+        )
+        rows.append(
+            {
+                "ID": f"{1 if kind == '病院' else 2}14{i + 1:010d}",
+                "正式名称": g.name(kind if kind == "病院" else "クリニック"),
+                "正式名称（フリガナ）": "",
+                "機関区分": "1" if kind == "病院" else "2",
+                "都道府県コード": "14",
+                "市区町村コード": code[2:],
+                "郵便番号": f"{g.rng.randint(210, 259)}-{g.rng.randint(0, 9999):04d}",
+                "所在地": g.address(t, i),
+                "所在地座標（緯度）": f"{lat}",
+                "所在地座標（経度）": f"{lon}",
+                "電話番号": f"0{g.rng.randint(44, 467)}-00-{i:04d}",
+                "一般病床数": beds[0] or "",
+                "療養病床数": beds[1] or "",
+                "精神病床数": beds[2] or "",
+            }
+        )
     return rows
 
 
@@ -139,14 +225,29 @@ def _care(g: _Gen, code: str, label: str, n: int, suffix: str) -> list[dict[str,
         lat, lon = g.point(t)
         unit = g.units.loc[t["municipality_code"]]
         form = i + int(code)
-        rows.append({
-            "都道府県コード又は市町村コード": municipalities.to_code6(t["municipality_code"]), "No": i + 1, "都道府県名": "神奈川県",
-            "市区町村名": unit["full_name"], "事業所名": g.name(suffix), "事業所名カナ": "", "サービスの種類": label,
-            "住所": g.address(t, form), "方書（ビル名等）": g.rng.choice(["", "", "", "2階", "メディカルビル3F"]),
-            "緯度": f"{lat}", "経度": f"{lon}", "電話番号": f"0{g.rng.randint(44, 467)}-11-{i:04d}", "FAX番号": "",
-            "法人番号": "", "法人の名称": f"社会福祉法人{g.rng.choice(_NAME_HEADS)}会", "事業所番号": f"14{int(code) * 10000 + i:08d}",
-            "定員": "" if code in ("130", "430") else g.rng.choice([9, 18, 29, 50, 80, 100]), "URL": "", "備考": "",
-        })
+        rows.append(
+            {
+                "都道府県コード又は市町村コード": municipalities.to_code6(t["municipality_code"]),
+                "No": i + 1,
+                "都道府県名": "神奈川県",
+                "市区町村名": unit["full_name"],
+                "事業所名": g.name(suffix),
+                "事業所名カナ": "",
+                "サービスの種類": label,
+                "住所": g.address(t, form),
+                "方書（ビル名等）": g.rng.choice(["", "", "", "2階", "メディカルビル3F"]),
+                "緯度": f"{lat}",
+                "経度": f"{lon}",
+                "電話番号": f"0{g.rng.randint(44, 467)}-11-{i:04d}",
+                "FAX番号": "",
+                "法人番号": "",
+                "法人の名称": f"社会福祉法人{g.rng.choice(_NAME_HEADS)}会",
+                "事業所番号": f"14{int(code) * 10000 + i:08d}",
+                "定員": "" if code in ("130", "430") else g.rng.choice([9, 18, 29, 50, 80, 100]),
+                "URL": "",
+                "備考": "",
+            }
+        )
     return rows
 
 
@@ -159,60 +260,153 @@ def _special_rows(g: _Gen, med: dict[str, list[dict]], care: dict[str, list[dict
     dup["正式名称"] = dup["正式名称"][:2] + "　" + dup["正式名称"][2:]
     h.append(dup)
     # outside Kanagawa (address and point), missing county, old municipality names
-    h.append({**h[0], "ID": "1149999999998", "正式名称": g.name("病院"), "所在地": "東京都町田市原町田六丁目1番1号",
-              "市区町村コード": "", "都道府県コード": "13", "所在地座標（緯度）": "35.5423", "所在地座標（経度）": "139.4466"})
+    h.append(
+        {
+            **h[0],
+            "ID": "1149999999998",
+            "正式名称": g.name("病院"),
+            "所在地": "東京都町田市原町田六丁目1番1号",
+            "市区町村コード": "",
+            "都道府県コード": "13",
+            "所在地座標（緯度）": "35.5423",
+            "所在地座標（経度）": "139.4466",
+        }
+    )
     for k, (town, old) in enumerate(sorted(_OLD_TSUKUI.items())):
         t = g.towns[(g.towns["municipality_code"] == "14151") & (g.towns["town"] == town)]
         if len(t):
             lat, lon = g.point(t.iloc[0])
-            c.append({**c[0], "ID": f"21499999999{k:02d}", "正式名称": g.name("クリニック"), "市区町村コード": "151",
-                      "所在地": f"{'神奈川県津久井郡' if k % 2 else ''}{old}{town}{100 + k}番地",
-                      "所在地座標（緯度）": f"{lat}", "所在地座標（経度）": f"{lon}"})
+            c.append(
+                {
+                    **c[0],
+                    "ID": f"21499999999{k:02d}",
+                    "正式名称": g.name("クリニック"),
+                    "市区町村コード": "151",
+                    "所在地": f"{'神奈川県津久井郡' if k % 2 else ''}{old}{town}{100 + k}番地",
+                    "所在地座標（緯度）": f"{lat}",
+                    "所在地座標（経度）": f"{lon}",
+                }
+            )
     # point in the wrong unit (disagreement): an 青葉区 address with a 宮前区 point
     t = g.town("14117")
-    c.append({**c[1], "ID": "2149999999990", "正式名称": g.name("クリニック"), "市区町村コード": "117", "所在地": g.address(t, 2),
-              "所在地座標（緯度）": "35.5860", "所在地座標（経度）": "139.5740"})
+    c.append(
+        {
+            **c[1],
+            "ID": "2149999999990",
+            "正式名称": g.name("クリニック"),
+            "市区町村コード": "117",
+            "所在地": g.address(t, 2),
+            "所在地座標（緯度）": "35.5860",
+            "所在地座標（経度）": "139.5740",
+        }
+    )
     # bare 相模原市 without ward, bare ambiguous 緑区, no municipality, written name unknown
     t = g.towns[(g.towns["municipality_code"] == "14151") & g.towns["town"].str.startswith("橋本")].iloc[0]
-    c.append({**c[1], "ID": "2149999999991", "正式名称": g.name("クリニック"), "市区町村コード": "", "所在地": "相模原市橋本3-1-1",
-              "所在地座標（緯度）": "0", "所在地座標（経度）": "0"})
-    c.append({**c[1], "ID": "2149999999992", "正式名称": g.name("クリニック"), "市区町村コード": "", "所在地": "緑区中央1-1",
-              "所在地座標（緯度）": str(t["lat"]), "所在地座標（経度）": str(t["lon"])})
+    c.append(
+        {
+            **c[1],
+            "ID": "2149999999991",
+            "正式名称": g.name("クリニック"),
+            "市区町村コード": "",
+            "所在地": "相模原市橋本3-1-1",
+            "所在地座標（緯度）": "0",
+            "所在地座標（経度）": "0",
+        }
+    )
+    c.append(
+        {
+            **c[1],
+            "ID": "2149999999992",
+            "正式名称": g.name("クリニック"),
+            "市区町村コード": "",
+            "所在地": "緑区中央1-1",
+            "所在地座標（緯度）": str(t["lat"]),
+            "所在地座標（経度）": str(t["lon"]),
+        }
+    )
     # rows without a name (quarantined)
     c.append({**c[3], "ID": "2149999999993", "正式名称": "", "所在地": c[3]["所在地"]})
     vn = care["130"]
     vn.append(dict(vn[4]))  # the same station posted twice (same 事業所番号)
     vn.append({**vn[5], "事業所名": "", "事業所番号": "1499999999"})  # no name: quarantined
-    vn[6]["都道府県コード又は市町村コード"] = vn[6]["都道府県コード又は市町村コード"][:5] + str((int(vn[6]["都道府県コード又は市町村コード"][5]) + 1) % 10)
+    vn[6]["都道府県コード又は市町村コード"] = vn[6]["都道府県コード又は市町村コード"][:5] + str(
+        (int(vn[6]["都道府県コード又は市町村コード"][5]) + 1) % 10
+    )
     # the same real facility providing 看多機 and 訪問看護: same name and address
-    care["770"][0].update({k: vn[8][k] for k in ("事業所名", "住所", "緯度", "経度", "都道府県コード又は市町村コード", "市区町村名")})
+    care["770"][0].update(
+        {k: vn[8][k] for k in ("事業所名", "住所", "緯度", "経度", "都道府県コード又は市町村コード", "市区町村名")}
+    )
 
 
 def _cooperation(g: _Gen, care: dict[str, list[dict]]) -> list[dict[str, object]]:
-    written = {"510": ["介護老人福祉施設", "特別養護老人ホーム"], "540": ["地域密着型介護老人福祉施設"], "520": ["介護老人保健施設", "老健"],
-               "550": ["介護医療院"], "332": ["軽費老人ホーム", "ケアハウス"], "331": ["特定施設入居者生活介護", "有料老人ホーム（特定施設）"]}
+    written = {
+        "510": ["介護老人福祉施設", "特別養護老人ホーム"],
+        "540": ["地域密着型介護老人福祉施設"],
+        "520": ["介護老人保健施設", "老健"],
+        "550": ["介護医療院"],
+        "332": ["軽費老人ホーム", "ケアハウス"],
+        "331": ["特定施設入居者生活介護", "有料老人ホーム（特定施設）"],
+    }
     rows = []
     for code, forms in written.items():
         for i, r in enumerate(care[code][:12]):
             if not r["事業所名"]:
                 continue
-            marks = g.rng.choice([("○", "○", "○"), ("○", "○", "○"), ("○", "×", "○"), ("×", "×", "×"), ("○", "", "×"), ("済", "済", "済")])
-            rows.append({"施設名": r["事業所名"], "施設種別": forms[i % len(forms)], "事業所番号": r["事業所番号"], "所在地": r["住所"],
-                         "要件①": marks[0], "要件②": marks[1], "要件③": marks[2],
-                         "協力医療機関1": g.name("病院"), "協力医療機関2": g.name("クリニック") if i % 2 else "", "協力医療機関3": "",
-                         "届出日": f"2025-0{g.rng.randint(4, 7)}-{g.rng.randint(10, 28)}"})
+            marks = g.rng.choice(
+                [("○", "○", "○"), ("○", "○", "○"), ("○", "×", "○"), ("×", "×", "×"), ("○", "", "×"), ("済", "済", "済")]
+            )
+            rows.append(
+                {
+                    "施設名": r["事業所名"],
+                    "施設種別": forms[i % len(forms)],
+                    "事業所番号": r["事業所番号"],
+                    "所在地": r["住所"],
+                    "要件①": marks[0],
+                    "要件②": marks[1],
+                    "要件③": marks[2],
+                    "協力医療機関1": g.name("病院"),
+                    "協力医療機関2": g.name("クリニック") if i % 2 else "",
+                    "協力医療機関3": "",
+                    "届出日": f"2025-0{g.rng.randint(4, 7)}-{g.rng.randint(10, 28)}",
+                }
+            )
     for k in range(3):
         t = g.town()
-        rows.append({"施設名": g.name("養護老人ホーム"), "施設種別": "養護老人ホーム", "事業所番号": "", "所在地": g.address(t, k),
-                     "要件①": "○", "要件②": "○" if k else "要確認", "要件③": "○", "協力医療機関1": g.name("病院"),
-                     "協力医療機関2": "", "協力医療機関3": "", "届出日": "2025-07-31"})
+        rows.append(
+            {
+                "施設名": g.name("養護老人ホーム"),
+                "施設種別": "養護老人ホーム",
+                "事業所番号": "",
+                "所在地": g.address(t, k),
+                "要件①": "○",
+                "要件②": "○" if k else "要確認",
+                "要件③": "○",
+                "協力医療機関1": g.name("病院"),
+                "協力医療機関2": "",
+                "協力医療機関3": "",
+                "届出日": "2025-07-31",
+            }
+        )
     return rows
 
 
-_NETWORKS = {"サルビアねっと": ["14101", "14102", "14109", "14103"],
-             "さくらネット": ["14201", "14204", "14208", "14210", "14301", "14110", "14115", "14205", "14207"],
-             "medical B.I.G net": ["14203", "14211", "14214", "14206", "14212", "14213", "14207"]}
-_ICT_TYPES = ["病院", "診療所", "医科診療所", "歯科診療所", "薬局", "保険薬局", "訪問看護ステーション", "介護施設（入所）", "介護施設(非入所)", "居宅介護支援事業所"]
+_NETWORKS = {
+    "サルビアねっと": ["14101", "14102", "14109", "14103"],
+    "さくらネット": ["14201", "14204", "14208", "14210", "14301", "14110", "14115", "14205", "14207"],
+    "medical B.I.G net": ["14203", "14211", "14214", "14206", "14212", "14213", "14207"],
+}
+_ICT_TYPES = [
+    "病院",
+    "診療所",
+    "医科診療所",
+    "歯科診療所",
+    "薬局",
+    "保険薬局",
+    "訪問看護ステーション",
+    "介護施設（入所）",
+    "介護施設(非入所)",
+    "居宅介護支援事業所",
+]
 
 
 def _ict(g: _Gen) -> list[dict[str, object]]:
@@ -220,16 +414,34 @@ def _ict(g: _Gen) -> list[dict[str, object]]:
     for net, codes in _NETWORKS.items():
         for i in range(20):
             t = g.town(codes[i % len(codes)])
-            rows.append({"ネットワーク名": net, "施設名": g.name(g.rng.choice(["病院", "クリニック", "薬局", "訪問看護ステーション", "ホーム"])),
-                         "施設種別": _ICT_TYPES[(i * 3 + len(net)) % len(_ICT_TYPES)], "所在地": g.address(t, i), "参加日": "2025-12-01"})
-    rows.append({"ネットワーク名": "さくらネット", "施設名": g.name("接骨院"), "施設種別": "接骨院", "所在地": g.address(g.town("14201"), 1), "参加日": ""})
+            rows.append(
+                {
+                    "ネットワーク名": net,
+                    "施設名": g.name(g.rng.choice(["病院", "クリニック", "薬局", "訪問看護ステーション", "ホーム"])),
+                    "施設種別": _ICT_TYPES[(i * 3 + len(net)) % len(_ICT_TYPES)],
+                    "所在地": g.address(t, i),
+                    "参加日": "2025-12-01",
+                }
+            )
+    rows.append(
+        {
+            "ネットワーク名": "さくらネット",
+            "施設名": g.name("接骨院"),
+            "施設種別": "接骨院",
+            "所在地": g.address(g.town("14201"), 1),
+            "参加日": "",
+        }
+    )
     return rows
 
 
 def _addresses(g: _Gen) -> list[dict[str, object]]:
     """A small mixed address list in CP932 for the ``homecare geocode`` example."""
     rows = [{"名称": g.name("事業所"), "住所": g.address(g.town(), i)} for i in range(12)]
-    rows += [{"名称": g.name("事業所"), "住所": "東京都町田市原町田6-1-1"}, {"名称": g.name("事業所"), "住所": "相模原市橋本3-1-1"}]
+    rows += [
+        {"名称": g.name("事業所"), "住所": "東京都町田市原町田6-1-1"},
+        {"名称": g.name("事業所"), "住所": "相模原市橋本3-1-1"},
+    ]
     return rows
 
 

@@ -17,41 +17,107 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from homecare.core import paths, provenance
-from homecare.core import files
-from homecare.reference import municipalities
+from homecare.core import files, paths, provenance
 from homecare.population import ipss
 from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, measure_by_code
-from homecare.population.bands import AGE_BANDS, PROJECTION_YEARS, band_start
+from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, MEASURE_TOTAL, PROJECTION_YEARS, band_start
 from homecare.population.schemas import COLUMNS, sort_population
+from homecare.reference import municipalities
 
 SAMPLE_FOLDER = "data/raw/sample/population"
 CSV_NAME = "population_sample.csv"
 IPSS_FOLDER = "ipss"
+SAMPLE_FLAGS = {"0": "prefecture", "1": "designated_city", "2": "ward", "3": "city", "4": "town_village"}
 SEED = 20231  # fixed: reruns write byte-identical files
 
 # 2020 population (thousands, rounded) and share aged 65+ (%) per unit: plausible, not official
 UNIT_BASE: dict[str, tuple[float, float]] = {
-    "14101": (295, 21), "14102": (247, 21), "14103": (105, 20), "14104": (151, 23), "14105": (198, 26),
-    "14106": (206, 26), "14107": (164, 29), "14108": (196, 32), "14109": (358, 19), "14110": (282, 26),
-    "14111": (214, 31), "14112": (243, 31), "14113": (183, 25), "14114": (122, 30), "14115": (121, 34),
-    "14116": (152, 30), "14117": (310, 24), "14118": (215, 19),
-    "14131": (231, 22), "14132": (170, 21), "14133": (264, 16), "14134": (235, 18), "14135": (222, 20),
-    "14136": (233, 21), "14137": (180, 25),
-    "14151": (168, 32), "14152": (272, 26), "14153": (279, 24),
-    "14201": (388, 32), "14203": (258, 29), "14204": (172, 31), "14205": (436, 25), "14206": (189, 31),
-    "14207": (242, 28), "14208": (57, 31), "14210": (42, 40), "14211": (161, 31), "14212": (223, 26),
-    "14213": (240, 25), "14214": (100, 28), "14215": (136, 26), "14216": (132, 27), "14217": (41, 34),
-    "14218": (84, 29), "14301": (32, 32), "14321": (48, 29), "14341": (31, 35), "14342": (27, 38),
-    "14361": (9, 36), "14362": (17, 31), "14363": (11, 36), "14364": (10, 41), "14366": (18, 25),
-    "14382": (11, 42), "14383": (7, 45), "14384": (23, 43), "14401": (40, 33), "14402": (3, 40),
+    "14101": (295, 21),
+    "14102": (247, 21),
+    "14103": (105, 20),
+    "14104": (151, 23),
+    "14105": (198, 26),
+    "14106": (206, 26),
+    "14107": (164, 29),
+    "14108": (196, 32),
+    "14109": (358, 19),
+    "14110": (282, 26),
+    "14111": (214, 31),
+    "14112": (243, 31),
+    "14113": (183, 25),
+    "14114": (122, 30),
+    "14115": (121, 34),
+    "14116": (152, 30),
+    "14117": (310, 24),
+    "14118": (215, 19),
+    "14131": (231, 22),
+    "14132": (170, 21),
+    "14133": (264, 16),
+    "14134": (235, 18),
+    "14135": (222, 20),
+    "14136": (233, 21),
+    "14137": (180, 25),
+    "14151": (168, 32),
+    "14152": (272, 26),
+    "14153": (279, 24),
+    "14201": (388, 32),
+    "14203": (258, 29),
+    "14204": (172, 31),
+    "14205": (436, 25),
+    "14206": (189, 31),
+    "14207": (242, 28),
+    "14208": (57, 31),
+    "14210": (42, 40),
+    "14211": (161, 31),
+    "14212": (223, 26),
+    "14213": (240, 25),
+    "14214": (100, 28),
+    "14215": (136, 26),
+    "14216": (132, 27),
+    "14217": (41, 34),
+    "14218": (84, 29),
+    "14301": (32, 32),
+    "14321": (48, 29),
+    "14341": (31, 35),
+    "14342": (27, 38),
+    "14361": (9, 36),
+    "14362": (17, 31),
+    "14363": (11, 36),
+    "14364": (10, 41),
+    "14366": (18, 25),
+    "14382": (11, 42),
+    "14383": (7, 45),
+    "14384": (23, 43),
+    "14401": (40, 33),
+    "14402": (3, 40),
 }
 
 # Kanagawa-like 2020 age profile (% by band, 0-4 ... 90+)
 BASE_PROFILE = np.array([3.8, 4.1, 4.3, 4.5, 5.3, 5.4, 5.7, 6.3, 7.0, 8.4, 7.8, 6.3, 5.6, 5.9, 7.1, 5.3, 3.8, 2.3, 1.2])
 # 5-year survival from band i to band i+1 (last: the open band's own survival)
-SURVIVAL = np.array([0.999, 0.999, 0.999, 0.998, 0.998, 0.997, 0.996, 0.995, 0.992, 0.988, 0.982, 0.972,
-                     0.958, 0.935, 0.895, 0.83, 0.72, 0.55, 0.40])
+SURVIVAL = np.array(
+    [
+        0.999,
+        0.999,
+        0.999,
+        0.998,
+        0.998,
+        0.997,
+        0.996,
+        0.995,
+        0.992,
+        0.988,
+        0.982,
+        0.972,
+        0.958,
+        0.935,
+        0.895,
+        0.83,
+        0.72,
+        0.55,
+        0.40,
+    ]
+)
 BIRTHS_PER_25_39 = 0.19  # 0-4 population per person aged 25-39, five years earlier
 
 
@@ -89,7 +155,9 @@ def sample_population() -> pd.DataFrame:
     rows = []
     for code in municipalities.units()["municipality_code"]:
         total, share65 = UNIT_BASE[code]
-        migration = float(np.clip(0.04 + (27 - share65) / 250 + rng.normal(0, 0.004), -0.03, 0.09))  # Kanagawa gains young adults
+        migration = float(
+            np.clip(0.04 + (27 - share65) / 250 + rng.normal(0, 0.004), -0.03, 0.09)
+        )  # Kanagawa gains young adults
         noise = rng.normal(1.0, 0.03, len(AGE_BANDS))
         base = _profile(share65) * noise
         base = base / base.sum() * total * 1000
@@ -124,8 +192,10 @@ def _workbook_bytes(title: str, table: pd.DataFrame) -> bytes:
 def _ipss_rows(pop: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Prefecture, designated-city, ward and municipality rows (code order) for one measure."""
     table = municipalities.load_municipalities().set_index("municipality_code")
-    wide = measure_by_code(pop, measure).pivot(index="municipality_code", columns="year", values="population").sort_index()
-    flag_of = {v: k for k, v in ipss.SAMPLE_FLAGS.items()}
+    wide = (
+        measure_by_code(pop, measure).pivot(index="municipality_code", columns="year", values="population").sort_index()
+    )
+    flag_of = {v: k for k, v in SAMPLE_FLAGS.items()}
     rows = []
     for code, values in wide.iterrows():
         kind = "prefecture" if code == PREFECTURE_TOTAL_CODE else ipss.UNIT_TYPE_KIND[table.at[code, "unit_type"]]
@@ -139,7 +209,7 @@ def write_samples(folder: str | Path = SAMPLE_FOLDER) -> list[Path]:
     root = paths.resolve(folder)
     pop = sample_population()
     written = [write_population_csv(pop, root / CSV_NAME)]
-    for stem, title, measure in ipss.sample_measures():
+    for stem, title, measure in sample_measures():
         path = root / IPSS_FOLDER / f"{stem}.xlsx"
         files.atomic_write_bytes(path, _workbook_bytes(title, _ipss_rows(pop, measure)))
         written.append(path)
@@ -157,3 +227,20 @@ def write_population_csv(df: pd.DataFrame, path: str | Path) -> Path:
     p = paths.resolve(path)
     files.atomic_write_bytes(p, files.csv_bytes(out))
     return p
+
+
+def sample_measures() -> list[tuple[str, str, str]]:
+    """(file stem, title, measure) of the sample workbooks: 総人口, 65+, 75+ and the 19 bands."""
+    out = [
+        ("total", "総人口", MEASURE_TOTAL),
+        ("age65plus", "65歳以上人口", MEASURE_65),
+        ("age75plus", "75歳以上人口", MEASURE_75),
+    ]
+    for band in AGE_BANDS:
+        title = f"{band[:-1]}歳以上人口" if band.endswith("+") else f"{band.replace('-', '～')}歳人口"
+        start = band.rstrip("+").split("-")[0]
+        stem = (
+            f"age_{int(start):02d}plus" if band.endswith("+") else f"age_{int(start):02d}_{int(band.split('-')[1]):02d}"
+        )
+        out.append((stem, title, band))
+    return out

@@ -22,11 +22,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from homecare.core import paths, provenance
-from homecare.reference import municipalities
+from homecare.core.dates import reiwa_fiscal_year, reiwa_number
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
+from homecare.reference import municipalities
 from homecare.scores import crosswalk
 from homecare.scores import indicators as ind
-from homecare.core.dates import reiwa_fiscal_year
 
 SAMPLE_FOLDER = "data/raw/sample/scores"
 SEED = 20240401
@@ -42,7 +42,11 @@ GOAL_TITLES = {
     ("支援", "IV"): "高齢者がその状況に応じて可能な限り自立した日常生活を営む",
 }
 ROMAN_DISPLAY = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ"}
-GROUP_DISPLAY = {"体制・取組指標群": "（ⅰ）体制・取組指標群", "活動指標群": "（ⅱ）活動指標群", "アウトカム指標群": "（ⅲ）アウトカム指標群"}
+GROUP_DISPLAY = {
+    "体制・取組指標群": "（ⅰ）体制・取組指標群",
+    "活動指標群": "（ⅱ）活動指標群",
+    "アウトカム指標群": "（ⅲ）アウトカム指標群",
+}
 # coarse placeholder structure of the other goals: (group, 指標番号, name suffix, [(枝番, 配点)], band?)
 COARSE = [
     ("体制・取組指標群", 1, "に関する現状把握", [("ア", 10), ("イ", 10), ("ウ", 10)], False),
@@ -55,9 +59,16 @@ OUTCOME = [
     ("アウトカム指標群", 2, "健康寿命の延伸", [("ア", 25), ("イ", 25)], True),
 ]
 # insurers of other prefectures: (都道府県番号, 都道府県名, 市町村名, 区分, scored?)
-OTHERS_BEFORE = [("01", "北海道", "札幌市", "指定都市", True), ("01", "北海道", "函館市", "市", True),
-                 ("13", "東京都", "千代田区", "特別区", True), ("13", "東京都", "八王子市", "市", True)]
-OTHERS_AFTER = [("22", "静岡県", "静岡市", "指定都市", True), ("40", "福岡県", "福岡県介護保険広域連合", "広域連合", False)]
+OTHERS_BEFORE = [
+    ("01", "北海道", "札幌市", "指定都市", True),
+    ("01", "北海道", "函館市", "市", True),
+    ("13", "東京都", "千代田区", "特別区", True),
+    ("13", "東京都", "八王子市", "市", True),
+]
+OTHERS_AFTER = [
+    ("22", "静岡県", "静岡市", "指定都市", True),
+    ("40", "福岡県", "福岡県介護保険広域連合", "広域連合", False),
+]
 STAT_ROWS = ["配点", "全国合計", "平均点", "項目平均", "平均得点率", "中央値", "標準偏差", "該当市町村数", "該当率"]
 HEADER_ROWS = 8
 
@@ -97,8 +108,18 @@ def items() -> list[Item]:
         for goal in ind.GOALS:
             if (fund, goal) == (ind.FOCUS_FUND, "III"):
                 for r in ind.load_goal3_items().itertuples():
-                    out.append(Item(fund, goal, r.indicator_group, int(r.indicator_no), r.indicator, r.item, float(r.max_points),
-                                    tuple(float(v) for v in r.allowed_points.split("|"))))
+                    out.append(
+                        Item(
+                            fund,
+                            goal,
+                            r.indicator_group,
+                            int(r.indicator_no),
+                            r.indicator,
+                            r.item,
+                            float(r.max_points),
+                            tuple(float(v) for v in r.allowed_points.split("|")),
+                        )
+                    )
                 continue
             short = GOAL_TITLES[(fund, goal)].split("を")[0]
             for group, no, suffix, parts, band in OUTCOME if goal == "IV" else COARSE:
@@ -115,7 +136,11 @@ def _item_display(items_: list[Item], k: int) -> str:
     if len(it.item) == 1:
         return it.item
     prev = items_[k - 1] if k else None
-    same = prev and (prev.fund, prev.goal, prev.indicator) == (it.fund, it.goal, it.indicator) and prev.item[0] == it.item[0]
+    same = (
+        prev
+        and (prev.fund, prev.goal, prev.indicator) == (it.fund, it.goal, it.indicator)
+        and prev.item[0] == it.item[0]
+    )
     return it.item[1] if same else f"{it.item[0]}\u3000{it.item[1]}"
 
 
@@ -151,7 +176,9 @@ def build_sheet(fiscal_year: int) -> SampleSheet:
         order = [k for k in order if its[k].fund == "支援"] + [k for k in order if its[k].fund == "推進"]
     layout: list[tuple[str, object]] = [("id", n) for n in ids]
     score_layout = [("score", k) for k in order]
-    layout += ([("total", n) for n in totals] + score_layout) if later else (score_layout + [("total", n) for n in totals])
+    layout += (
+        ([("total", n) for n in totals] + score_layout) if later else (score_layout + [("total", n) for n in totals])
+    )
 
     header, merges = _header(its, layout, later)
     rows = _insurer_rows(fiscal_year, its)
@@ -160,12 +187,23 @@ def build_sheet(fiscal_year: int) -> SampleSheet:
         body.append([_cell(row, kind, key, serial, later) for kind, key in layout])
     if later:
         body.append(["※ 得点は暫定値（サンプル）"] + [None] * (len(layout) - 1))
-    title = f"{reiwa_fiscal_year(fiscal_year)} 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価結果（サンプル）"
-    return SampleSheet(header, merges, body, title=title if later else "",
-                       sheet_name="市町村別得点" if later else "評価結果", extra_sheets=["注記"] if later else [], layout=layout)
+    title = (
+        f"{reiwa_fiscal_year(fiscal_year)} 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価結果（サンプル）"
+    )
+    return SampleSheet(
+        header,
+        merges,
+        body,
+        title=title if later else "",
+        sheet_name="市町村別得点" if later else "評価結果",
+        extra_sheets=["注記"] if later else [],
+        layout=layout,
+    )
 
 
-def _header(its: list[Item], layout: list[tuple[str, object]], later: bool) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+def _header(
+    its: list[Item], layout: list[tuple[str, object]], later: bool
+) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
     header: list[list[object]] = [[None] * len(layout) for _ in range(HEADER_ROWS)]
     merges = []
     for j, (kind, key) in enumerate(layout, start=1):
@@ -188,8 +226,11 @@ def _header(its: list[Item], layout: list[tuple[str, object]], later: bool) -> t
         j = 0
         while j < len(layout):
             end = j
-            while (end + 1 < len(layout) and layout[end + 1][0] == "score" == layout[j][0]
-                   and all(header[q][end + 1] == header[q][j] for q in range(r + 1))):
+            while (
+                end + 1 < len(layout)
+                and layout[end + 1][0] == "score" == layout[j][0]
+                and all(header[q][end + 1] == header[q][j] for q in range(r + 1))
+            ):
                 end += 1
             if end > j:
                 merges.append((r + 1, j + 1, r + 1, end + 1))
@@ -202,16 +243,38 @@ def _header(its: list[Item], layout: list[tuple[str, object]], later: bool) -> t
 def _insurer_rows(fiscal_year: int, its: list[Item]) -> list[dict]:
     """Insurers in file order with their scores (same propensities every year, a little higher later)."""
     units = crosswalk.insurer_units()
-    kinds = dict(zip(municipalities.load_municipalities()["municipality_code"], municipalities.load_municipalities()["unit_type"], strict=False))
-    entries = [dict(pref_code=p, pref=n, name=m, category=c, scored=s, number=f"{p}{i:03d}0") for i, (p, n, m, c, s) in enumerate(OTHERS_BEFORE, 1)]
+    kinds = dict(
+        zip(
+            municipalities.load_municipalities()["municipality_code"],
+            municipalities.load_municipalities()["unit_type"],
+            strict=False,
+        )
+    )
+    entries = [
+        dict(pref_code=p, pref=n, name=m, category=c, scored=s, number=f"{p}{i:03d}0")
+        for i, (p, n, m, c, s) in enumerate(OTHERS_BEFORE, 1)
+    ]
     for seq, (code, name) in enumerate(zip(units["municipality_code"], units["name"], strict=False), start=1):
         if fiscal_year >= 2025 and name == "茅ヶ崎市":
             name = "茅ケ崎市"  # the variant used by some years' files
         if fiscal_year >= 2025 and name == "松田町":
             name = "足柄上郡松田町"
         category = {"designated_city": "指定都市", "city": "市"}.get(kinds[code], "町村")
-        entries.append(dict(pref_code="14", pref="神奈川県", name=name, category=category, scored=True, number=insurer_number(seq), code=code))
-    entries += [dict(pref_code=p, pref=n, name=m, category=c, scored=s, number=f"{p}{i:03d}0") for i, (p, n, m, c, s) in enumerate(OTHERS_AFTER, 1)]
+        entries.append(
+            dict(
+                pref_code="14",
+                pref="神奈川県",
+                name=name,
+                category=category,
+                scored=True,
+                number=insurer_number(seq),
+                code=code,
+            )
+        )
+    entries += [
+        dict(pref_code=p, pref=n, name=m, category=c, scored=s, number=f"{p}{i:03d}0")
+        for i, (p, n, m, c, s) in enumerate(OTHERS_AFTER, 1)
+    ]
     previous: dict[str, float] = {}
     for fy in range(2024, fiscal_year + 1):
         rng = random.Random(SEED + fy)
@@ -220,19 +283,28 @@ def _insurer_rows(fiscal_year: int, its: list[Item]) -> list[dict]:
             e["population"] = int(random.Random(e["name"]).uniform(3_000, 400_000))
             e["first_insured"] = int(e["population"] * 0.26)
             e["scores"] = _scores(rng, its, min(propensity, 0.95)) if e["scored"] else None
-            e["totals"] = {f: sum(s for s, it in zip(e["scores"], its, strict=False) if it.fund == f) for f in ind.FUNDS} if e["scored"] else None
+            e["totals"] = (
+                {f: sum(s for s, it in zip(e["scores"], its, strict=False) if it.fund == f) for f in ind.FUNDS}
+                if e["scored"]
+                else None
+            )
             e["previous"] = previous.get(e["name"])
             if e["scored"]:
                 previous[e["name"]] = sum(e["totals"].values())
     ranked = sorted((e for e in entries if e["scored"]), key=lambda e: -sum(e["totals"].values()))
     for e in entries:
-        e["rank"] = 1 + sum(sum(o["totals"].values()) > sum(e["totals"].values()) for o in ranked) if e["scored"] else None
+        e["rank"] = (
+            1 + sum(sum(o["totals"].values()) > sum(e["totals"].values()) for o in ranked) if e["scored"] else None
+        )
     return entries
 
 
 def base_propensity(name: str) -> float:
     """Stable per-insurer achievement rate (independent of the order insurers are drawn in)."""
-    return 0.45 + 0.4 * random.Random(f"{SEED}:{ind.normalise(name).replace('ケ', 'ヶ').removeprefix('足柄上郡')}").random()
+    return (
+        0.45
+        + 0.4 * random.Random(f"{SEED}:{ind.normalise(name).replace('ケ', 'ヶ').removeprefix('足柄上郡')}").random()
+    )
 
 
 def _cell(row: dict, kind: str, key: object, serial: int, later: bool) -> object:
@@ -240,8 +312,14 @@ def _cell(row: dict, kind: str, key: object, serial: int, later: bool) -> object
     kanagawa = row["pref"] == "神奈川県"
     if kind == "id":
         value = {
-            "通し番号": serial, "都道府県番号": row["pref_code"], "保険者番号": row["number"], "都道府県名": row["pref"],
-            "市町村名": row["name"], "人口": row["population"], "第１号被保険者数": row["first_insured"], "区分": row["category"],
+            "通し番号": serial,
+            "都道府県番号": row["pref_code"],
+            "保険者番号": row["number"],
+            "都道府県名": row["pref"],
+            "市町村名": row["name"],
+            "人口": row["population"],
+            "第１号被保険者数": row["first_insured"],
+            "区分": row["category"],
         }[str(key)]
         if kanagawa and key in ("通し番号", "保険者番号") and serial % 4 == 0:
             return _fullwidth(str(value))  # full-width digits in some rows
@@ -289,11 +367,21 @@ def _stat_rows(its: list[Item], rows: list[dict], layout: list[tuple[str, object
 def _stat(label: str, vals: list[float], max_points: float) -> float:
     mean = statistics.fmean(vals)
     hits = sum(v > 0 for v in vals)
-    return round({
-        "配点": max_points, "全国合計": sum(vals), "平均点": mean, "項目平均": mean, "平均得点率": 100 * mean / max_points,
-        "中央値": statistics.median(vals), "標準偏差": statistics.pstdev(vals), "該当市町村数": hits,
-        "該当率": 100 * hits / len(vals), "上位10%平均": max(vals),
-    }[label], 3)
+    return round(
+        {
+            "配点": max_points,
+            "全国合計": sum(vals),
+            "平均点": mean,
+            "項目平均": mean,
+            "平均得点率": 100 * mean / max_points,
+            "中央値": statistics.median(vals),
+            "標準偏差": statistics.pstdev(vals),
+            "該当市町村数": hits,
+            "該当率": 100 * hits / len(vals),
+            "上位10%平均": max(vals),
+        }[label],
+        3,
+    )
 
 
 def write_xlsx(sheet: SampleSheet, path: str | Path, *, top_rows: int | None = None) -> Path:
@@ -325,7 +413,7 @@ def write_xlsx(sheet: SampleSheet, path: str | Path, *, top_rows: int | None = N
 
 def sample_path(fiscal_year: int, folder: str | Path = SAMPLE_FOLDER) -> Path:
     """``<folder>/hyoka_kekka_FY2024_R06_sample.xlsx`` (令和N年度 in the name for analysts)."""
-    return paths.resolve(folder) / f"hyoka_kekka_FY{fiscal_year}_R{fiscal_year - 2018:02d}_sample.xlsx"
+    return paths.resolve(folder) / f"hyoka_kekka_FY{fiscal_year}_R{reiwa_number(fiscal_year):02d}_sample.xlsx"
 
 
 def generate(folder: str | Path = SAMPLE_FOLDER, years: tuple[int, ...] = (2024, 2025)) -> list[Path]:

@@ -1,0 +1,65 @@
+"""End-to-end: notebook 05 (figures for the vision) on synthetic processed tables in a temporary
+processed folder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from figure_fixtures import facilities, goal3_by_indicator, goal3_summary, population
+
+from homecare.core import paths, processed
+from homecare.publish import report
+from homecare.publish.workbook import build_workbook
+from homecare.reference import areas, geo
+from homecare.stages import population as population_stage
+
+
+@pytest.mark.slow
+def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
+    papermill = pytest.importorskip("papermill")
+    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))  # the kernel inherits it
+    scheme, units = areas.load_scheme(), geo.load_units()
+    processed.write_processed(goal3_summary(), "goal3_summary", sample=True)
+    processed.write_processed(goal3_by_indicator(), "goal3_by_indicator", sample=True)
+    processed.write_processed(facilities(units, scheme, n_per_unit=3), "facilities", sample=True)
+    population_stage.write(
+        population(units, year=2025).astype({"population": float}), source_label="テスト人口", population_format="csv"
+    )
+    out = tmp_path / "run"
+    root = paths.project_root()
+    papermill.execute_notebook(
+        str(root / "notebooks" / "05_regional_vision_figures.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        parameters={"output_dir": str(out), "indicator_profile_by_municipality": False},
+        kernel_name="homecare",
+        cwd=str(root),
+        progress_bar=False,
+    )
+    stage = json.loads((out / "stages" / "05_regional_vision_figures.json").read_text(encoding="utf-8"))
+    assert stage["sample"] is True
+    assert stage["rows"]["04_cooperation_status"] == 7 and stage["rows"]["04_goal3_score"] == 66
+    names = sorted(p.stem for p in (out / "figures").glob("*.json"))
+    expected = {
+        "04_goal3_score_map_2024",
+        "04_goal3_score_map_2025",
+        "04_goal3_score_rank_2025",
+        "04_goal3_score_change_2025",
+        "04_goal3_indicators_area_2025",
+        "04_facilities_map",
+        "04_facilities_counts",
+        "04_facilities_per_aged75",
+        "04_cooperation_status",
+        "04_ict_participants",
+        "04_ict_coverage_map",
+    }
+    assert expected <= set(names)
+    assert "04_goal3_score_change_2024" not in names  # first year: no change chart
+    seed_fig = json.loads((out / "figures" / "04_cooperation_status.json").read_text(encoding="utf-8"))
+    assert seed_fig["sample"] is False
+    build_workbook(out)
+    page = report.build_index(out).read_text(encoding="utf-8")
+    assert all(f'id="fig-{n}"' in page for n in names)
+    for n in names:  # every figure links to a table that exists
+        table = json.loads((out / "figures" / f"{n}.json").read_text(encoding="utf-8"))["table"]
+        assert (out / "tables" / f"{table}.csv").is_file()

@@ -1,0 +1,180 @@
+"""Facility stages 02-03 end to end: reconciliation, processed tables, ids, duplicates, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from cli_run import run_cli
+
+from homecare.core import processed
+from homecare.core.encoding import read_csv_text
+from homecare.core.qa import Cleaned
+from homecare.facilities import geocode, merge, schemas
+from homecare.facilities import read as adapters
+from homecare.stages import facilities as facilities_stage
+from homecare.stages import geocode as geocode_stage
+from homecare.stages.base import Stage
+
+SAMPLE = Path("data/raw/sample/facilities")
+MEDICAL = {
+    "hospital": str(SAMPLE / "01-1_hospital_facility_info.csv"),
+    "clinic": str(SAMPLE / "02-1_clinic_facility_info.csv"),
+}
+CARE = [str(SAMPLE / f"jigyosho_{c}.csv") for c in adapters.CARE_SERVICE_CODES]
+
+
+@pytest.fixture()
+def proc_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))
+    return tmp_path / "processed"
+
+
+@pytest.fixture(scope="module")
+def merged() -> Cleaned:
+    return merge.build_merged(merge.read_sources(MEDICAL, CARE))
+
+
+def _lines(path: str) -> int:
+    """Data rows of a CSV file (its own count, independent of the adapters)."""
+    df, _ = read_csv_text(path)
+    return len(df)
+
+
+def test_reconciliation_02(merged: Cleaned, proc_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows_in = sum(_lines(p) for p in [*MEDICAL.values(), *CARE])
+    assert merged.counts.rows_in == rows_in
+    quarantined = [e for e in merged.qa if e.action == "quarantined"]
+    assert merged.counts.quarantined == len({(e.file, e.row) for e in quarantined}) == 2
+    assert merged.counts.ok and merged.counts.kept == len(merged.table)
+    facilities_stage.write_merged(Stage("02_facilities", proc_dir / "out"), merged)
+    assert (
+        f"rows in {rows_in} = kept {len(merged.table)} + types not selected 0 + quarantined 2"
+        in capsys.readouterr().out
+    )
+    assert len(processed.read_processed("facilities_raw_merged")) == len(merged.table)
+
+
+def test_facility_type_filter_reconciles() -> None:
+    r = merge.read_sources(MEDICAL, CARE, facility_types=["hospital", "130"])
+    assert set(r.table["facility_type"]) == {"hospital", "130"}
+    assert r.counts.ok and dict(r.counts.excluded)["types not selected"] > 0
+    assert any(e.action == "excluded" for e in r.qa)
+
+
+def test_ids_stable_and_duplicates_linked(merged: Cleaned) -> None:
+    t = merged.table
+    assert t["facility_id"].is_unique
+    again = merge.build_merged(merge.read_sources(MEDICAL, list(reversed(CARE)))).table
+    assert set(again["facility_id"]) == set(t["facility_id"])  # file order does not change ids
+    groups = t[t["n_in_group"] > 1].groupby("duplicate_group")
+    kinds = {frozenset(g["facility_type"]) for _, g in groups}
+    assert frozenset({"clinic", "hospital"}) in kinds  # a clinic also listed in the hospital file
+    assert frozenset({"130"}) in kinds  # one station posted twice
+    assert frozenset({"130", "770"}) in kinds  # one facility, two services
+    assert (t.groupby("duplicate_group")["is_primary"].sum() == 1).all()
+
+
+def test_name_key_ignores_spacing_and_corporation() -> None:
+    assert merge.facility_name_key("医療法人社団 さくら クリニック") == merge.facility_name_key("さくらクリニック")
+
+
+def test_geocode_stage_writes_facilities(merged: Cleaned, proc_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    res = geocode.geocode_facilities(merged.table, "secondary_medical_area", 1500.0)
+    out = geocode_stage.write_facilities(Stage("03_geocode_facilities", proc_dir / "out"), res)
+    n = len(merged.table)
+    assert f"rows in {n} = kept {n} + quarantined 0" in capsys.readouterr().out
+    fac = processed.read_processed("facilities", schema=schemas.facilities_schema())
+    required = [
+        "facility_id",
+        "source",
+        "facility_type",
+        "facility_type_label",
+        "name",
+        "address",
+        "municipality_code",
+        "municipality_name",
+        "town",
+        "lat",
+        "lon",
+        "match_level",
+        "area",
+        "area_scheme",
+        "geocode_note",
+        "duplicate_group",
+        "capacity",
+    ]
+    assert set(required) <= set(fac.columns) and len(fac) == len(merged.table)
+    inside = fac["municipality_code"].notna()
+    assert fac.loc[inside, "area"].notna().all()
+    outside = fac[fac["geocode_note"].str.contains("神奈川県外の住所")]
+    assert len(outside) == 1 and outside["municipality_code"].isna().all() and outside["area"].isna().all()
+    for status in ("zero", "swapped", "placeholder"):
+        rows = fac[fac["coord_status"] == status]
+        assert len(rows) > 0 and (rows["coord_source"] == "geocoded").all()
+    gdf = gpd.read_file(out["gpkg"])
+    assert gdf.crs.to_epsg() == 4326 and len(gdf) == len(fac)
+    qa = processed.read_processed("facilities_qa")
+    assert {"replaced", "kept"} <= set(qa["action"])
+    assert qa["reason"].str.contains("不一致").any() and qa["reason"].str.contains("神奈川県外").any()
+
+
+def test_lists_written(proc_dir: Path) -> None:
+    stage = Stage("03_geocode_facilities", proc_dir / "out")
+    geocode_stage.geocode_list(
+        stage,
+        "cooperation_notifications",
+        str(SAMPLE / "cooperation_notifications.csv"),
+        "secondary_medical_area",
+        1500.0,
+    )
+    ict = geocode_stage.geocode_list(
+        stage, "ict_participants", str(SAMPLE / "ict_participants.csv"), "secondary_medical_area", 1500.0
+    )
+    c = processed.read_processed("cooperation_notifications")
+    assert c["municipality_code"].notna().all() and c["area"].notna().all()
+    assert len(processed.read_processed("ict_participants")) == len(ict.table) and ict.counts.ok
+
+
+def test_cli_geocode_cp932(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    rows = [
+        "名称,所在地",
+        "A,茅ケ崎市東海岸北1-2-3 ○○ビル2F",
+        "B,東京都町田市原町田6-1-1",
+        "C,足柄上郡松田町松田惣領1234",
+        "D,川崎市中原区小杉町１丁目４０３番地",
+        "E,南区1-1",
+    ]
+    src.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp932"))
+    dest = tmp_path / "out.csv"
+    res = run_cli("geocode", str(src), "-o", str(dest), "--address-column", "所在地")
+    assert res.returncode == 0, res.stderr
+    assert dest.read_bytes().startswith(b"\xef\xbb\xbf")
+    out = pd.read_csv(dest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(out.columns) == [
+        "名称",
+        "所在地",
+        "municipality_code",
+        "municipality_name",
+        "town",
+        "lat",
+        "lon",
+        "match_level",
+        "area",
+        "geocode_note",
+    ]
+    assert out["municipality_code"].tolist() == ["14207", "", "14363", "14133", ""]
+    assert out["municipality_name"].tolist()[:4] == ["茅ヶ崎市", "", "足柄上郡松田町", "川崎市中原区"]
+    assert out["area"].tolist() == ["湘南東部", "", "県西", "川崎南部", ""]
+    assert out.loc[3, "town"] == "小杉町一丁目" and out.loc[3, "match_level"] == "town"
+    assert "神奈川県外" in out.loc[1, "geocode_note"] and "区が特定できない" in out.loc[4, "geocode_note"]
+
+
+def test_cli_missing_column_is_clear_error(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("名称,所在地\nA,横浜市中区山下町1\n", encoding="utf-8")
+    res = run_cli("geocode", str(src), "-o", str(tmp_path / "o.csv"))
+    assert res.returncode == 2 and "--address-column" in res.stderr and "Traceback" not in res.stderr

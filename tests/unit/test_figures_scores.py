@@ -1,0 +1,109 @@
+"""目標III score figures and indicator profile on small synthetic frames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from figure_fixtures import (  # noqa: F401  fixtures
+    _isolated_processed,
+    figure_texts,
+    goal3_by_indicator,
+    goal3_summary,
+    scheme_fixture,
+    units_fixture,
+)
+
+from homecare.core.errors import ParameterError
+from homecare.core.labels import SAMPLE_LABEL
+from homecare.figures import common, indicators, scores, style
+from homecare.reference import geo
+
+
+def test_insurers_and_their_areas(scheme, units):
+    ia = common.insurer_areas(scheme).set_index("insurer_code")
+    assert len(ia) == 33
+    assert ia.at["14130", "n_areas"] == 2 and ia.at["14130", "areas"] == "川崎北部、川崎南部"
+    assert ia.at["14201", "n_areas"] == 1  # 横須賀・三浦 contains ・ but is one area
+    assert len(common.insurer_polygons(units)) == 33
+
+
+def test_score_table(scheme):
+    summary = goal3_summary()
+    table = scores.goal3_score_table(summary, scheme, [2024, 2025])
+    assert len(table) == 66
+    assert list(table.columns)[:4] == ["年度", "二次保健医療圏", "保険者（区市町村）コード", "保険者名"]
+    assert set(table["年度"]) == {"令和6年度", "令和7年度"}
+    kawasaki = table[(table["保険者名"] == "川崎市") & (table["年度"] == "令和7年度")].iloc[0]
+    assert kawasaki["二次保健医療圏"] == "川崎北部、川崎南部"
+    with pytest.raises(ParameterError, match="available"):
+        scores.goal3_score_table(summary, scheme, [2030])
+
+
+@pytest.mark.parametrize("sample", [True, False])
+def test_score_map_marks_sample_and_credits_n03(scheme, units, sample, tmp_path):
+    fig = scores.plot_goal3_score_map(goal3_summary(), units, scheme, 2025, geo.load_prefectures(), sample=sample)
+    texts = figure_texts(fig)
+    assert any(SAMPLE_LABEL in t for t in texts) is sample
+    assert any("国土数値情報" in t for t in texts)
+    assert any(t.startswith("横浜市\n") for t in texts)  # the city is labelled once with its value
+    assert any("令和7年度" in t for t in texts)
+    style.save_figure(fig, tmp_path, "map")  # draws: a missing glyph fails the test
+
+
+def test_rank_chart_has_every_insurer_previous_year_and_mean(scheme, tmp_path):
+    summary = goal3_summary()
+    fig = scores.plot_goal3_score_rank(summary, scheme, 2025, sample=True)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 33 and "川崎市※" in labels
+    mean = summary.loc[summary["fiscal_year"] == 2025, "prefecture_mean"].iloc[0]
+    assert f"県平均 {mean:.1f}点" in figure_texts(fig)
+    # current year dots and previous year rings: two scatter collections of 33 points
+    sizes = sorted(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets") and len(c.get_offsets()))
+    assert sizes.count(33) >= 2
+    style.save_figure(fig, tmp_path, "rank")
+
+
+def test_change_chart_values_and_first_year_error(scheme, tmp_path):
+    summary = goal3_summary()
+    fig = scores.plot_goal3_score_change(summary, scheme, 2025, sample=False)
+    widths = sorted(p.get_width() for p in fig.axes[0].containers[0])  # the BarContainer of barh
+    expected = sorted(summary.loc[summary["fiscal_year"] == 2025, "change_from_previous"])
+    assert np.allclose(widths, expected)
+    style.save_figure(fig, tmp_path, "change")
+    with pytest.raises(ParameterError, match="first year"):
+        scores.plot_goal3_score_change(summary, scheme, 2024, sample=False)
+
+
+def test_indicator_shares_by_area(scheme):
+    bi = goal3_by_indicator()
+    shares = indicators.indicator_shares(bi, scheme, 2025, "area")
+    one = bi[(bi["fiscal_year"] == 2025)]
+    ind = "入退院支援の実施状況"
+    kawasaki = one[(one["municipality_code"] == "14130") & (one["indicator"] == ind)].iloc[0]
+    for area in ("川崎北部", "川崎南部"):  # the city's value counts in both of its areas
+        row = shares[(shares["area"] == area) & (shares["indicator"] == ind)].iloc[0]
+        assert row["share"] == pytest.approx(kawasaki["points"] / kawasaki["max_points"] * 100)
+    kensei = scheme.assignment().query("area == '県西'")["municipality_code"]
+    sub = one[one["municipality_code"].isin(kensei) & (one["indicator"] == ind)]
+    row = shares[(shares["area"] == "県西") & (shares["indicator"] == ind)].iloc[0]
+    assert row["share"] == pytest.approx(sub["points"].sum() / sub["max_points"].sum() * 100)
+
+
+def test_indicator_table_headers_use_per_insurer_maximum(scheme):
+    table = indicators.indicator_profile_table(goal3_by_indicator(), scheme, 2025, "area")
+    assert "在宅医療・介護連携に関する課題・対応策の検討（満点26点）得点率（%）" in table.columns
+    assert len(table) == 9 and table["目標III 計 得点率（%）"].between(0, 100).all()
+    with pytest.raises(ParameterError):
+        indicators.indicator_shares(goal3_by_indicator(), scheme, 2025, "ward")
+
+
+@pytest.mark.parametrize("level,rows", [("area", 9), ("municipality", 33)])
+def test_indicator_profile_heatmap(scheme, level, rows, tmp_path):
+    fig = indicators.plot_indicator_profile(goal3_by_indicator(), scheme, 2025, level=level, sample=True)
+    image = fig.axes[0].images[0].get_array()
+    assert image.shape == (rows, 5)
+    assert float(np.nanmax(image)) <= 100 and float(np.nanmin(image)) >= 0
+    texts = figure_texts(fig)
+    assert "体制・取組指標群" in texts and "活動指標群" in texts and any(SAMPLE_LABEL in t for t in texts)
+    style.save_figure(fig, tmp_path, f"profile_{level}")
