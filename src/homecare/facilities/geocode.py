@@ -141,28 +141,21 @@ def geocode_list(df: pd.DataFrame, scheme_id: str, tolerance_m: float) -> tuple[
     return out, geocode_qa(df["source_file"], df["source_row"], "所在地", geo, df["address"])
 
 
-def build_cooperation(
-    path: str, scheme_id: str = areas.DEFAULT_SCHEME, tolerance_m: float = DEFAULT_TOLERANCE_M
+LISTS = {  # list name -> (reader, schema of the geocoded table)
+    "cooperation_notifications": (read.read_cooperation, schemas.cooperation_schema),  # 協力医療機関の届出
+    "ict_participants": (read.read_ict_participants, schemas.ict_schema),  # ICT連携ネットワーク参加施設
+}
+
+
+def build_list(
+    name: str, path: str, scheme_id: str = areas.DEFAULT_SCHEME, tolerance_m: float = DEFAULT_TOLERANCE_M
 ) -> Cleaned:
-    """``cooperation_notifications`` (協力医療機関の届出) with unit and area."""
-    df, qa = read.read_cooperation(path)
+    """One of :data:`LISTS` read from ``path`` with unit and area; rows in = kept + quarantined."""
+    reader, schema = LISTS[name]
+    df, qa = reader(path)
     out, qa2 = geocode_list(df, scheme_id, tolerance_m)
-    return Cleaned(
-        out[list(schemas.cooperation_schema().columns)],
-        qa + qa2,
-        Reconciliation(len(df) + quarantined_rows(qa), len(df), quarantined_rows(qa)),
-    )
-
-
-def build_ict(path: str, scheme_id: str = areas.DEFAULT_SCHEME, tolerance_m: float = DEFAULT_TOLERANCE_M) -> Cleaned:
-    """``ict_participants`` (ICT連携ネットワーク参加施設) with unit and area."""
-    df, qa = read.read_ict_participants(path)
-    out, qa2 = geocode_list(df, scheme_id, tolerance_m)
-    return Cleaned(
-        out[list(schemas.ict_schema().columns)],
-        qa + qa2,
-        Reconciliation(len(df) + quarantined_rows(qa), len(df), quarantined_rows(qa)),
-    )
+    quarantined = quarantined_rows(qa)
+    return Cleaned(out[list(schema().columns)], qa + qa2, Reconciliation(len(df) + quarantined, len(df), quarantined))
 
 
 def geocode_csv(

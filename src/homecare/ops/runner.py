@@ -439,19 +439,22 @@ def _warn_unshareable(run_dir: Path, log: Callable[[str], None]) -> None:
     from homecare.publish import disclosure
 
     findings = sharing.scan_run(run_dir)
-    if findings:
-        log(
-            f"warning: {len(findings)} local path(s) or token-like string(s) in {paths.relative(run_dir)}; do not share before checking:"
-        )
-        for f in findings[:5]:
-            log(f"  {f}")
+    where = paths.relative(run_dir)
+    _log_some(
+        log, f"{len(findings)} local path(s) or token-like string(s) in {where}; do not share before checking", findings
+    )
     small = disclosure.check_run(run_dir)
-    if small:
-        log(
-            f"warning: {len(small)} small count(s) of people shown in published tables (use homecare.publish.disclosure):"
-        )
-        for line in small[:5]:
-            log(f"  {line}")
+    _log_some(
+        log, f"{len(small)} small count(s) of people shown in published tables (use homecare.publish.disclosure)", small
+    )
+
+
+def _log_some(log: Callable[[str], None], warning: str, items: list) -> None:
+    """``warning: ...`` and the first five items, when there are any."""
+    if items:
+        log(f"warning: {warning}:")
+        for item in items[:5]:
+            log(f"  {item}")
 
 
 def _inputs(results: list[StageRun]) -> dict[str, str]:

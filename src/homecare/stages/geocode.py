@@ -17,8 +17,6 @@ from homecare.facilities import geocode, schemas
 from homecare.reference import catalog, geo
 from homecare.stages.base import Stage
 
-LIST_SCHEMAS = {"cooperation_notifications": schemas.cooperation_schema, "ict_participants": schemas.ict_schema}
-
 
 def geocode_facilities(stage: Stage, area_scheme: str, tolerance_m: float) -> Cleaned:
     """Geocode ``facilities_raw_merged``, check source coordinates, assign areas (no row dropped)."""
@@ -77,11 +75,10 @@ def write_geopackage(df: pd.DataFrame, path: Path) -> Path:
 def geocode_list(stage: Stage, name: str, path: str, area_scheme: str, tolerance_m: float) -> Cleaned:
     """``cooperation_notifications`` (協力医療機関の届出) or ``ict_participants`` (ICT連携ネットワーク参加施設)
     with unit and area, written with its QA table; prints the reconciliation."""
-    build = {"cooperation_notifications": geocode.build_cooperation, "ict_participants": geocode.build_ict}[name]
-    result = build(path, area_scheme, tolerance_m)
+    result = geocode.build_list(name, path, area_scheme, tolerance_m)
     stage.reconcile(name, result.counts)
     processed.write_processed(result.qa_table(), f"{name}_qa", schema=QA_SCHEMA)
-    processed.write_processed(result.table, name, schema=LIST_SCHEMAS[name]())
+    processed.write_processed(result.table, name, schema=geocode.LISTS[name][1]())
     stage.rows[name] = len(result.table)
     return result
 
