@@ -38,24 +38,24 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
     )
     stage = json.loads((out / "stages" / "05_regional_vision_figures.json").read_text(encoding="utf-8"))
     assert stage["sample"] is True
-    assert stage["rows"]["04_cooperation_status"] == 7 and stage["rows"]["04_goal3_score"] == 66
+    assert stage["rows"]["05_cooperation_status"] == 7 and stage["rows"]["05_goal3_score"] == 66
     names = sorted(p.stem for p in (out / "figures").glob("*.json"))
     expected = {
-        "04_goal3_score_map_2024",
-        "04_goal3_score_map_2025",
-        "04_goal3_score_rank_2025",
-        "04_goal3_score_change_2025",
-        "04_goal3_indicators_area_2025",
-        "04_facilities_map",
-        "04_facilities_counts",
-        "04_facilities_per_aged75",
-        "04_cooperation_status",
-        "04_ict_participants",
-        "04_ict_coverage_map",
+        "05_goal3_score_map_2024",
+        "05_goal3_score_map_2025",
+        "05_goal3_score_rank_2025",
+        "05_goal3_score_change_2025",
+        "05_goal3_indicators_area_2025",
+        "05_facilities_map",
+        "05_facilities_counts",
+        "05_facilities_per_aged75",
+        "05_cooperation_status",
+        "05_ict_participants",
+        "05_ict_coverage_map",
     }
     assert expected <= set(names)
-    assert "04_goal3_score_change_2024" not in names  # first year: no change chart
-    seed_fig = json.loads((out / "figures" / "04_cooperation_status.json").read_text(encoding="utf-8"))
+    assert "05_goal3_score_change_2024" not in names  # first year: no change chart
+    seed_fig = json.loads((out / "figures" / "05_cooperation_status.json").read_text(encoding="utf-8"))
     assert seed_fig["sample"] is False
     build_workbook(out)
     page = report.build_index(out).read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ def build_set(out) -> None:
     write_table(
         cooperation.cooperation_table(status.data),
         out,
-        "04_cooperation_status",
+        "05_cooperation_status",
         title="協力医療機関の届出状況",
         sources=[seed.SEED_SOURCE],
         sample=False,
@@ -36,23 +36,23 @@ def build_set(out) -> None:
     style.save_figure(
         cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies),
         out,
-        "04_cooperation_status",
-        table="04_cooperation_status",
+        "05_cooperation_status",
+        table="05_cooperation_status",
     )
     summary = goal3_summary()
     write_table(
         scores.goal3_score_table(summary, scheme, [2025]),
         out,
-        "04_goal3_score",
+        "05_goal3_score",
         title="目標III得点",
         sources=[scores.SCORE_SOURCE],
         sample=True,
         sheet="目標III得点",
     )
-    style.save_figure(scores.plot_goal3_score_rank(summary, scheme, 2025, sample=True), out, "04_goal3_score_rank_2025")
+    style.save_figure(scores.plot_goal3_score_rank(summary, scheme, 2025, sample=True), out, "05_goal3_score_rank_2025")
     coverage = seed.load_ict_coverage().data
     style.save_figure(
-        ict.plot_ict_coverage_map(coverage, geo.load_units(), scheme), out, "04_ict_coverage_map", formats=["png"]
+        ict.plot_ict_coverage_map(coverage, geo.load_units(), scheme), out, "05_ict_coverage_map", formats=["png"]
     )
     build_workbook(out)
     report.build_index(out)
@@ -97,21 +97,21 @@ def test_workbook_sheets_headers_panes_and_source_lines(two_runs):
 
 def test_csv_is_utf8_bom(two_runs):
     a, _ = two_runs
-    raw = (a / "tables" / "04_cooperation_status.csv").read_bytes()
+    raw = (a / "tables" / "05_cooperation_status.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "施設種別".encode() in raw
 
 
 def test_figure_records_and_index(two_runs):
     a, _ = two_runs
     records = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (a / "figures").glob("*.json")}
-    assert records["04_cooperation_status"]["sample"] is False
-    assert records["04_goal3_score_rank_2025"]["sample"] is True
-    assert "svg" not in records["04_ict_coverage_map"]  # formats=["png"]
+    assert records["05_cooperation_status"]["sample"] is False
+    assert records["05_goal3_score_rank_2025"]["sample"] is True
+    assert "svg" not in records["05_ict_coverage_map"]  # formats=["png"]
     page = (a / "index.html").read_text(encoding="utf-8")
     for name in records:
         assert f'id="fig-{name}"' in page
-    assert 'href="figures/04_ict_coverage_map.svg"' not in page
-    assert 'href="tables/04_goal3_score.csv"' in page  # the rank figure finds its table by prefix
+    assert 'href="figures/05_ict_coverage_map.svg"' not in page
+    assert 'href="tables/05_goal3_score.csv"' in page  # the rank figure finds its table by prefix
 
 
 def test_missing_glyph_fails_the_test_run():

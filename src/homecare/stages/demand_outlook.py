@@ -41,7 +41,7 @@ def population_by_area(stage: Stage, area_scheme: str) -> tuple[Outlook, pd.Data
     sources = [population_read.processed_source_label()]
     stage.table(
         table,
-        f"05_population_{scheme.id}",
+        f"06_population_{scheme.id}",
         title=f"{scheme.label}別の人口と高齢化率",
         sheet=f"人口_{scheme.label}",
         sources=sources,
@@ -62,7 +62,7 @@ def demand_indices(
     table = published.index_table(outlook.index)
     stage.table(
         table,
-        f"05_demand_index_{scheme.id}",
+        f"06_demand_index_{scheme.id}",
         title=f"医療・介護需要指数（{scheme.label}別、{base_year}年＝100）",
         sheet=f"需要指数_{scheme.label}",
         sources=sources,
@@ -70,7 +70,7 @@ def demand_indices(
     )
     stage.figure(
         demand_figures.plot_demand_index(outlook.index, scheme, sources=sources, base_year=base_year),
-        f"05_demand_index_{scheme.id}",
+        f"06_demand_index_{scheme.id}",
     )
     fig = demand_figures.plot_demand_map(
         outlook.index,
@@ -81,7 +81,7 @@ def demand_indices(
         prefectures=geo.load_prefectures(),
         base_year=base_year,
     )
-    stage.figure(fig, f"05_demand_map_{target_year}_{scheme.id}")
+    stage.figure(fig, f"06_demand_map_{target_year}_{scheme.id}")
     return table
 
 
@@ -90,7 +90,7 @@ def age_structure(stage: Stage, outlook: Outlook, *, base_year: int, target_year
     fig = demand_figures.plot_population_pyramids(
         outlook.area_pop, outlook.scheme, base_year=base_year, target_year=target_year, sources=outlook.sources
     )
-    stage.figure(fig, f"05_age_structure_{outlook.scheme.id}")
+    stage.figure(fig, f"06_age_structure_{outlook.scheme.id}")
 
 
 def facilities_per_aged75(
@@ -110,7 +110,7 @@ def facilities_per_aged75(
     table = published.supply_table(ratios, base_year=base_year, target_year=target_year)
     stage.table(
         table,
-        f"05_facilities_per_75_{scheme.id}",
+        f"06_facilities_per_75_{scheme.id}",
         title=f"75歳以上人口千人当たり施設数（現在と{target_year}年）",
         sheet=f"千人当たり施設数_{scheme.label}",
         sources=sources,
@@ -119,7 +119,7 @@ def facilities_per_aged75(
     fig = demand_figures.plot_facilities_per_75(
         ratios, scheme, facility_types=supply_types, base_year=base_year, target_year=target_year, sources=sources
     )
-    stage.figure(fig, f"05_facilities_per_75_{scheme.id}")
+    stage.figure(fig, f"06_facilities_per_75_{scheme.id}")
     return table[table["圏域"] == aggregate.PREFECTURE_AREA]
 
 
@@ -135,7 +135,7 @@ def scheme_comparison(stage: Stage, outlook: Outlook, comparison_scheme: str, *,
     table = published.index_table(index, scheme_label=comparison.label)
     stage.table(
         table,
-        f"05_demand_index_{comparison.id}",
+        f"06_demand_index_{comparison.id}",
         title=f"医療・介護需要指数（{comparison.label}別、{base_year}年＝100）",
         sheet=f"需要指数_{comparison.label}",
         sources=sources,
@@ -145,6 +145,6 @@ def scheme_comparison(stage: Stage, outlook: Outlook, comparison_scheme: str, *,
         fig = demand_figures.plot_scenario_comparison(
             outlook.index, outlook.scheme, index, comparison, index_id=index_id, sources=sources, base_year=base_year
         )
-        stage.figure(fig, f"05_scheme_comparison_{index_id}_{outlook.scheme.id}_vs_{comparison.id}")
+        stage.figure(fig, f"06_scheme_comparison_{index_id}_{outlook.scheme.id}_vs_{comparison.id}")
     stage.rows["comparison_index"] = len(index)
     return table

@@ -55,7 +55,7 @@ def goal3_scores(stage: Stage, base: MapBase, fiscal_years: list[int]) -> pd.Dat
         table = scores.goal3_score_table(summary, base.scheme, fiscal_years)
         stage.table(
             table,
-            "04_goal3_score",
+            "05_goal3_score",
             title="目標III（在宅医療・介護連携）得点（保険者別）",
             sources=[scores.SCORE_SOURCE],
             sheet="目標III得点",
@@ -63,19 +63,19 @@ def goal3_scores(stage: Stage, base: MapBase, fiscal_years: list[int]) -> pd.Dat
         for fy in fiscal_years:
             stage.figure(
                 scores.plot_goal3_score_map(summary, base.units, base.scheme, fy, base.prefectures),
-                f"04_goal3_score_map_{fy}",
-                table="04_goal3_score",
+                f"05_goal3_score_map_{fy}",
+                table="05_goal3_score",
             )
             stage.figure(
                 scores.plot_goal3_score_rank(summary, base.scheme, fy),
-                f"04_goal3_score_rank_{fy}",
-                table="04_goal3_score",
+                f"05_goal3_score_rank_{fy}",
+                table="05_goal3_score",
             )
             if summary.loc[summary["fiscal_year"] == fy, "change_from_previous"].notna().any():
                 stage.figure(
                     scores.plot_goal3_score_change(summary, base.scheme, fy),
-                    f"04_goal3_score_change_{fy}",
-                    table="04_goal3_score",
+                    f"05_goal3_score_change_{fy}",
+                    table="05_goal3_score",
                 )
     return table
 
@@ -85,7 +85,7 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
     with stage.section():
         by_indicator = processed.read_processed("goal3_by_indicator")
         for level in ["area", "municipality"] if by_municipality else ["area"]:
-            name = f"04_goal3_indicators_{level}"
+            name = f"05_goal3_indicators_{level}"
             table = pd.concat(
                 [indicators.indicator_profile_table(by_indicator, base.scheme, fy, level) for fy in fiscal_years],
                 ignore_index=True,
@@ -111,10 +111,10 @@ def facility_maps(stage: Stage, base: MapBase) -> None:
         fac = processed.read_processed("facilities")
         stage.figure(
             facilities.plot_facility_map(fac, base.units, base.scheme, base.prefectures),
-            "04_facilities_map",
-            table="04_facilities",
+            "05_facilities_map",
+            table="05_facilities",
         )
-        stage.figure(facilities.plot_facility_counts(fac, base.scheme), "04_facilities_counts", table="04_facilities")
+        stage.figure(facilities.plot_facility_counts(fac, base.scheme), "05_facilities_counts", table="05_facilities")
 
 
 def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.DataFrame:
@@ -129,13 +129,13 @@ def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.Data
         table = facilities.facility_counts_table(fac, base.scheme, aged)
         stage.table(
             table,
-            "04_facilities",
+            "05_facilities",
             title=f"{base.scheme.label}別の医療・介護施設数",
             sources=[*facilities.FACILITY_SOURCES, f"人口：{pop_source}"],
             sheet="施設数（圏域別）",
         )
         fig = facilities.plot_facility_counts(fac, base.scheme, aged, population_source=pop_source)
-        stage.figure(fig, "04_facilities_per_aged75", table="04_facilities")
+        stage.figure(fig, "05_facilities_per_aged75", table="05_facilities")
     return table
 
 
@@ -147,7 +147,7 @@ def cooperation_status(stage: Stage) -> pd.DataFrame:
         note = "".join(f"{d}。" for d in status.discrepancies) or None
         stage.table(
             table,
-            "04_cooperation_status",
+            "05_cooperation_status",
             title="協力医療機関の届出状況（県域、令和7年8月1日時点）",
             sources=[seed.SEED_SOURCE + " 資料3"],
             note=note,
@@ -155,8 +155,8 @@ def cooperation_status(stage: Stage) -> pd.DataFrame:
         )
         stage.figure(
             cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies),
-            "04_cooperation_status",
-            table="04_cooperation_status",
+            "05_cooperation_status",
+            table="05_cooperation_status",
         )
     return table
 
@@ -173,7 +173,7 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
         cover = ict.ict_coverage_table(coverage.data, base.scheme)
         stage.table(
             participants,
-            "04_ict_participants",
+            "05_ict_participants",
             title="ICT連携ネットワークの参加施設数",
             sources=[seed.SEED_SOURCE + " 協議事項(2)"],
             sheet="ICT参加施設",
@@ -181,16 +181,16 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
         )
         stage.table(
             cover,
-            "04_ict_coverage",
+            "05_ict_coverage",
             title="ICT連携ネットワークの対象地域（区市町村）",
             sources=[seed.SEED_SOURCE + " 協議事項(2)"],
             sheet="ICT対象地域",
             note="根拠が「地域名の解釈（要確認）」の行は資料の地域名からの解釈",
         )
-        stage.figure(ict.plot_ict_participants(networks.data), "04_ict_participants", table="04_ict_participants")
+        stage.figure(ict.plot_ict_participants(networks.data), "05_ict_participants", table="05_ict_participants")
         stage.figure(
             ict.plot_ict_coverage_map(coverage.data, base.units, base.scheme, base.prefectures),
-            "04_ict_coverage_map",
-            table="04_ict_coverage",
+            "05_ict_coverage_map",
+            table="05_ict_coverage",
         )
     return participants
