@@ -85,7 +85,7 @@ def test_cli_failure_exits_non_zero(project: Path) -> None:
         text=True,
         env={**os.environ, "HOMECARE_ROOT": str(project)},
     )
-    assert proc.returncode != 0
+    assert proc.returncode == 1, "a notebook failing on its own code exits 1 (bad input would be 2)"
     assert "00_tiny failed" in proc.stderr and "Traceback" not in proc.stderr
     assert not (project / "outputs" / "latest").exists()
 

@@ -87,7 +87,7 @@ def test_failed_run_reports_stage_cell_error_and_input_file(two_stage: Path) -> 
         text=True,
         env={**os.environ, "HOMECARE_ROOT": str(root)},
     )
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == 2, proc.stderr  # bad input inside a notebook: exit 2, like the CLI
     assert "notebook 00_a failed in cell" in proc.stderr and "Traceback" not in proc.stderr
     assert (root / "outputs" / "latest").resolve() == good, "outputs/latest must not move"
     failed = next(d for d in (root / "outputs" / "runs").iterdir() if (d / "FAILED.md").exists())

@@ -10,7 +10,7 @@ from homecare.core.errors import InputError, ParameterError
 from homecare.core.labels import SAMPLE_LABEL
 from homecare.figures import facilities as fac_fig
 from homecare.figures import style
-from homecare.population.supply import aged75_by_area
+from homecare.population.rates import aged75_by_area
 
 
 @pytest.fixture(scope="module")

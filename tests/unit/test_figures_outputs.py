@@ -151,7 +151,7 @@ def _figure_builders():
 
     from homecare.figures import facilities as fac_fig
     from homecare.figures import indicators
-    from homecare.population.supply import aged75_by_area
+    from homecare.population.rates import aged75_by_area
 
     def build(name):
         scheme, units = areas.load_scheme(), geo.load_units()

@@ -94,7 +94,7 @@ def facility_counts_table(
 ) -> pd.DataFrame:
     """The table behind the counts figure: one row per area (scheme order, then 区市町村不明 and
     the prefecture total), facility counts per display group and, when ``aged75`` (75歳以上人口
-    per area and its year, :func:`homecare.population.supply.aged75_by_area`) is given, that
+    per area and its year, :func:`homecare.population.rates.aged75_by_area`) is given, that
     population and the counts per 1,000 aged 75+."""
     df = with_groups(facilities, scheme)
     counts = df.pivot_table(index="area", columns="group", values="facility_id", aggfunc="count", fill_value=0)

@@ -38,9 +38,22 @@ OUTPUT_KINDS = ("figures", "tables", "stages")
 
 
 class RunFailed(HomecareError):
-    """A notebook failed; the message names the notebook, the cell and the error."""
+    """A notebook failed; the message names the notebook, the cell and the error. Exit code 2
+    when the notebook stopped on bad input or parameters (one of :data:`INPUT_ERRORS`), 1 for
+    anything else."""
 
     exit_code = 1
+
+
+# expected failures raised inside a notebook: the input or parameters are wrong, not the code
+INPUT_ERRORS = (
+    "InputError",
+    "ReferenceDataError",
+    "ParameterError",
+    "DataMissingError",
+    "ChecksumError",
+    "ProcessedDataMissing",
+)
 
 
 @dataclass
@@ -376,11 +389,14 @@ def _execute(run: _Run, name: str, notebook: Path, out_nb: Path, parameters: dic
         failed = StageRun(name, "failed", time.perf_counter() - t0, parameters)
         _write_failed(run.run_dir, run.run_id, run.started, run.params, run.results + [failed])
         if isinstance(exc, PapermillExecutionError):
-            raise RunFailed(
+            failed = RunFailed(
                 f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {sharing.sanitize_text(str(exc.evalue))}\n"
                 f"  executed notebook kept at {paths.relative(out_nb)}; summary in {paths.relative(run.run_dir)}/FAILED.md; "
                 f"outputs/latest unchanged"
-            ) from None
+            )
+            if exc.ename in INPUT_ERRORS:
+                failed.exit_code = 2
+            raise failed from None
         raise RunFailed(
             f"notebook {name} could not be executed: {type(exc).__name__}: {sharing.sanitize_text(str(exc))}"
         ) from None

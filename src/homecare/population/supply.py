@@ -9,29 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from homecare.core.errors import InputError, ParameterError
-from homecare.population.aggregate import PREFECTURE_AREA, area_population, check_scheme_covers
-from homecare.population.bands import MEASURE_75, bands_of_measure
+from homecare.core.errors import InputError
+from homecare.population.aggregate import PREFECTURE_AREA, check_scheme_covers
+from homecare.population.rates import aged75_by_area
 from homecare.reference import municipalities
 from homecare.reference.areas import AreaScheme
 
 REQUIRED = ("municipality_code", "facility_type", "facility_type_label")
-
-
-def aged75_by_area(population: pd.DataFrame, scheme: AreaScheme, year: int | None = None) -> tuple[pd.Series, int]:
-    """Population aged 75+ (75歳以上人口) per area for ``year`` (default: the latest year, which in a
-    table holding projections is a future year: pass the year that matches the facility data).
-    Aggregation and its checks (every unit present, areas add up) are
-    :func:`homecare.population.aggregate.area_population`."""
-    pop_year = int(population["year"].max()) if year is None else int(year)
-    rows = population[population["year"] == pop_year]
-    if rows.empty:
-        raise ParameterError(
-            f"population table has no rows for {pop_year}; years: {sorted(population['year'].unique())}"
-        )
-    by_area = area_population(rows, scheme)
-    aged = by_area[by_area["age_band"].isin(bands_of_measure(MEASURE_75))]
-    return aged.groupby("area")["population"].sum(), pop_year
 
 
 def facilities_per_75(

@@ -17,7 +17,7 @@ import pandas as pd
 from homecare.core import processed
 from homecare.figures import cooperation, facilities, ict, indicators, scores
 from homecare.population import read as population_read
-from homecare.population.supply import aged75_by_area
+from homecare.population.rates import aged75_by_area
 from homecare.publish import disclosure
 from homecare.reference import areas, geo, seed
 from homecare.stages.base import Stage
