@@ -19,13 +19,14 @@ LAYER = {
     "scores": 2,
     "facilities": 2,
     "population": 2,
+    "home_medical": 2,
     "figures": 3,
     "publish": 3,
     "stages": 4,
     "ops": 5,
     "cli": 6,
 }
-TOPICS = {"scores", "facilities", "population"}
+TOPICS = {"scores", "facilities", "population", "home_medical"}
 
 
 def _modules() -> dict[str, Path]:
