@@ -7,11 +7,26 @@ checked against published figures and real files). Helpers live in ``helpers/``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from homecare.core import provenance
+from homecare.core import paths, provenance
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scratch_is_a_data_root(tmp_path_factory: pytest.TempPathFactory):
+    """Tests read files they build under pytest's temporary folder: name it a data root, as an
+    analyst names a data folder in run.data_roots (inputs elsewhere are refused)."""
+    base = str(tmp_path_factory.getbasetemp().parent)
+    saved = os.environ.get(paths.DATA_ROOTS_ENV)
+    os.environ[paths.DATA_ROOTS_ENV] = base
+    yield
+    if saved is None:
+        os.environ.pop(paths.DATA_ROOTS_ENV, None)
+    else:
+        os.environ[paths.DATA_ROOTS_ENV] = saved
 
 
 @pytest.fixture(autouse=True)

@@ -119,6 +119,7 @@ def scores_clean(
     from homecare.core.files import atomic_write_bytes, csv_bytes
     from homecare.scores import clean as cl
 
+    paths.add_data_root(paths.resolve(input_file).parent)  # a file named on the command line may be read
     result = cl.clean_file(input_file, fiscal_year, prefecture=prefecture, sheet=sheet)
     if previous is not None:
         earlier = pd.read_csv(
@@ -154,6 +155,8 @@ def geocode(
 ) -> None:
     """Add municipality_code, municipality_name, town, lat, lon, match_level, area and geocode_note to every row (input columns kept); addresses outside Kanagawa get an empty code and area and a note."""
     from homecare.facilities.geocode import geocode_csv
+
+    paths.add_data_root(paths.resolve(input_csv).parent)  # a file named on the command line may be read
 
     out = geocode_csv(input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m)
     counts = out["match_level"].value_counts().reindex(["town", "municipality", "none"], fill_value=0)

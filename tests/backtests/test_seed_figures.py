@@ -104,9 +104,11 @@ def test_ict_figures(tmp_path):
     table = ict.ict_participants_table(networks)
     assert table["参加施設数 計（施設）"].tolist() == [244, 232, 114]
     assert pd.isna(table.loc[2, "薬局（施設）"])
-    fig = ict.plot_ict_participants(networks)
+    shown = dict(zip(table["ネットワーク"], table["参加住民数（人）"], strict=True))
+    fig = ict.plot_ict_participants(networks, shown)
     texts = figure_texts(fig)
     assert "記載なし" in texts and "117" in texts
+    assert any("参加住民25,650人" in t for t in texts)
     style.save_figure(fig, tmp_path, "ict_participants")
     coverage = seed.load_ict_coverage().data
     cover = ict.ict_coverage_table(coverage, scheme)

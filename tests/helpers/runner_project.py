@@ -9,6 +9,7 @@ run folder. ``raise_input_error`` makes ``00_a`` fail like a stage that found ba
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -26,7 +27,7 @@ if raise_input_error:
     raise InputError("市町村名が参照表にありません", file=src, sheet="S", row=12, column="市町村名", value="横浜巿")
 provenance.note_input(src)
 df = pd.read_csv(src, encoding="utf-8")
-df["人数（人）"] = df["人数（人）"] * scale
+df["件数（件）"] = df["件数（件）"] * scale
 processed.write_processed(df, "a_table")
 write_table(df, output_dir, "a", title="表A", sources=["テスト"], sample=False)
 provenance.finish_stage(output_dir, "00_a", rows={"a": len(df)})"""
@@ -35,11 +36,12 @@ STAGE_B = """from homecare.core import processed, provenance
 from homecare.publish.tables import write_table
 provenance.reset()
 df = processed.read_processed("a_table")
-out = df.groupby("地域", as_index=False)["人数（人）"].sum()
+out = df.groupby("地域", as_index=False)["件数（件）"].sum()
 write_table(out, output_dir, "b", title="表B", sources=["テスト"], sample=False)
 provenance.finish_stage(output_dir, "01_b", rows={"b": len(out)})"""
 
-INPUT = "地域,区分,人数（人）\n北,x,10\n北,y,20\n南,x,5\n"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "raw" / "reference"
+INPUT = "地域,区分,件数（件）\n北,x,10\n北,y,20\n南,x,5\n"
 
 
 def write_notebook(path: Path, parameters: str, body: str) -> None:
@@ -57,8 +59,9 @@ def make_project(root: Path) -> Path:
     """Create the two-stage project under ``root``; returns ``root``."""
     (root / "notebooks").mkdir(parents=True)
     (root / "params").mkdir()
-    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "reference").mkdir(parents=True)
     (root / "data" / "raw" / "in.csv").write_text(INPUT, encoding="utf-8")
+    shutil.copyfile(REFERENCE / "disclosure.yml", root / "data" / "raw" / "reference" / "disclosure.yml")
     write_notebook(
         root / "notebooks" / "00_a.ipynb",
         'output_dir = "outputs/dev"\nsrc = "data/raw/in.csv"\nscale = 1\nraise_input_error = False',
@@ -85,7 +88,7 @@ def use_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def params(root: Path, body: str = "notebooks: {}\n", name: str = "p.yaml") -> str:
+def params(root: Path, body: str = "notebooks: {}\n", name: str = "default.yaml") -> str:
     """Write a parameter file into the project (the two stages listed first); returns its path."""
     path = root / "params" / name
     path.write_text("stages: [00_a, 01_b]\n" + body, encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Same inputs and parameters give byte-identical figures and tables (notebook 00 end to end)."""
+"""Same inputs and parameters give byte-identical figures, tables, workbook, slides, index and
+executed notebook (stage 00 end to end, as a one-stage scenario in scratch folders)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,23 @@ import pytest
 
 from homecare.core import paths
 
-COMPARED = ("*.png", "*.svg", "*.csv", "*.xlsx", "*.pptx", "index.html")
+COMPARED = ("*.png", "*.svg", "*.csv", "*.xlsx", "*.pptx", "index.html", "notebooks/*.ipynb")
 
 
-def _run(outputs: Path) -> Path:
-    env = {**os.environ, "HOMECARE_OUTPUTS_DIR": str(outputs)}
+def _run(tmp: Path) -> Path:
+    env = {**os.environ, "HOMECARE_OUTPUTS_DIR": str(tmp / "outputs"), "HOMECARE_PROCESSED_DIR": str(tmp / "processed")}
+    tmp.mkdir(parents=True, exist_ok=True)
+    params = tmp / "only00.yaml"
+    params.write_text("stages: [00_reference_areas]\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "homecare.cli", "run", "--only", "00"],
+        [sys.executable, "-m", "homecare.cli", "run", "--params", str(params)],
         capture_output=True,
         text=True,
         env=env,
         cwd=paths.project_root(),
     )
     assert proc.returncode == 0, proc.stderr
-    return (outputs / "latest").resolve()
+    return (tmp / "outputs" / "scenarios" / "only00" / "latest").resolve()
 
 
 @pytest.mark.slow
@@ -32,5 +36,14 @@ def test_two_cold_runs_are_byte_identical(tmp_path: Path) -> None:
     a, b = _run(tmp_path / "a"), _run(tmp_path / "b")
     files = sorted({p.relative_to(a) for pattern in COMPARED for p in a.rglob(pattern)})
     assert any(f.suffix == ".png" for f in files) and any(f.suffix == ".xlsx" for f in files)
-    different = [str(f) for f in files if (a / f).read_bytes() != (b / f).read_bytes()]
+    different = [str(f) for f in files if _content(a, f) != _content(b, f)]
     assert different == []
+    executed = (a / "notebooks" / "00_reference_areas.ipynb").read_text(encoding="utf-8")
+    assert '"id": "injected-parameters"' in executed, "papermill's injected cell has a fixed id"
+
+
+def _content(run: Path, rel: Path) -> bytes:
+    """The file's bytes; in an executed notebook the run folder it wrote to (which names the run)
+    is the one thing that may differ."""
+    data = (run / rel).read_bytes()
+    return data.replace(str(run).encode(), b"<run>") if rel.suffix == ".ipynb" else data

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from runner_project import REFERENCE
 
 from homecare.core.errors import ParameterError
 from homecare.ops import runner
@@ -41,14 +43,17 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "proj"
     (root / "notebooks").mkdir(parents=True)
     (root / "params").mkdir()
+    (root / "data" / "raw" / "reference").mkdir(parents=True)
+    shutil.copyfile(REFERENCE / "disclosure.yml", root / "data" / "raw" / "reference" / "disclosure.yml")
     _notebook(root / "notebooks" / "00_tiny.ipynb")
     monkeypatch.setenv("HOMECARE_ROOT", str(root))
     monkeypatch.delenv("HOMECARE_OUTPUTS_DIR", raising=False)
+    monkeypatch.delenv("HOMECARE_PROCESSED_DIR", raising=False)
     return root
 
 
 def _params(root: Path, body: str) -> str:
-    path = root / "params" / "p.yaml"
+    path = root / "params" / "default.yaml"
     path.write_text("stages: [00_tiny]\n" + body, encoding="utf-8")
     return str(path)
 

@@ -96,7 +96,7 @@ def test_run_writes_changes_against_previous_run(two_stage: Path) -> None:
     root = two_stage
     runner.run_pipeline(runner_project.params(root), log=lambda s: None)
     (root / "data" / "raw" / "in.csv").write_text(
-        "地域,区分,人数（人）\n北,x,10\n北,y,20\n南,x,7\n東,x,1\n", encoding="utf-8"
+        "地域,区分,件数（件）\n北,x,10\n北,y,20\n南,x,7\n東,x,1\n", encoding="utf-8"
     )
     run = runner.run_pipeline(runner_project.params(root), log=lambda s: None)
     latest = root / "outputs" / "latest"
@@ -104,7 +104,7 @@ def test_run_writes_changes_against_previous_run(two_stage: Path) -> None:
     md = (latest / "changes.md").read_text(encoding="utf-8")
     assert "- changed: `data/raw/in.csv`" in md
     assert "| 00_a | ran | input data/raw/in.csv changed |" in md
-    assert "| 南 | 人数（人） | 5 | 7 | +2 |" in md
+    assert "| 南 | 件数（件） | 5 | 7 | +2 |" in md
     assert "Rows added (1): 東" in md
     assert (latest / "changes.csv").is_file()
     assert "changes.md" in json.loads((latest / "manifest.json").read_text(encoding="utf-8"))["outputs"]

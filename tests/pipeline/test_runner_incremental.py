@@ -43,7 +43,7 @@ def test_skip_rerun_and_force(two_stage: Path) -> None:
     assert "No input changed." in (second / "changes.md").read_text(encoding="utf-8")
 
     # an input changes: 00_a reruns, rewrites data/processed/a_table, so 01_b must rerun too
-    (root / "data" / "raw" / "in.csv").write_text("地域,区分,人数（人）\n北,x,10\n北,y,25\n南,x,5\n", encoding="utf-8")
+    (root / "data" / "raw" / "in.csv").write_text("地域,区分,件数（件）\n北,x,10\n北,y,25\n南,x,5\n", encoding="utf-8")
     third = runner.run_pipeline(p, log=quiet)
     assert runner_project.statuses(third) == {"00_a": "ran", "01_b": "ran"}
     why = {s["name"]: s["why"] for s in json.loads((third / "manifest.json").read_text(encoding="utf-8"))["stages"]}
@@ -117,6 +117,7 @@ def previous(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dic
         "fingerprint": {"package": "p", "lock": "l", "reference": "r", "kernel": "homecare", "notebook": "n"},
         "processed": {"data/processed/x.parquet": hashes.sha256(tmp_path / "data" / "processed" / "x.parquet")},
     }
+    stage["published"] = {"tables/t.csv": hashes.sha256(run / "tables" / "t.csv")}  # as the manifest recorded them
     return run, stage
 
 
@@ -125,7 +126,9 @@ FP = {"package": "p", "lock": "l", "reference": "r", "kernel": "homecare", "note
 
 def test_decide_unchanged_skips(previous: tuple[Path, dict]) -> None:
     run, stage = previous
-    d = incremental.decide(stage, run, {"k": 1, "output_dir": "outputs/runs/r2"}, FP, incremental.HashCache())
+    d = incremental.decide(
+        stage, run, {"k": 1, "output_dir": "outputs/runs/r2"}, FP, incremental.HashCache(), published=stage["published"]
+    )
     assert d.skip and d.reasons == []
 
 
@@ -143,6 +146,8 @@ def _change(what: str, root: Path, stage: dict) -> dict:
         (root / "data/processed/x.parquet").unlink()
     elif what == "previous output deleted":
         (root / "outputs/runs/r1/tables/t.csv").unlink()
+    elif what == "previous output edited":
+        (root / "outputs/runs/r1/tables/t.csv").write_text("a\nedited by hand\n", encoding="utf-8")
     elif what == "old manifest":
         stage.pop("fingerprint")
     elif what == "force":
@@ -160,7 +165,8 @@ def _change(what: str, root: Path, stage: dict) -> dict:
         ("input edited", "input in.csv changed"),
         ("input deleted", "input in.csv is missing"),
         ("processed deleted", "processed output data/processed/x.parquet is missing"),
-        ("previous output deleted", "previous outputs missing"),
+        ("previous output deleted", "published output tables/t.csv is missing"),
+        ("previous output edited", "published output tables/t.csv changed"),
         ("old manifest", "did not record"),
         ("force", "--force"),
     ],
@@ -175,6 +181,7 @@ def test_decide_reruns_when_something_changed(previous: tuple[Path, dict], what:
         given.get("fp", FP),
         incremental.HashCache(),
         force=given.get("force", False),
+        published=stage.get("published"),
     )
     assert not d.skip
     assert reason in d.why

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import runner_project
 
-from homecare.ops import runner, sharing
+from homecare.ops import failure, runner, sharing
 
 
 @pytest.fixture
@@ -40,13 +40,13 @@ def test_sanitize_text_removes_paths_and_tokens(tmp_path: Path, monkeypatch: pyt
     assert FAKE_TOKEN not in clean and "hunter2hunter2" not in clean and "abcdefghijklmnopqrstuvwx" not in clean
     assert sharing.scan_text(clean) == []
     kinds = {f.kind for f in sharing.scan_text(text)}
-    assert {"project root", "home folder", "token"} <= kinds
+    assert {"project root", "home folder"} <= kinds and any(k.startswith("secret") for k in kinds)
 
 
 def test_scan_flags_user_name_in_paths_not_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sharing, "user_name", lambda: "hanako")
     monkeypatch.setenv("HOMECARE_ROOT", str(tmp_path))
-    assert [f.kind for f in sharing.scan_text("/srv/hanako/work")] == ["user name"]
+    assert [f.kind for f in sharing.scan_text("/srv/hanako/work")] == ["user name", "absolute path"]
     assert [f.kind for f in sharing.scan_text("mail hanako@example.jp")] == ["user name"]
     assert sharing.scan_text("hanako is also a common word") == []
     assert sharing.scan_text("sha256 " + "ab" * 32) == [], "hashes are not tokens"
@@ -59,7 +59,10 @@ def test_scan_run_finds_planted_leaks(tmp_path: Path, monkeypatch: pytest.Monkey
     (run / "notebooks" / "00.ipynb").write_text(f'{{"x": "{tmp_path}/proj/data"}}', encoding="utf-8")
     (run / "manifest.json").write_text(f'{{"token": "{FAKE_TOKEN}"}}', encoding="utf-8")
     found = sharing.scan_run(run)
-    assert {(f.file, f.kind) for f in found} == {("notebooks/00.ipynb", "project root"), ("manifest.json", "token")}
+    assert {(f.file, f.kind) for f in found} == {
+        ("notebooks/00.ipynb", "project root"),
+        ("manifest.json", "secret (GitHub Token)"),
+    }
     (run / "tables").mkdir()
     (run / "tables" / "t.csv").write_text(f"path\n{tmp_path}/proj/x\n", encoding="utf-8")
     assert sharing.scan_run(run) == found, "tables are read only when asked (they are not rewritten)"
@@ -80,7 +83,7 @@ def test_run_folder_is_safe_to_share(two_stage: Path) -> None:
 def test_failed_run_reports_stage_cell_error_and_input_file(two_stage: Path) -> None:
     root = two_stage
     good = runner.run_pipeline(runner_project.params(root), log=lambda s: None)
-    bad = runner_project.params(root, "notebooks:\n  00_a:\n    raise_input_error: true\n", "bad.yaml")
+    bad = runner_project.params(root, "notebooks:\n  00_a:\n    raise_input_error: true\n")
     proc = subprocess.run(
         [sys.executable, "-m", "homecare.cli", "run", "--params", bad, "--force"],
         capture_output=True,
@@ -114,7 +117,7 @@ def test_failed_run_reports_stage_cell_error_and_input_file(two_stage: Path) -> 
     ],
 )
 def test_failure_report_names_input_files(tmp_path: Path, message: str, files: list[str]) -> None:
-    text = runner._failure_report(tmp_path, "01_x", ValueError(message))
+    text = failure.report("01_x", ValueError(message))
     line = next(li for li in text.splitlines() if li.startswith("- input file:"))
     assert line == (f"- input file: {', '.join(files)}" if files else "- input file: (not named by the error)")
 
@@ -129,4 +132,4 @@ def test_check_share_command(tmp_path: Path) -> None:
     assert ok.returncode == 0 and "0 finding(s)" in ok.stdout and "safe to share" in ok.stdout
     (run / "notebooks" / "00.ipynb").write_text(f'{{"x": "{FAKE_TOKEN}"}}', encoding="utf-8")
     bad = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    assert bad.returncode == 1 and "notebooks/00.ipynb: token" in bad.stdout
+    assert bad.returncode == 1 and "notebooks/00.ipynb: secret (GitHub Token)" in bad.stdout

@@ -173,7 +173,9 @@ def _figure_builders():
             "cooperation": lambda: cooperation.plot_cooperation_status(
                 status.data, discrepancies=status.discrepancies, sample=True
             ),
-            "ict_participants": lambda: ict.plot_ict_participants(seed.load_ict_networks().data, sample=True),
+            "ict_participants": lambda: ict.plot_ict_participants(
+                seed.load_ict_networks().data, {"サルビアねっと": 25650, "さくらネット": "<10"}, sample=True
+            ),
             "ict_coverage": lambda: ict.plot_ict_coverage_map(
                 seed.load_ict_coverage().data, units, scheme, sample=True
             ),

@@ -19,6 +19,7 @@ from homecare.core import paths, provenance
 from homecare.core.errors import InputError
 
 UTF8_BOM = b"\xef\xbb\xbf"
+MAX_CSV_BYTES = 2_000_000_000  # the largest national open-data files are tens of MB
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -51,9 +52,14 @@ def read_csv_text(path: str | Path) -> tuple[pd.DataFrame, str]:
     Returns (frame, encoding). Values stay strings (codes keep leading zeros); empty
     cells become "" so that nothing is silently turned into NaN.
     """
-    p = paths.resolve(path)
+    p = paths.resolve_input(path)
     if not p.is_file():
         raise InputError("input file not found", file=paths.relative(p))
+    if p.stat().st_size > MAX_CSV_BYTES:
+        raise InputError(
+            f"{p.stat().st_size:,} bytes is larger than any source file this reads (limit {MAX_CSV_BYTES:,})",
+            file=paths.relative(p),
+        )
     data = p.read_bytes()
     enc = detect_encoding(data, file=paths.relative(p))
     provenance.note_input(p)
@@ -65,23 +71,27 @@ def read_csv_text(path: str | Path) -> tuple[pd.DataFrame, str]:
 def _records(text: str, *, file: str) -> tuple[list[str], list[list[str]]]:
     """Header and records of a CSV text. Every record must have the header's number of
     fields: a short last record means the file was cut off, so it is an error, never a
-    silently padded row. Blank lines are skipped."""
-    reader = csv.reader(io.StringIO(text))
+    silently padded row. Blank lines are skipped. Line ends may be CRLF, LF or CR alone; a field
+    longer than the csv module's limit (131,072 characters) is an error naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": CR-only files split into lines too
     header: list[str] | None = None
     records: list[list[str]] = []
-    for record in reader:
-        if not record or all(not field.strip() for field in record):
-            continue
-        if header is None:
-            header = record
-            continue
-        if len(record) != len(header):
-            cut = reader.line_num == text.count("\n") + (0 if text.endswith("\n") else 1)
-            hint = " (last line: the file looks truncated)" if cut and len(record) < len(header) else ""
-            raise InputError(
-                f"{len(record)} fields where the header has {len(header)}{hint}", file=file, row=reader.line_num
-            )
-        records.append(record)
+    try:
+        for record in reader:
+            if not record or all(not field.strip() for field in record):
+                continue
+            if header is None:
+                header = record
+                continue
+            if len(record) != len(header):
+                cut = reader.line_num == len(text.splitlines())
+                hint = " (last line: the file looks truncated)" if cut and len(record) < len(header) else ""
+                raise InputError(
+                    f"{len(record)} fields where the header has {len(header)}{hint}", file=file, row=reader.line_num
+                )
+            records.append(record)
+    except csv.Error as exc:  # e.g. a field larger than the limit: a broken or hostile file
+        raise InputError(f"not a readable CSV record: {exc}", file=file, row=reader.line_num) from None
     if header is None:
         raise InputError("the file is empty (no header row)", file=file)
     if records and not text.endswith(("\n", "\r")):

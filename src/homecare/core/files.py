@@ -35,9 +35,42 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: what a spreadsheet may evaluate
+FORMULA_GUARD = "'"
+
+
+def is_formula_like(value: object) -> bool:
+    """Text a spreadsheet would read as a formula: it starts with = + - @ tab or CR and is not
+    a plain number (``-12.5`` stays a number) or a lone dash (a "no data" mark)."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START) or value == "-":
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every formula-like text cell prefixed by ``'`` (OWASP's advice for CSV), so
+    that an address such as ``=HYPERLINK(...)`` is shown as text, never run. Number columns
+    are left alone."""
+    out = df
+    for col in df.columns:
+        if df[col].dtype.kind in "biufcmM":
+            continue
+        mask = df[col].map(is_formula_like).astype(bool)
+        if mask.any():
+            if out is df:
+                out = df.copy()
+            out[col] = df[col].where(~mask, FORMULA_GUARD + df[col].astype(str))
+    return out
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with BOM (Excel opens it without mojibake), LF line ends."""
-    return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    """CSV in UTF-8 with BOM (Excel opens it without mojibake), LF line ends, formula-like
+    text neutralised (:func:`neutralise_formulas`)."""
+    return neutralise_formulas(df).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def sha256_file(path: Path) -> str:

@@ -32,6 +32,46 @@ def resolve(path: str | os.PathLike[str]) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 
+DATA_ROOTS_ENV = "HOMECARE_DATA_ROOTS"  # extra folders inputs may come from (os.pathsep-separated)
+
+
+def data_roots() -> list[Path]:
+    """Folders input files may lie in: the project root, the fetched reference data and the
+    processed layer (they may be moved by environment variables), and every folder named in
+    ``$HOMECARE_DATA_ROOTS`` (the runner sets it from ``run.data_roots`` in the parameters)."""
+    roots = [project_root(), external_dir().resolve(), official_processed_dir().resolve()]
+    extra = os.environ.get(DATA_ROOTS_ENV, "")
+    roots += [Path(r).expanduser().resolve() for r in extra.split(os.pathsep) if r.strip()]
+    return roots
+
+
+def add_data_root(folder: str | os.PathLike[str]) -> None:
+    """Name ``folder`` a data root for this process (a file given on the command line)."""
+    current = [r for r in os.environ.get(DATA_ROOTS_ENV, "").split(os.pathsep) if r]
+    os.environ[DATA_ROOTS_ENV] = os.pathsep.join([*current, str(Path(folder).resolve())])
+
+
+def outside_data_roots(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` (symlinks followed) lies outside every folder of :func:`data_roots`."""
+    p = resolve(path).resolve()
+    return not any(p == root or p.is_relative_to(root) for root in data_roots())
+
+
+def resolve_input(path: str | os.PathLike[str]) -> Path:
+    """Resolve an input file against the project root and refuse one outside the project and
+    the data roots (``/etc/shadow`` named as a facility list, or a symlink pointing there)."""
+    from homecare.core.errors import InputError
+
+    p = resolve(path)
+    if outside_data_roots(p):
+        raise InputError(
+            "input files must lie inside the project or a data root named in the parameters "
+            f"(run.data_roots) or ${DATA_ROOTS_ENV}; this one does not",
+            file=p.as_posix(),
+        )
+    return p
+
+
 def relative(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the project root (POSIX form) when it is inside it, for
     manifests and messages that must not leak local absolute paths."""
@@ -53,13 +93,33 @@ def external_dir() -> Path:
     return Path(env) if env else project_root() / "data" / "raw" / "external"
 
 
-def processed_dir() -> Path:
-    """``data/processed`` (or ``$HOMECARE_PROCESSED_DIR``): validated, typed, tidy tables."""
-    env = os.environ.get("HOMECARE_PROCESSED_DIR")
+PROCESSED_ENV = "HOMECARE_PROCESSED_DIR"
+
+
+def official_processed_dir() -> Path:
+    """``data/processed`` (or ``$HOMECARE_PROCESSED_DIR``): the validated, typed, tidy tables
+    the scheduled pipeline writes (the runner sets the variable for its notebooks)."""
+    env = os.environ.get(PROCESSED_ENV)
     return Path(env) if env else project_root() / "data" / "processed"
+
+
+def processed_dir() -> Path:
+    """Where stages write processed tables: the runner's folder (``$HOMECARE_PROCESSED_DIR``),
+    else ``data/processed/dev``: a notebook run by hand in JupyterLab never overwrites what the
+    scheduled pipeline publishes (it still reads the official tables it has not written)."""
+    env = os.environ.get(PROCESSED_ENV)
+    return Path(env) if env else project_root() / "data" / "processed" / "dev"
+
+
+def is_dev() -> bool:
+    """Whether stages run outside the runner (JupyterLab, a script): they write to dev folders."""
+    return not os.environ.get(PROCESSED_ENV)
+
+
+OUTPUTS_ENV = "HOMECARE_OUTPUTS_DIR"
 
 
 def outputs_dir() -> Path:
     """``outputs`` (or ``$HOMECARE_OUTPUTS_DIR``): runs, ``latest`` and notebook dev output."""
-    env = os.environ.get("HOMECARE_OUTPUTS_DIR")
+    env = os.environ.get(OUTPUTS_ENV)
     return Path(env) if env else project_root() / "outputs"

@@ -1,5 +1,8 @@
 """The ``data/processed`` layer: validated, typed, tidy tables shared between stages.
 
+Stages run by ``homecare run`` write to the run's processed folder (official or scenario);
+a notebook run by hand writes to ``data/processed/dev`` (:func:`homecare.core.paths.processed_dir`).
+
 :func:`write_processed` validates with a pandera schema, writes Parquet (typed) and a
 UTF-8-BOM CSV (for people) atomically, and a ``.meta.json`` carrying the row count,
 inputs and the sample flag, so that downstream figures know to mark サンプルデータ.
@@ -26,7 +29,18 @@ class ProcessedDataMissing(HomecareError):
 
 
 def _base(name: str) -> Path:
+    """Where ``name`` is written (the run's processed folder, or the dev folder outside a run)."""
     return paths.processed_dir() / name
+
+
+def _found(name: str) -> Path:
+    """Where ``name`` is read from: the folder it is written to; outside a run (JupyterLab) the
+    official table when the dev folder has none yet, so editing one notebook does not require
+    rerunning the ones before it."""
+    base = _base(name)
+    if paths.is_dev() and not base.with_suffix(".parquet").is_file():
+        return paths.official_processed_dir() / name
+    return base
 
 
 def write_processed(
@@ -69,7 +83,7 @@ def write_processed(
 def read_processed(name: str, *, schema: pa.DataFrameSchema | None = None) -> pd.DataFrame:
     """Read a processed table written by an earlier stage; validates and records the input
     (with its sample flag)."""
-    path = _base(name).with_suffix(".parquet")
+    path = _found(name).with_suffix(".parquet")
     if not path.is_file():
         raise ProcessedDataMissing(
             f"processed table {paths.relative(path)} does not exist: run the stage that writes it first "
@@ -83,5 +97,5 @@ def read_processed(name: str, *, schema: pa.DataFrameSchema | None = None) -> pd
 def read_meta(name: str) -> dict:
     """The meta of a processed table (rows, columns, sample flag, inputs, ``attrs``); ``{}``
     when the table has none."""
-    meta_path = _base(name).with_suffix(".meta.json")
+    meta_path = _found(name).with_suffix(".meta.json")
     return json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}

@@ -1,8 +1,9 @@
 """Strict YAML reading for every parameter and reference file.
 
-Plain ``yaml.safe_load`` accepts two equal keys (keeping the last silently) and a
-non-UTF-8 file ends in a UnicodeDecodeError traceback. Here both are errors that name the
-file (and line), raised as the caller's error class so the CLI prints one message.
+Plain ``yaml.safe_load`` accepts two equal keys (keeping the last silently), expands aliases
+(a 560-byte "billion laughs" file fills the memory) and ends a non-UTF-8 file in a
+UnicodeDecodeError traceback. Here each is an error that names the file (and line), raised as
+the caller's error class so the CLI prints one message. Files above :data:`MAX_BYTES` are refused.
 """
 
 from __future__ import annotations
@@ -15,9 +16,21 @@ import yaml
 from homecare.core import paths
 from homecare.core.errors import HomecareError
 
+MAX_BYTES = 1_000_000  # parameter and reference YAML files are a few kilobytes
+
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a mapping with the same key twice."""
+    """SafeLoader that rejects a mapping with the same key twice, and aliases (``*name``):
+    parameter and reference files never need them, and nested aliases are how a few hundred
+    bytes expand into gigabytes (a "billion laughs" file)."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"alias *{event.anchor} is not allowed (write the value out)", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -42,6 +55,8 @@ def load_yaml(path: str | Path, error: type[HomecareError] = HomecareError, *, w
     where = paths.relative(p)
     if not p.is_file():
         raise error(f"{what} {where} does not exist")
+    if p.stat().st_size > MAX_BYTES:
+        raise error(f"{where}: {p.stat().st_size:,} bytes is too large for a {what} (limit {MAX_BYTES:,})")
     data = p.read_bytes()
     try:
         text = data.decode("utf-8")

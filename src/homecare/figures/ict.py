@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -58,11 +60,17 @@ def ict_participants_table(participants: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_ict_participants(
-    participants: pd.DataFrame, *, sample: bool | None = None, sources: list[str] | None = None
+    participants: pd.DataFrame,
+    residents: Mapping[str, object],
+    *,
+    sample: bool | None = None,
+    sources: list[str] | None = None,
 ) -> Figure:
     """ICT連携ネットワークの参加施設数（施設種別）: one panel per network, a bar per facility type
     labelled with its count; types the network does not report are marked 記載なし. The panel
-    title gives the network, its kind, date, total and 参加住民数. ``participants`` is
+    title gives the network, its kind, date, total and 参加住民数 as published: ``residents`` maps
+    each network to its value after disclosure control (a number, or the symbol of a withheld
+    count), so a small count never reaches the figure. ``participants`` is
     :func:`homecare.reference.seed.load_ict_networks` ``.data``."""
     style.apply_style()
     networks = list(dict.fromkeys(participants["network"]))
@@ -81,9 +89,13 @@ def plot_ict_participants(
                 ax.text(n + vmax * 0.02, y, f"{n}", va="center", ha="left", fontsize=10)
             else:
                 ax.text(vmax * 0.02, y, "記載なし", va="center", ha="left", fontsize=9, color=style.MUTED_COLOR)
-        residents = f"・参加住民{int(first['residents']):,}人" if pd.notna(first["residents"]) else ""
+        shown = residents.get(network)
+        if shown is None or (not isinstance(shown, str) and pd.isna(shown)):
+            residents_text = ""
+        else:
+            residents_text = f"・参加住民{shown if isinstance(shown, str) else f'{int(shown):,}'}人"
         ax.set_title(
-            f"{network}\n{first['system_type']}\n参加施設 計{int(first['total_as_printed'])}施設{residents}\n"
+            f"{network}\n{first['system_type']}\n参加施設 計{int(first['total_as_printed'])}施設{residents_text}\n"
             f"{_as_of_label(first['as_of'])}",
             fontsize=10.5,
             loc="left",

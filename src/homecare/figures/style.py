@@ -21,7 +21,7 @@ from homecare.core import (
     paths,  # noqa: E402
     provenance,  # noqa: E402
 )
-from homecare.core.labels import SAMPLE_LABEL, source_lines  # noqa: E402
+from homecare.core.labels import SAMPLE_LABEL, current_scenario, scenario_label, source_lines  # noqa: E402
 
 FONT_FAMILY = "IPAexGothic"
 DPI = 300
@@ -80,6 +80,9 @@ def finish_figure(
     lines += source_lines(sources)
     if lines:
         fig.text(0.02, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=8, color=MUTED_COLOR)
+    scenario = current_scenario()
+    if scenario:
+        fig.text(0.02, 0.925, scenario_label(scenario), ha="left", va="top", fontsize=10, color=SAMPLE_COLOR)
     if sample:
         fig.text(
             0.98,
@@ -94,7 +97,13 @@ def finish_figure(
     setattr(
         fig,
         _META_ATTR,
-        {"title": title, "caption": caption or title, "sources": list(dict.fromkeys(sources)), "sample": sample},
+        {
+            "title": title,
+            "caption": caption or title,
+            "sources": list(dict.fromkeys(sources)),
+            "sample": sample,
+            **({"scenario": scenario} if scenario else {}),
+        },
     )
     return fig
 
@@ -105,6 +114,14 @@ _SAVE_METADATA = {  # drop dates and version strings so re-runs are byte-identic
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
 }
+
+
+def figure_texts(fig: Figure) -> list[str]:
+    """Every text drawn on ``fig`` (titles, labels, annotations, legend), in drawing order: what
+    the PNG, SVG and slides show, for the disclosure check and the index."""
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
 def save_figure(
@@ -133,7 +150,7 @@ def save_figure(
         path = out / f"{name}.{fmt}"
         fig.savefig(path, dpi=DPI, metadata=_SAVE_METADATA[fmt])
         written[fmt] = path
-    record = {**meta, "name": name, **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
+    record = {**meta, "name": name, "texts": figure_texts(fig), **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
     if table is not None:
         record["table"] = table
     (out / f"{name}.json").write_text(

@@ -92,12 +92,13 @@ class HashCache:
 
 
 def processed_snapshot() -> dict[str, tuple[int, int]]:
-    """(size, mtime) of every file in ``data/processed``, to see what a stage writes."""
+    """(size, mtime) of every table file of the run's processed folder (its top level: the
+    ``dev`` and ``scenarios`` subfolders belong to other runs), to see what a stage writes."""
     folder = paths.processed_dir()
     if not folder.is_dir():
         return {}
     out = {}
-    for p in folder.rglob("*"):
+    for p in folder.iterdir():
         if p.is_file() and not p.name.startswith("."):
             st = p.stat()
             out[paths.relative(p)] = (st.st_size, st.st_mtime_ns)
@@ -137,10 +138,14 @@ class Decision:
         return "; ".join(self.reasons) if self.reasons else "unchanged"
 
 
-def _changed_files(recorded: dict[str, str], hashes: HashCache, what: str, limit: int = 3) -> list[str]:
+def _changed_files(
+    recorded: dict[str, str], hashes: HashCache, what: str, limit: int = 3, base: Path | None = None
+) -> list[str]:
+    """'<what> <path> is missing/changed' for every file whose hash now differs from ``recorded``
+    (paths relative to ``base``, else to the project root)."""
     changed = []
     for rel, digest in sorted(recorded.items()):
-        now = hashes.sha256(paths.resolve(rel))
+        now = hashes.sha256(base / rel if base is not None else paths.resolve(rel))
         if now is None:
             changed.append(f"{what} {rel} is missing")
         elif now != digest:
@@ -158,8 +163,11 @@ def decide(
     hashes: HashCache,
     *,
     force: bool = False,
+    published: dict[str, str] | None = None,
 ) -> Decision:
-    """Can this stage reuse ``previous_stage`` (its entry in the previous run's manifest)?"""
+    """Can this stage reuse ``previous_stage`` (its entry in the previous run's manifest)?
+    ``published`` are the SHA-256 of the previous run's files as its manifest recorded them:
+    a reused file that is missing or differs (edited, truncated, half-copied) means rerun."""
     if force:
         return Decision(False, ["--force"])
     if previous_stage is None or previous_run is None:
@@ -176,7 +184,6 @@ def decide(
         reasons.append(f"parameters changed: {', '.join(keys)}")
     reasons += _changed_files(record["inputs"], hashes, "input")
     reasons += _changed_files(previous_stage.get("processed", {}), hashes, "processed output")
-    missing = [rel for rel in previous_stage.get("outputs", []) if not (previous_run / rel).is_file()]
-    if missing:
-        reasons.append(f"previous outputs missing from {previous_run.name}: {', '.join(missing[:3])}")
+    recorded = {rel: (published or {}).get(rel, "unrecorded") for rel in previous_stage.get("outputs", [])}
+    reasons += _changed_files(recorded, hashes, "published output", base=previous_run)
     return Decision(not reasons, reasons)

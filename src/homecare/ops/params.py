@@ -21,13 +21,34 @@ from homecare.core.yamlio import load_yaml_mapping
 
 RUNNER_PARAMETERS = {"output_dir"}  # set by the runner, not by the YAML file
 _TOP_KEYS = {"stages", "shared", "notebooks", "run"}
-_RUN_KEYS = {"kernel", "timeout_seconds"}
+_RUN_KEYS = {"kernel", "timeout_seconds", "scenario", "data_roots", "keep_runs"}
+PATH_SUFFIXES = (
+    ".csv",
+    ".xlsx",
+    ".xls",
+    ".xlsm",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".txt",
+    ".zip",
+    ".parquet",
+    ".gpkg",
+    ".geojson",
+)
 
 
 @dataclass(frozen=True)
 class RunSettings:
+    """The ``run:`` section: kernel, cell timeout, scenario name (parameter files other than
+    params/default.yaml; default: the file's name), folders outside the project that inputs may
+    come from, and how many run folders to keep."""
+
     kernel: str = "homecare"
     timeout_seconds: int = 1800  # per cell; a hung cell must not block the schedule forever
+    scenario: str | None = None
+    data_roots: tuple[str, ...] = ()
+    keep_runs: int = 20
 
 
 @dataclass(frozen=True)
@@ -88,8 +109,45 @@ def load_params(path: str | Path) -> RunParams:
         stages=tuple(stages),
         shared=dict(shared),
         notebooks={k: dict(v or {}) for k, v in notebooks.items()},
-        run=RunSettings(**run_raw),
+        run=_run_settings(run_raw, where),
     )
+
+
+def _run_settings(raw: dict[str, Any], where: str) -> RunSettings:
+    """The ``run:`` section, typed and checked."""
+    roots = raw.get("data_roots") or []
+    if not isinstance(roots, list) or not all(isinstance(r, str) and r.strip() for r in roots):
+        raise ParameterError(f"{where}: run.data_roots must be a list of folders")
+    keep = raw.get("keep_runs", RunSettings.keep_runs)
+    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
+        raise ParameterError(f"{where}: run.keep_runs must be a whole number of at least 1, got {keep!r}")
+    scenario = raw.get("scenario")
+    if scenario is not None and not isinstance(scenario, str):
+        raise ParameterError(f"{where}: run.scenario must be a name, got {scenario!r}")
+    settings = {k: v for k, v in raw.items() if k in ("kernel", "timeout_seconds")}
+    return RunSettings(**settings, scenario=scenario, data_roots=tuple(roots), keep_runs=keep)
+
+
+def path_values(parameters: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, value) of every parameter value that names a file or folder (a text with a path
+    separator or a data-file suffix), inside lists and mappings too (``care_files[3]``)."""
+    found: list[tuple[str, str]] = []
+
+    def visit(key: str, value: Any) -> None:
+        if isinstance(value, str):
+            if value and ("/" in value or "\\" in value or value.lower().endswith(PATH_SUFFIXES)):
+                found.append((key, value))
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                visit(f"{key}[{i}]", item)
+        elif isinstance(value, dict):
+            for k, item in value.items():
+                visit(f"{key}.{k}", item)
+
+    for key, value in parameters.items():
+        if key != "output_dir":
+            visit(key, value)
+    return found
 
 
 def notebook_defaults(notebook: Path) -> dict[str, Any]:

@@ -1,10 +1,16 @@
-"""Run folders safe to share (共有前チェック): no local paths, user names or tokens.
+"""Run folders safe to share (共有前チェック): no local paths, user names or secrets.
 
 Executed notebooks carry tracebacks, papermill metadata and printed paths; manifests carry
 input paths. :func:`sanitize_text` rewrites the project root to relative paths, the home
-folder to ``~``, other users' home folders to ``~user`` and masks token-like strings;
-:func:`scan_run` then checks every text file of a run folder and lists what is left, so the
-runner can warn (and tests can fail) instead of trusting the replacement.
+folder to ``~``, other users' home folders to ``~user`` and masks secrets; :func:`scan_run`
+then checks every text file of a run folder and lists what is left (local paths, any
+absolute path outside the project, user names, secrets), so the runner can warn and
+``homecare check-share`` can refuse, instead of trusting the replacement.
+
+Secrets are found by detect-secrets (AWS keys, JWTs, private keys, credentials in database
+URLs, GitHub/GitLab/Slack/OpenAI/Stripe tokens, quoted password assignments) plus one rule of
+ours for unquoted ``api_key=...`` assignments, which detect-secrets' keyword plugin only
+sees in quotes.
 """
 
 from __future__ import annotations
@@ -13,29 +19,45 @@ import getpass
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from homecare.core import paths
 
 REDACTED = "<redacted>"
 TEXT_SUFFIXES = {".ipynb", ".json", ".md", ".html", ".csv", ".txt", ".svg", ".yml", ".yaml"}
-
-# Credentials as issued by common services, and "key = value" assignments of secrets.
-TOKEN_PATTERNS = [
-    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b"),  # GitHub tokens
-    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{30,}\b"),
-    re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}\b"),  # GitLab
-    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),  # AWS access key id
-    re.compile(r"\bxox[abprs]-[A-Za-z0-9\-]{10,}\b"),  # Slack
-    re.compile(r"\bsk-[A-Za-z0-9_\-]{20,}\b"),  # OpenAI-style secret keys
-    re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"),  # Google API key
-    re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._\-]{20,}"),
-    re.compile(
-        r"(?i)\b(?:api[_-]?key|access[_-]?token|auth[_-]?token|secret|password|passwd|token)"
-        r"(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?(?!<redacted>)[A-Za-z0-9_\-./+]{8,}"
-    ),
-]
+DETECTORS = (
+    "AWSKeyDetector",
+    "AzureStorageKeyDetector",
+    "BasicAuthDetector",
+    "DiscordBotTokenDetector",
+    "GitHubTokenDetector",
+    "GitLabTokenDetector",
+    "JwtTokenDetector",
+    "KeywordDetector",
+    "NpmDetector",
+    "OpenAIDetector",
+    "PrivateKeyDetector",
+    "PypiTokenDetector",
+    "SendGridDetector",
+    "SlackDetector",
+    "StripeDetector",
+    "TwilioKeyDetector",
+)  # not the entropy detectors: every SHA-256 in a manifest would be a "secret"
+_ASSIGNED_SECRET = re.compile(
+    r"(?i)\b(?:api[_-]?key|access[_-]?token|auth[_-]?token|secret(?:[_-]?access)?[_-]?key|secret|password|passwd|token)"
+    r"(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?(?!<redacted>)([A-Za-z0-9_\-./+]{8,})"
+)
+# cheap first look: only lines with one of these go to detect-secrets (slow per line)
+_MAYBE_SECRET = re.compile(
+    r"(?i)akia|asia|eyj|-----begin|://[^/\s]*@|gh[pousr]_|github_pat|glpat|xox|sk[-_]|accountkey|npm_|pypi-|sg\."
+    r"|key|token|secret|pass|pwd|auth|credential|bot"
+)
+_TOKEN_CHARS = re.compile(r"[\w\-./+=]+")
+_BEARER = re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._\-]{20,})")
 _HOME_DIRS = re.compile(r"(?:/home|/Users)/([A-Za-z0-9._\-]+)|[A-Za-z]:\\\\?Users\\\\?([A-Za-z0-9._\-]+)")
+# an absolute path (two segments at least): not a URL, a date, a fraction or an HTML end tag
+_ABSOLUTE = re.compile(r"(?<![\w:/.~<\-])/(?:[A-Za-z0-9._\-]+/)+[A-Za-z0-9._\-]+|\b[A-Za-z]:\\[^\s\"'<>]+")
 
 
 def user_name() -> str:
@@ -52,16 +74,58 @@ def _local_strings() -> tuple[str, str]:
     return root, ("" if home in ("/", "") else home)
 
 
+def _replace_path(text: str, prefix: str, replacement: str) -> str:
+    """Replace ``prefix`` where it is a whole path (followed by ``/`` or the end of the path),
+    never the start of a longer name: /srv/homecare must not eat /srv/homecare-data."""
+    pattern = re.compile(re.escape(prefix) + r"(?=/|$|[\s\"'<>),;:])")
+    return pattern.sub(replacement, text)
+
+
+@cache
+def _settings() -> dict:
+    return {"plugins_used": [{"name": name} for name in DETECTORS]}
+
+
+def secrets_in(lines: list[str]) -> list[list[tuple[str, str]]]:
+    """(kind, secret text) of every secret found, per line of ``lines``."""
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import transient_settings
+
+    found: list[list[tuple[str, str]]] = []
+    with transient_settings(_settings()):
+        for line in lines:
+            # detect-secrets is line-based; very long lines are data (SVG paths), not settings
+            scan = len(line) < 10_000 and _MAYBE_SECRET.search(line)
+            hits = [(s.type, s.secret_value) for s in scan_line(line) if s.secret_value] if scan else []
+            hits += [("Secret Keyword", m.group(1)) for m in _ASSIGNED_SECRET.finditer(line)]
+            hits += [("Bearer Token", m.group(1)) for m in _BEARER.finditer(line)]
+            # detect-secrets reports some secrets by a part (a GitHub token as "ghp"): the
+            # secret is the whole run of non-blank characters holding it; one finding each
+            whole = [
+                (kind, next((w for w in _TOKEN_CHARS.findall(line) if s in w), s) if len(s) < 8 else s)
+                for kind, s in hits
+            ]
+            kept: list[tuple[str, str]] = []
+            for kind, s in sorted(whole, key=lambda h: -len(h[1])):
+                if not any(s in other for _, other in kept):
+                    kept.append((kind, s))
+            found.append(kept)
+    return found
+
+
 def sanitize_text(text: str) -> str:
-    """``text`` with the project root made relative, home folders shortened and tokens masked."""
+    """``text`` with the project root made relative, home folders shortened and secrets masked."""
     root, home = _local_strings()
-    text = text.replace(root + "/", "").replace(root, ".")
+    text = text.replace(root + "/", "")
+    text = _replace_path(text, root, ".")
     if home:
-        text = text.replace(home, "~")
+        text = _replace_path(text, home, "~")
     text = _HOME_DIRS.sub(lambda m: "~" + (m.group(1) or m.group(2)), text)
-    for pattern in TOKEN_PATTERNS:
-        text = pattern.sub(REDACTED, text)
-    return text
+    lines = text.split("\n")
+    for i, hits in enumerate(secrets_in(lines)):
+        for _, secret in hits:
+            lines[i] = lines[i].replace(secret, REDACTED)
+    return "\n".join(lines)
 
 
 def sanitize_file(path: Path) -> bool:
@@ -78,7 +142,7 @@ class Finding:
     """Something in a run folder that should not be shared."""
 
     file: str  # relative to the run folder
-    kind: str  # project root | home folder | user name | token
+    kind: str  # project root | home folder | user name | absolute path | secret (its kind)
     excerpt: str
 
     def __str__(self) -> str:
@@ -91,7 +155,8 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 
 def scan_text(text: str, file: str = "") -> list[Finding]:
-    """Local paths, the user name in a path, and token-like strings found in ``text``."""
+    """Local paths, absolute paths outside the project, the user name in a path and secrets
+    found in ``text``."""
     root, home = _local_strings()
     user = user_name()
     needles = [("project root", root)]
@@ -107,9 +172,11 @@ def scan_text(text: str, file: str = "") -> list[Finding]:
             found.append(Finding(file, kind, _excerpt(text, i, i + len(needle))))
     for m in _HOME_DIRS.finditer(text):
         found.append(Finding(file, "home folder", _excerpt(text, m.start(), m.end())))
-    for pattern in TOKEN_PATTERNS:
-        for m in pattern.finditer(text):
-            found.append(Finding(file, "token", _excerpt(text, m.start(), m.start() + 6) + "…"))
+    for m in _ABSOLUTE.finditer(text):
+        if not _HOME_DIRS.match(m.group(0)) and not m.group(0).startswith(root):
+            found.append(Finding(file, "absolute path", _excerpt(text, m.start(), m.end())))
+    for hits in secrets_in(text.split("\n")):
+        found += [Finding(file, f"secret ({kind})", secret[:4] + "…") for kind, secret in hits]
     return found
 
 

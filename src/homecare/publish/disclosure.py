@@ -15,17 +15,24 @@ before ``publish.write_table`` and mention the rule in the table's note (:func:`
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from homecare.core import paths, provenance
-from homecare.core.errors import ReferenceDataError
+from homecare.core.errors import HomecareError, ReferenceDataError
 from homecare.core.yamlio import load_yaml_mapping
 
 RULES_FILE = Path("data/raw/reference/disclosure.yml")
 _KEYS = {"threshold", "primary_symbol", "secondary_symbol", "suppress_zero", "person_words", "not_person_words"}
+
+
+class DisclosureError(HomecareError):
+    """A small count of people would be published, or could be recovered from what is."""
 
 
 @dataclass(frozen=True)
@@ -159,12 +166,18 @@ def suppress_small_counts(
             members = parts + ([total] if total is not None else [])
             if sum(cell in withheld for cell in members) != 1:
                 continue
-            # withhold the smallest visible component (least information lost); else the total
-            visible = [cell for cell in parts if cell not in withheld and not pd.isna(values.at[cell])]
+            # withhold the smallest visible non-zero component (least information lost; a 0
+            # withheld beside it would leave the total minus the rest equal to the small count);
+            # else the total
+            visible = [cell for cell in parts if cell not in withheld and _positive(values.at[cell])]
             if not visible and total is not None and total not in withheld:
                 visible = [total]
             if not visible:
-                continue
+                lone = next(cell for cell in members if cell in withheld)
+                raise DisclosureError(
+                    f"a withheld count in row {lone[0] + 2}, column {lone[1]!r} could be recovered from a published "
+                    f"total: every other cell of its group is 0 or empty; publish the group without its total, or merge it"
+                )
             pick = min(visible, key=lambda cell: (values.at[cell], members.index(cell)))
             withheld.add(pick)
             secondary.append(pick)
@@ -185,6 +198,10 @@ def suppress_small_counts(
         out[c] = pd.Series(shown, dtype=object)
     out.index = df.index
     return Suppressed(out, sorted(primary), secondary)
+
+
+def _positive(value: object) -> bool:
+    return not pd.isna(value) and float(value) > 0
 
 
 def note(rules: DisclosureRules | None = None) -> str:
@@ -218,3 +235,58 @@ def check_run(run_dir: Path, rules: DisclosureRules | None = None) -> list[str]:
         df = pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         problems += [f"{csv.stem}: column {c}, row {r}" for c, r in unsuppressed_small_counts(df, rules)]
     return problems
+
+
+def _count_pattern(rules: DisclosureRules) -> re.Pattern[str]:
+    """A person word, a few characters, then a number of persons (参加住民7人, 患者数：5名), not a
+    rate (住民1人当たり)."""
+    words = "|".join(re.escape(w) for w in rules.person_words if not w.startswith("（"))
+    return re.compile(rf"(?:{words})[^0-9０-９\n]{{0,10}}?([0-9０-９][0-9０-９,，]*)\s*(?:人|名)(?!当たり|あたり)")
+
+
+def small_counts_in_text(text: str, rules: DisclosureRules | None = None) -> list[str]:
+    """Excerpts of ``text`` that print a count of people below the threshold (figure labels,
+    captions, notebook output, pages): what a table check cannot see."""
+    rules = rules or DisclosureRules()
+    found = []
+    for m in _count_pattern(rules).finditer(text):
+        value = int(unicodedata.normalize("NFKC", m.group(1)).replace(",", ""))
+        if rules.is_small(value):
+            found.append(text[max(0, m.start() - 10) : m.end() + 2].replace("\n", " "))
+    return found
+
+
+def check_artefacts(run_dir: Path, rules: DisclosureRules | None = None) -> list[str]:
+    """Small counts of people anywhere a run publishes: its tables (by column), the texts of its
+    figures (what the PNG, SVG and slides show), the index page, changes.md and the printed
+    outputs of its executed notebooks. Empty list: nothing to withhold."""
+    rules = rules or DisclosureRules()
+    problems = check_run(run_dir, rules)
+    texts: list[tuple[str, str]] = []
+    for record in sorted((run_dir / "figures").glob("*.json")):
+        data = json.loads(record.read_text(encoding="utf-8"))
+        texts.append(
+            (
+                f"figures/{record.stem}",
+                "\n".join([data.get("title", ""), data.get("caption", ""), *data.get("texts", [])]),
+            )
+        )
+    for page in ("index.html", "changes.md"):
+        if (run_dir / page).is_file():
+            texts.append((page, (run_dir / page).read_text(encoding="utf-8")))
+    for nb in sorted((run_dir / "notebooks").glob("*.ipynb")):
+        texts.append((f"notebooks/{nb.name}", _notebook_output_text(nb)))
+    for where, text in texts:
+        problems += [f"{where}: {excerpt}" for excerpt in small_counts_in_text(text, rules)]
+    return problems
+
+
+def _notebook_output_text(path: Path) -> str:
+    """Everything an executed notebook shows: streams, plain-text and HTML results."""
+    shown = []
+    for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
+        for output in cell.get("outputs", []):
+            shown.append("".join(output.get("text", "")))
+            for kind in ("text/plain", "text/html"):
+                shown.append("".join(output.get("data", {}).get(kind, "")))
+    return "\n".join(shown)

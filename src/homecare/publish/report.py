@@ -29,7 +29,7 @@ from PIL import Image
 
 from homecare.core import paths
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
-from homecare.core.labels import SAMPLE_LABEL, source_line
+from homecare.core.labels import SAMPLE_LABEL, scenario_label, source_line
 
 WORKBOOK_NAME = "tables.xlsx"
 PPTX_NAME = "figures.pptx"
@@ -132,6 +132,9 @@ def build_index(output_dir: str | Path) -> Path:
         if any_sample
         else ""
     )
+    scenarios = sorted({r["scenario"] for r in figures + tables if r.get("scenario")})
+    if scenarios:
+        warning += "".join(f'<p class="lead"><span class="badge">{_e(scenario_label(s))}</span></p>' for s in scenarios)
     body = [
         "<!DOCTYPE html>",
         '<html lang="ja"><head><meta charset="utf-8">',

@@ -14,6 +14,7 @@ import pandas as pd
 
 from homecare.core import paths, provenance
 from homecare.core.files import atomic_write_bytes, csv_bytes
+from homecare.core.labels import current_scenario
 
 _SHEET_BAD = re.compile(r"[\[\]\:\*\?\/\\]")
 
@@ -47,6 +48,7 @@ def write_table(
         "sample": sample,
         "rows": int(len(df)),
         "columns": [str(c) for c in df.columns],
+        **({"scenario": scenario} if (scenario := current_scenario()) else {}),
     }
     atomic_write_bytes(
         out / f"{name}.json", (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from homecare.core import paths
-from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
-from homecare.core.labels import SAMPLE_LABEL, source_line
+from homecare.core.files import FIXED_TIME, atomic_write_bytes, is_formula_like, normalise_zip
+from homecare.core.labels import SAMPLE_LABEL, scenario_label, source_line
 from homecare.publish.tables import read_table, sheet_name
 
 
@@ -28,15 +28,28 @@ def _display_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def _put(ws, row: int, column: int, value: object):
+    """Write one cell; text that Excel would run as a formula (``=HYPERLINK(...)`` from an input
+    file) stays text, shown as written (string type with Excel's quote prefix)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if is_formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
     ws = wb.create_sheet(meta["sheet"])
-    ws.cell(row=1, column=1, value=meta["title"]).font = Font(bold=True, size=12)
+    _put(ws, 1, 1, meta["title"]).font = Font(bold=True, size=12)
     if meta.get("sample"):
         c = ws.cell(row=1, column=max(2, min(len(df.columns), 6)), value=f"【{SAMPLE_LABEL}】架空の入力から作成")
         c.font = Font(bold=True, color="C00000")
+    if meta.get("scenario"):
+        c = ws.cell(row=1, column=max(3, min(len(df.columns), 6) + 1), value=f"【{scenario_label(meta['scenario'])}】")
+        c.font = Font(bold=True, color="C00000")
     header_fill = PatternFill("solid", fgColor="DDE5F0")
     for j, col in enumerate(df.columns, start=1):
-        cell = ws.cell(row=2, column=j, value=str(col))
+        cell = _put(ws, 2, j, str(col))
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -46,13 +59,13 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()  # numpy scalar -> python
-            ws.cell(row=i, column=j, value=value)
+            _put(ws, i, j, value)
     foot = len(df) + 4
     lines = ([f"注：{meta['note']}"] if meta.get("note") else []) + [source_line(s) for s in meta.get("sources", [])]
     if meta.get("sample"):
         lines.append(f"{SAMPLE_LABEL}：この表は架空のサンプル入力から作成したもので、実数ではありません。")
     for k, line in enumerate(lines):
-        ws.cell(row=foot + k, column=1, value=line).font = Font(size=9, color="555555")
+        _put(ws, foot + k, 1, line).font = Font(size=9, color="555555")
     ws.freeze_panes = "A3"
     # printing / PDF export (LibreOffice): landscape, every column on one page width, header repeated
     ws.page_setup.orientation = "landscape"

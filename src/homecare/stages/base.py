@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from homecare.core import provenance
 from homecare.core.qa import Reconciliation
 from homecare.figures import style
+from homecare.publish import disclosure
 from homecare.publish.tables import write_table
 
 
@@ -51,6 +52,14 @@ class Stage:
         self.formats = tuple(formats)
         self.rows: dict[str, int] = {}
         self.notes: dict[str, Any] = {}
+        self._rules: disclosure.DisclosureRules | None = None
+
+    @property
+    def rules(self) -> disclosure.DisclosureRules:
+        """The disclosure rules (``data/raw/reference/disclosure.yml``), read once per stage."""
+        if self._rules is None:
+            self._rules = disclosure.load_rules()
+        return self._rules
 
     @contextmanager
     def section(self) -> Iterator[None]:
@@ -68,14 +77,26 @@ class Stage:
         note: str | None = None,
         sheet: str | None = None,
     ) -> Path:
-        """Publish ``df`` as table ``name`` (CSV + meta, gathered into the run workbook)."""
+        """Publish ``df`` as table ``name`` (CSV + meta, gathered into the run workbook). A
+        column counting people must already be under disclosure control: a small count is an
+        error here, never a published number."""
+        small = disclosure.unsuppressed_small_counts(df, self.rules)
+        if small:
+            raise disclosure.DisclosureError(
+                f"table {name}: small counts of people in {sorted({c for c, _ in small})} (rows {[r for _, r in small][:5]}); "
+                f"withhold them with homecare.publish.disclosure.suppress_small_counts before publishing"
+            )
         path = write_table(df, self.output_dir, name, title=title, sources=sources, note=note, sheet=sheet)
         self.rows[name] = len(df)
         return path
 
     def figure(self, fig: Figure, name: str, *, table: str | None = None) -> dict[str, str]:
         """Save ``fig`` (finished with :func:`homecare.figures.style.finish_figure`) in the
-        stage's formats; ``table`` names the published table behind it."""
+        stage's formats; ``table`` names the published table behind it. A text on the figure
+        that prints a small count of people (参加住民7人) is an error, never a published label."""
+        small = disclosure.small_counts_in_text("\n".join(style.figure_texts(fig)), self.rules)
+        if small:
+            raise disclosure.DisclosureError(f"figure {name} prints small counts of people: {small[:3]}")
         return style.save_figure(fig, self.output_dir, name, formats=self.formats, table=table)
 
     def reconcile(self, label: str, counts: Reconciliation) -> Reconciliation:
@@ -92,8 +113,9 @@ class Stage:
             self.reconcile(label, counts)
         return result
 
-    def finish(self, rows: Mapping[str, int] | None = None, notes: Mapping[str, Any] | None = None) -> Path:
-        """Write the stage record (inputs with hashes, row counts, reconciliations, sample flag)."""
-        return provenance.finish_stage(
+    def finish(self, rows: Mapping[str, int] | None = None, notes: Mapping[str, Any] | None = None) -> None:
+        """Write the stage record (inputs with hashes, row counts, reconciliations, sample flag);
+        returns nothing, so the notebook shows no local path."""
+        provenance.finish_stage(
             self.output_dir, self.name, rows={**self.rows, **(rows or {})}, notes={**self.notes, **(notes or {})}
         )

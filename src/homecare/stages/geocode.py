@@ -10,12 +10,15 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
 from homecare.core import paths, processed
 from homecare.core.qa import QA_SCHEMA, Cleaned, qa_table_ja
 from homecare.facilities import geocode, schemas
 from homecare.reference import catalog, geo
 from homecare.stages.base import Stage
+
+FIXED_GPKG_DATE = "2000-01-01T00:00:00.000Z"
 
 
 def geocode_facilities(stage: Stage, area_scheme: str, tolerance_m: float) -> Cleaned:
@@ -65,7 +68,12 @@ def write_geopackage(df: pd.DataFrame, path: Path) -> Path:
     os.close(fd)
     try:
         Path(tmp).unlink()
-        gdf.to_file(tmp, layer="facilities", driver="GPKG", engine="pyogrio")
+        # GDAL stamps the write time into gpkg_contents; a fixed date keeps reruns byte-identical
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_GPKG_DATE})
+        try:
+            gdf.to_file(tmp, layer="facilities", driver="GPKG", engine="pyogrio")
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

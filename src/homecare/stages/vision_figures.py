@@ -187,7 +187,10 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
             sheet="ICT対象地域",
             note="根拠が「地域名の解釈（要確認）」の行は資料の地域名からの解釈",
         )
-        stage.figure(ict.plot_ict_participants(networks.data), "05_ict_participants", table="05_ict_participants")
+        shown = dict(zip(participants["ネットワーク"], participants["参加住民数（人）"], strict=True))
+        stage.figure(
+            ict.plot_ict_participants(networks.data, shown), "05_ict_participants", table="05_ict_participants"
+        )
         stage.figure(
             ict.plot_ict_coverage_map(coverage.data, base.units, base.scheme, base.prefectures),
             "05_ict_coverage_map",
