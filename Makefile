@@ -57,4 +57,4 @@ format: setup ## apply ruff format and the safe ruff fixes
 	$(VENV)/bin/ruff check --fix src tests tools
 
 clean: ## remove rebuilt data and outputs
-	rm -rf outputs/runs outputs/latest outputs/dev outputs/.run.lock* data/processed/*.parquet data/processed/*.csv data/processed/*.json data/processed/*.gpkg
+	rm -rf outputs/runs outputs/latest outputs/dev outputs/scenarios outputs/.run.lock* data/processed/dev data/processed/scenarios data/processed/.run.lock* data/processed/*.parquet data/processed/*.csv data/processed/*.json data/processed/*.gpkg
