@@ -9,7 +9,7 @@ import pytest
 from figure_fixtures import facilities, goal3_by_indicator, goal3_summary, population
 
 from homecare.core import paths, processed
-from homecare.publish import report
+from homecare.publish import index as report
 from homecare.publish.workbook import build_workbook
 from homecare.reference import areas, geo
 from homecare.stages import population as population_stage

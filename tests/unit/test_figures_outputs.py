@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from homecare.core import processed, provenance
 from homecare.core.labels import SAMPLE_LABEL
 from homecare.figures import cooperation, ict, scores, style
-from homecare.publish import report
+from homecare.publish import index as report
 from homecare.publish.tables import write_table
 from homecare.publish.workbook import build_workbook
 from homecare.reference import areas, geo, seed

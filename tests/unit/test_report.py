@@ -1,4 +1,4 @@
-"""Index page (index.html) and slide draft (pptx) built from a run folder."""
+"""Index page (index.html) and slide deck (pptx) built from a run folder."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from homecare.figures import style
-from homecare.publish import report
+from homecare.publish import index as report
+from homecare.publish import slides
 from homecare.publish.tables import write_table
 from homecare.publish.workbook import build_workbook
 
@@ -52,7 +53,11 @@ def test_index_lists_every_figure_with_links_and_badges(run_dir):
     assert 'id="table-unrelated"' in page
     assert 'href="tables.xlsx"' in page
     # self-contained: no external stylesheet, script or remote resource
-    assert "<script" not in page and "<link" not in page and "http" not in page
+    assert "<script src" not in page and "<link" not in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "no remote resource"
+    for link in ("changes.md", "manifest.json", "figures.pptx", "tables.xlsx"):
+        assert f'href="{link}"' in page
+    assert page.count('<path data-code="') == 58, "the unit map draws every unit"
 
 
 def test_index_is_deterministic(run_dir, tmp_path):
@@ -74,16 +79,45 @@ def test_table_for_figure_prefers_longest_prefix():
     assert report.table_for_figure({"name": "ict_map", "table": "facilities"}, names) == "facilities"
 
 
-def test_pptx_one_slide_per_figure_and_deterministic(run_dir, tmp_path):
+def test_pptx_is_a_real_deck(run_dir, tmp_path):
     from pptx import Presentation
 
-    first = report.build_pptx(run_dir).read_bytes()
-    second = report.build_pptx(run_dir).read_bytes()
+    first = slides.build_pptx(run_dir).read_bytes()
+    second = slides.build_pptx(run_dir).read_bytes()
     assert first == second
-    prs = Presentation(str(run_dir / report.PPTX_NAME))
-    assert len(prs.slides) == 3
-    texts = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in prs.slides]
-    assert any("協力医療機関の届出状況の説明" in t for t in texts)
-    # sample figures say so under the picture too; real ones do not
-    assert sum("サンプルデータ" in t for t in texts) == 2
-    assert all(len(slide.shapes) == 2 for slide in prs.slides)  # picture + caption
+    prs = Presentation(str(run_dir / slides.PPTX_NAME))
+    assert len(prs.slides) == 4, "a cover and one slide per figure"
+    cover, *figure_slides = prs.slides
+    assert "実行" in cover.placeholders[1].text and "サンプルデータ" in "".join(
+        s.text_frame.text for s in cover.shapes if s.has_text_frame
+    )
+    titles = [s.shapes.title.text for s in figure_slides]
+    assert titles == ["協力医療機関の届出状況", "目標III得点の地図", "目標III得点の順位"], (
+        "titles in the title placeholders"
+    )
+    notes = [s.notes_slide.notes_text_frame.text for s in figure_slides]
+    assert "協力医療機関の届出状況の説明" in notes[0] and "出典：テスト資料（2026年）" in notes[0]
+    assert all("サンプルデータ" in n for n in notes[1:]) and "サンプルデータ" not in notes[0]
+    for k, slide in enumerate(prs.slides, start=1):
+        fields = slide.shapes._spTree.xpath(".//a:fld[@type='slidenum']")  # noqa: SLF001
+        assert len(fields) == 1 and fields[0].xpath("string(.)") == str(k)
+    assert len(first) < 5_000_000
+
+
+def test_bar_chart_figures_become_native_charts(tmp_path):
+    from pptx import Presentation
+
+    out = tmp_path / "run"
+    df = pd.DataFrame({"圏域": ["横浜", "県西"], "病院（施設）": [15, 2], "診療所（施設）": [55, 8]})
+    write_table(df, out, "05_facilities", title="施設数", sources=["テスト"], sample=False)
+    fig, ax = plt.subplots()
+    ax.bar(["横浜", "県西"], [15, 2])
+    style.finish_figure(fig, title="施設数（圏域別）", sources=["テスト"], sample=False)
+    spec = style.ChartSpec("bar", "圏域", ("病院（施設）", "診療所（施設）"), unit="施設")
+    style.save_figure(fig, out, "05_facilities_counts", table="05_facilities", chart=spec)
+    prs = Presentation(str(slides.build_pptx(out)))
+    chart = next(s.chart for s in prs.slides[1].shapes if s.has_chart)
+    assert [s.name for s in chart.series] == ["病院（施設）", "診療所（施設）"]
+    assert list(chart.plots[0].categories) == ["横浜", "県西"]
+    assert list(chart.series[1].values) == [55.0, 8.0], "the chart is built from the published table"
+    assert not any(s.shape_type == 13 for s in prs.slides[1].shapes), "no picture where the chart is native"

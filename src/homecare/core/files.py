@@ -83,12 +83,15 @@ def sha256_file(path: Path) -> str:
 
 
 def normalise_zip(data: bytes) -> bytes:
-    """Rewrite an xlsx/pptx with fixed timestamps (zip entries and document properties)."""
+    """Rewrite an xlsx/pptx with fixed timestamps (zip entries and document properties, also
+    of workbooks embedded in it, such as a chart's data)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             content = src.read(item.filename)
+            if item.filename.endswith(".xlsx"):  # a chart's embedded workbook has its own dates
+                content = normalise_zip(content)
             if item.filename == "docProps/core.xml":
                 content = re.sub(
                     rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",

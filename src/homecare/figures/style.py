@@ -8,6 +8,7 @@ and deterministic PNG/SVG output (no dates, fixed hash salt). Terms: docs/glossa
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import matplotlib
@@ -116,6 +117,25 @@ _SAVE_METADATA = {  # drop dates and version strings so re-runs are byte-identic
 }
 
 
+@dataclass(frozen=True)
+class ChartSpec:
+    """How the slide deck redraws a figure as a native, editable chart from the figure's table:
+    ``kind`` bar | barh | stacked | line; ``category`` the column of categories (areas, years);
+    ``series`` the value columns (one series each); ``where`` keeps only rows whose columns hold
+    the given values; ``by_row`` makes each row a series and the ``series`` columns the
+    categories (a wide table of years); ``unit`` the value axis title."""
+
+    kind: str
+    category: str
+    series: tuple[str, ...]
+    where: tuple[tuple[str, str], ...] = ()
+    by_row: bool = False
+    unit: str = ""
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "series": list(self.series), "where": [list(w) for w in self.where]}
+
+
 def figure_texts(fig: Figure) -> list[str]:
     """Every text drawn on ``fig`` (titles, labels, annotations, legend), in drawing order: what
     the PNG, SVG and slides show, for the disclosure check and the index."""
@@ -131,6 +151,8 @@ def save_figure(
     *,
     formats: tuple[str, ...] | list[str] = ("png", "svg"),
     table: str | None = None,
+    chart: ChartSpec | None = None,
+    stage: str | None = None,
 ) -> dict[str, str]:
     """Save ``fig`` as 300 dpi PNG and SVG under ``<output_dir>/figures/`` byte-identically
     for identical input, plus ``<name>.json`` (caption, sources, sample) for the index.
@@ -153,6 +175,10 @@ def save_figure(
     record = {**meta, "name": name, "texts": figure_texts(fig), **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
     if table is not None:
         record["table"] = table
+    if chart is not None:
+        record["chart"] = chart.to_json()
+    if stage is not None:
+        record["stage"] = stage
     (out / f"{name}.json").write_text(
         json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )

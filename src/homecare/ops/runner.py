@@ -466,13 +466,13 @@ def _collect(run: _Run) -> None:
     """The run's workbook, slide draft and index page (built last: it links the other two).
     When every stage was reused they equal the previous run's (all are deterministic in the
     tables and figures), so copy them instead."""
-    from homecare.publish import report
+    from homecare.publish import index, slides
 
     reusable = run.previous is not None and run.results and all(r.status != "ran" for r in run.results)
     builders = (
         ("tables.xlsx", workbook.build_workbook),
-        (report.PPTX_NAME, report.build_pptx),
-        ("index.html", report.build_index),
+        (slides.PPTX_NAME, slides.build_pptx),
+        ("index.html", index.build_index),
     )
     for filename, build in builders:
         if reusable and (run.previous / filename).is_file():

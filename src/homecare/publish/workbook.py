@@ -9,9 +9,11 @@ Terms: docs/glossary.md.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -38,6 +40,37 @@ def _put(ws, row: int, column: int, value: object):
     return cell
 
 
+MAX_COLUMN_CHARS = 28  # wider text wraps: a sheet must print one page wide
+HEADER_CHARS = 12  # headers of text columns wrap at about this width ...
+NUMBER_HEADER_CHARS = 8  # ... those of number columns earlier (a long unit over short numbers)
+CHAR_PX = 8  # a character of column width in print, with LibreOffice's and Excel's fonts
+MIN_PRINT_SCALE = 73  # % : 11 pt cells printed at 8 pt, the smallest text a council page may use
+PAGE_PX = {9: 1027, 8: 1492}  # A4, A3 landscape: printable width in pixels (96 dpi, 0.5 in margins)
+_UNIT = re.compile(r"（([^（）]*)）\s*$")
+
+
+def number_format(header: str, values: pd.Series) -> str | None:
+    """Excel number format of a column from its header's unit and its values: counts
+    ``#,##0``, percentages ``0.0``, shares (0-1) ``0.0%``, rates with enough decimals for three
+    significant figures, codes and years as written (None)."""
+    nums = pd.to_numeric(values, errors="coerce")
+    if nums.notna().sum() == 0 or any(w in header for w in ("コード", "番号", "年度")):
+        return None
+    unit = (m.group(1) if (m := _UNIT.search(header)) else "").split("、")[0]
+    whole = bool((nums.dropna() % 1 == 0).all())
+    if "割合" in header and nums.abs().max() <= 1 and unit not in ("%", "％"):
+        return "0.0%"
+    if unit in ("%", "％", "指数"):
+        return "0.0"
+    if "当たり" in header or "あたり" in header:
+        top = float(nums.abs().max()) or 1.0
+        decimals = min(3, max(1, 2 - int(np.floor(np.log10(top)))))
+        return "#,##0." + "0" * decimals
+    if whole:
+        return "#,##0"
+    return "#,##0.0"
+
+
 def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
     ws = wb.create_sheet(meta["sheet"])
     _put(ws, 1, 1, meta["title"]).font = Font(bold=True, size=12)
@@ -52,14 +85,21 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
         cell = _put(ws, 2, j, str(col))
         cell.font = Font(bold=True)
         cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    formats = [number_format(str(c), df[c]) for c in df.columns]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths = _column_widths(df)
     for i, row in enumerate(df.itertuples(index=False), start=3):
         for j, value in enumerate(row, start=1):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()  # numpy scalar -> python
-            _put(ws, i, j, value)
+            cell = _put(ws, i, j, value)
+            if formats[j - 1] and isinstance(value, int | float):
+                cell.number_format = formats[j - 1]
+            elif isinstance(value, str) and _display_width(value) > widths[j - 1]:
+                cell.alignment = wrap
     foot = len(df) + 4
     lines = ([f"注：{meta['note']}"] if meta.get("note") else []) + [source_line(s) for s in meta.get("sources", [])]
     if meta.get("sample"):
@@ -67,16 +107,42 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
     for k, line in enumerate(lines):
         _put(ws, foot + k, 1, line).font = Font(size=9, color="555555")
     ws.freeze_panes = "A3"
-    # printing / PDF export (LibreOffice): landscape, every column on one page width, header repeated
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    # wrapped headers: the header row grows to show every line (spreadsheets do not do it on open)
+    header_lines = max(
+        (-(-_display_width(c) // max(w - 1, 1)) for c, w in zip(df.columns, widths, strict=True)), default=1
+    )
+    ws.row_dimensions[2].height = 15 * max(1, header_lines) + 2
+    _print_setup(ws, widths, last_row=foot + len(lines) - 1)
+
+
+def _column_widths(df: pd.DataFrame) -> list[int]:
+    """Column widths in characters: the longest value (headers wrap at about
+    :data:`HEADER_CHARS`), at most :data:`MAX_COLUMN_CHARS` (longer text wraps)."""
+    out = []
+    for j, col in enumerate(df.columns):
+        values = [_display_width(v) for v in df.iloc[:200, j]]
+        numeric = pd.to_numeric(df.iloc[:, j], errors="coerce").notna().any()
+        header = min(_display_width(col), NUMBER_HEADER_CHARS if numeric else HEADER_CHARS)
+        out.append(min(max([header, *values]) + 2, MAX_COLUMN_CHARS))
+    return out
+
+
+def _print_setup(ws, widths: list[int], last_row: int) -> None:
+    """Landscape, exactly one page wide (the table shrinks to fit), on A4 when that keeps text at
+    :data:`MIN_PRINT_SCALE` % or more, else on A3; header row repeated on every page; print
+    area = the table and its notes (no blank page)."""
+    content_px = sum(w * CHAR_PX + 5 for w in widths)
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = 9 if PAGE_PX[9] * 100 / content_px >= MIN_PRINT_SCALE else 8
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_title_rows = "2:2"
-    for j, col in enumerate(df.columns, start=1):
-        widths = [_display_width(col)] + [_display_width(v) for v in df.iloc[:200, j - 1]]
-        ws.column_dimensions[get_column_letter(j)].width = min(max(widths) + 2, 60)
+    ws.print_area = f"A1:{get_column_letter(len(widths))}{last_row}"
 
 
 def write_workbook(tables: list[tuple[pd.DataFrame, dict]], path: str | Path) -> Path:

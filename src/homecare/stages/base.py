@@ -90,14 +90,24 @@ class Stage:
         self.rows[name] = len(df)
         return path
 
-    def figure(self, fig: Figure, name: str, *, table: str | None = None) -> dict[str, str]:
+    def figure(
+        self, fig: Figure, name: str, *, table: str | None = None, chart: style.ChartSpec | None = None
+    ) -> dict[str, str]:
         """Save ``fig`` (finished with :func:`homecare.figures.style.finish_figure`) in the
-        stage's formats; ``table`` names the published table behind it. A text on the figure
+        stage's formats; ``table`` names the published table behind it and ``chart`` how the
+        slide deck draws it as a native, editable chart from that table. A text on the figure
         that prints a small count of people (参加住民7人) is an error, never a published label."""
         small = disclosure.small_counts_in_text("\n".join(style.figure_texts(fig)), self.rules)
         if small:
             raise disclosure.DisclosureError(f"figure {name} prints small counts of people: {small[:3]}")
-        return style.save_figure(fig, self.output_dir, name, formats=self.formats, table=table)
+        return style.save_figure(
+            fig, self.output_dir, name, formats=self.formats, table=table, chart=chart, stage=self.name
+        )
+
+    def vintage(self, what: str, as_of: str) -> None:
+        """Record the 時点 of an input (``"施設データ", "2025-12-01"``): the index page and the
+        slide deck's cover list every input with its vintage."""
+        self.notes.setdefault("vintages", {})[what] = as_of
 
     def reconcile(self, label: str, counts: Reconciliation) -> Reconciliation:
         """Check, print and record a reconciliation (``rows in = kept + excluded + quarantined``)."""

@@ -1,38 +1,32 @@
-"""Index page (成果物一覧) and slide draft for the analyst, built from a run's output folder.
+"""The index page of a run (成果物一覧, ``index.html``): what an analyst opens first.
 
-:func:`build_index` reads what the stages left in ``<output_dir>``: ``figures/*.json``
-(written by :func:`homecare.figures.style.save_figure`) and ``tables/*.json`` (written by
-:func:`homecare.publish.write_table`), and writes ``<output_dir>/index.html``: every figure as
-a thumbnail with its caption, 出典, サンプルデータ badge and links to PNG, SVG and the table
-behind it, then a list of every table. The page is self-contained (inline CSS, no scripts,
-no external files) and deterministic (sorted, no timestamps), so an unchanged run gives an
-unchanged page.
+- the run date, every input with its 時点 (vintage) and SHA-256, and links to ``changes.md``,
+  ``manifest.json``, the workbook, the slide deck and every table;
+- every figure as a thumbnail with caption, 出典, サンプルデータ badge and links to PNG, SVG and
+  the table behind it, grouped by the stage (topic) that made it;
+- an interactive map of the 58 units that works offline (:mod:`homecare.publish.unit_map`).
 
-The table behind a figure is found by name: the table named like the figure, or else the
-longest table name that is a prefix of the figure name at an ``_`` boundary (so
-``goal3_score_map`` and ``goal3_score_rank`` both link to ``goal3_score``). A figure may also
-name its table explicitly with a ``"table"`` key in its ``.json``.
+Self-contained (inline CSS and script, no external file) and deterministic (sorted, the
+date taken from the run folder's name), so an unchanged run gives an unchanged page.
 
-:func:`build_pptx` writes a PowerPoint draft (一枚一図) with one figure per slide and its
-caption and 出典, byte-identical on re-run.
+The table behind a figure is the figure's ``"table"``, the table named like the figure, or
+the longest table name that is a prefix of the figure name at an ``_`` boundary.
 Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import json
 from pathlib import Path
 
-from PIL import Image
-
 from homecare.core import paths
-from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
+from homecare.core.files import atomic_write_bytes
 from homecare.core.labels import SAMPLE_LABEL, scenario_label, source_line
+from homecare.publish import unit_map
+from homecare.publish.slides import PPTX_NAME, run_facts
 
 WORKBOOK_NAME = "tables.xlsx"
-PPTX_NAME = "figures.pptx"
 
 _CSS = """
 body{font-family:"IPAexGothic","Hiragino Sans","Yu Gothic","Meiryo",sans-serif;margin:24px;color:#222;background:#fafafa}
@@ -46,6 +40,7 @@ p.lead{color:#555;margin:0 0 16px}
 .links a{display:inline-block;margin:2px 8px 2px 0;font-size:13px}
 .badge{display:inline-block;background:#C00000;color:#fff;font-size:12px;padding:1px 6px;border-radius:3px;margin-left:4px}
 .name{font-family:monospace;font-size:11px;color:#888}
+h3{font-size:16px;margin:20px 0 8px}details{margin:8px 0 16px}table.inputs td,table.inputs th{font-size:12px}
 table{border-collapse:collapse;background:#fff;font-size:13px}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#DDE5F0}
 """
@@ -110,10 +105,40 @@ def _table_rows(tables: list[dict], has_workbook: bool) -> str:
     return "\n".join(rows)
 
 
+def _stage_titles(out: Path) -> dict[str, str]:
+    """Stage name -> the title of its notebook (its first heading), from the executed notebooks."""
+    titles = {}
+    for nb in sorted((out / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+        heading = next(
+            (("".join(c["source"]).splitlines() or [""])[0] for c in cells if c.get("cell_type") == "markdown"), ""
+        )
+        titles[nb.stem] = heading.lstrip("# ").strip() or nb.stem
+    return titles
+
+
+def _inputs_table(out: Path) -> str:
+    """Every input of the run with its SHA-256 (from the stage records) and the vintages."""
+    inputs: dict[str, str] = {}
+    for record in _load_json(out / "stages"):
+        inputs.update(record.get("inputs", {}))
+    _, vintages = run_facts(out)
+    rows = [f"<tr><th>{_e(what)}</th><td colspan=2>{_e(as_of)}</td></tr>" for what, as_of in vintages]
+    rows += [
+        f"<tr><td>{_e(path)}</td><td colspan=2><code>{_e(digest[:16])}…</code></td></tr>"
+        for path, digest in sorted(inputs.items())
+    ]
+    if not rows:
+        return "<p>入力の記録はありません。</p>"
+    return (
+        "<details><summary>入力データの時点と全ファイル（SHA-256）</summary>"
+        f'<table class="inputs"><tbody>{"".join(rows)}</tbody></table></details>'
+    )
+
+
 def build_index(output_dir: str | Path) -> Path:
-    """Write ``<output_dir>/index.html`` (成果物一覧): every figure as a thumbnail with caption,
-    出典, サンプルデータ badge and links to PNG/SVG and its table, then every table. Returns the
-    path. Works on an output folder with no figures or tables (the page says so)."""
+    """Write ``<output_dir>/index.html`` (see the module docstring); works on an output folder
+    with no figures or tables (the page says so). Returns the path."""
     out = paths.resolve(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = _load_json(out / "figures")
@@ -121,33 +146,49 @@ def build_index(output_dir: str | Path) -> Path:
     by_name = {t["name"]: t for t in tables}
     has_workbook = (out / WORKBOOK_NAME).is_file()
     any_sample = any(r.get("sample") for r in figures + tables)
-    cards = [_figure_card(f, by_name.get(table_for_figure(f, sorted(by_name)) or ""), has_workbook) for f in figures]
-    extra = []
-    if has_workbook:
-        extra.append(f'<a href="{WORKBOOK_NAME}">全表のExcelブック（{WORKBOOK_NAME}）</a>')
-    if (out / PPTX_NAME).is_file():
-        extra.append(f'<a href="{PPTX_NAME}">スライド案（{PPTX_NAME}）</a>')
+    date, _ = run_facts(out)
+    links = [
+        f'<a href="{href}">{_e(label)}</a>'
+        for href, label in (
+            (WORKBOOK_NAME, f"全表のExcelブック（{WORKBOOK_NAME}）"),
+            (PPTX_NAME, f"スライド案（{PPTX_NAME}）"),
+            ("changes.md", "前回からの変更点（changes.md）"),
+            ("manifest.json", "実行記録（manifest.json：パラメータ・入力・パッケージ）"),
+        )
+    ]
     warning = (
         f'<p class="lead"><span class="badge">{SAMPLE_LABEL}</span> 印の図表は架空のサンプル入力から作成したもので、実数ではありません。</p>'
         if any_sample
         else ""
     )
-    scenarios = sorted({r["scenario"] for r in figures + tables if r.get("scenario")})
-    if scenarios:
-        warning += "".join(f'<p class="lead"><span class="badge">{_e(scenario_label(s))}</span></p>' for s in scenarios)
+    for scenario in sorted({r["scenario"] for r in figures + tables if r.get("scenario")}):
+        warning += f'<p class="lead"><span class="badge">{_e(scenario_label(scenario))}</span></p>'
+    titles = _stage_titles(out)
+    groups: dict[str, list[str]] = {}
+    for f in figures:
+        card = _figure_card(f, by_name.get(table_for_figure(f, sorted(by_name)) or ""), has_workbook)
+        groups.setdefault(f.get("stage") or f["name"].split("_", 1)[0], []).append(card)
+    sections = [
+        f'<h3 id="stage-{_e(stage)}">{_e(titles.get(stage, stage))}</h3><div class="grid">{"".join(cards)}</div>'
+        for stage, cards in sorted(groups.items())
+    ]
     body = [
         "<!DOCTYPE html>",
         '<html lang="ja"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>図表一覧（在宅医療・地域包括ケア分析）</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{_CSS}{unit_map.CSS}</style></head><body>",
         "<h1>図表一覧（在宅医療・地域包括ケア分析）</h1>",
-        f'<p class="lead">図 {len(figures)} 件・表 {len(tables)} 件。図をクリックすると300dpiのPNGが開きます。'
-        f"資料への貼り付けにはPNG（Word/PowerPoint）またはSVG（拡大しても劣化しません）を使ってください。</p>",
+        f'<p class="lead">実行 {_e(date)}（{_e(out.name)}）。図 {len(figures)} 件・表 {len(tables)} 件。'
+        f"図をクリックすると300dpiのPNGが開きます。資料への貼り付けにはPNG（Word/PowerPoint）またはSVG"
+        f"（拡大しても劣化しません）を使ってください。</p>",
         warning,
-        f'<p class="links">{" ".join(extra)}</p>' if extra else "",
+        f'<p class="links">{" ".join(links)}</p>',
+        _inputs_table(out),
+        "<h2>区市町村別の概要（地図）</h2>",
+        unit_map.render(out / "tables"),
         "<h2>図</h2>",
-        f'<div class="grid">{"".join(cards)}</div>' if cards else "<p>図はありません。</p>",
+        "".join(sections) if sections else "<p>図はありません。</p>",
         "<h2>表</h2>",
         (
             "<table><thead><tr><th>表（CSV, UTF-8 BOM付き）</th><th>Excelシート</th><th>行数</th><th>列</th><th>出典</th></tr></thead>"
@@ -159,50 +200,4 @@ def build_index(output_dir: str | Path) -> Path:
     ]
     path = out / "index.html"
     atomic_write_bytes(path, ("\n".join(line for line in body if line) + "\n").encode("utf-8"))
-    return path
-
-
-def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None:
-    """Write a PowerPoint draft (スライド案): one 16:9 slide per figure with the PNG (which carries
-    its title, 出典 and サンプルデータ mark) and the caption below, in figure-name order. Deterministic: fixed document properties and
-    zip timestamps. Returns None when the run has no figures."""
-    from pptx import Presentation
-    from pptx.util import Emu, Pt
-
-    out = paths.resolve(output_dir)
-    figures = _load_json(out / "figures")
-    if not figures:
-        return None
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 33.867 x 19.05 cm
-    blank = prs.slide_layouts[6]
-    margin = Emu(300000)
-    for fig in figures:
-        slide = prs.slides.add_slide(blank)
-        # the figure carries its own title, 出典 and サンプルデータ mark: no second title on the slide
-        png = out / fig["png"]
-        with Image.open(png) as im:
-            w_px, h_px = im.size
-        box_w, box_h = prs.slide_width - 2 * margin, Emu(5650000)
-        scale = min(box_w / w_px, box_h / h_px)
-        w, h = int(w_px * scale), int(h_px * scale)
-        slide.shapes.add_picture(str(png), int((prs.slide_width - w) / 2), Emu(150000), Emu(w), Emu(h))
-        cap = slide.shapes.add_textbox(margin, Emu(5900000), prs.slide_width - 2 * margin, Emu(800000))
-        cap.name = "caption"
-        cap.text_frame.word_wrap = True
-        cap.text_frame.text = fig.get("caption") or fig["title"]
-        cap.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
-        if fig.get("sample"):
-            p = cap.text_frame.add_paragraph()
-            p.text = f"【{SAMPLE_LABEL}】架空の入力から作成・実数ではありません"
-            p.runs[0].font.size = Pt(11)
-    prs.core_properties.author = "homecare"
-    prs.core_properties.last_modified_by = "homecare"
-    prs.core_properties.created = FIXED_TIME
-    prs.core_properties.modified = FIXED_TIME
-    prs.core_properties.revision = 1
-    buf = io.BytesIO()
-    prs.save(buf)
-    path = out / filename
-    atomic_write_bytes(path, normalise_zip(buf.getvalue()))
     return path

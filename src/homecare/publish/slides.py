@@ -1,0 +1,225 @@
+"""The slide deck (スライド案, ``figures.pptx``) of a run: a real deck an analyst can drop into
+the prefecture's template.
+
+- a cover slide with the run date, the data vintages (時点) of every input and the サンプルデータ
+  / scenario marks;
+- one slide per figure on the *Title Only* layout: the figure's title in the title placeholder
+  (outline view, accessibility, the template's title style), the caption, 注 and 出典 in the
+  slide notes, a slide number;
+- bar and line charts as native, editable PowerPoint charts built from the figure's published
+  table (the figure records how, :class:`homecare.figures.style.ChartSpec`); maps and other
+  figures as pictures sized to the slide, resampled so the deck stays small.
+
+Deterministic: fixed document properties and zip timestamps (the charts' embedded workbooks
+too). Terms: docs/glossary.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+from PIL import Image
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from homecare.core import paths
+from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
+from homecare.core.labels import SAMPLE_LABEL, scenario_label, source_line
+from homecare.publish.tables import read_table
+
+PPTX_NAME = "figures.pptx"
+SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 33.867 x 19.05 cm
+PICTURE_DPI = 130  # sharp on a projector and in print at slide size; keeps the deck under 5 MB
+CHART_TYPES = {
+    "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "barh": XL_CHART_TYPE.BAR_CLUSTERED,
+    "stacked": XL_CHART_TYPE.BAR_STACKED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+}
+RED = RGBColor(0xC0, 0x00, 0x00)
+_LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
+
+
+def _load_json(folder: Path) -> list[dict]:
+    if not folder.is_dir():
+        return []
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+
+
+def run_facts(out: Path) -> tuple[str, list[tuple[str, str]]]:
+    """(run date as printed, [(input, 時点)]) of a run folder, from its name and the vintages the
+    stages recorded (``Stage.vintage``)."""
+    name = out.name
+    try:
+        date = f"{name[0:4]}年{int(name[4:6])}月{int(name[6:8])}日 {name[9:11]}:{name[11:13]} UTC"
+    except ValueError:
+        date = name
+    vintages: dict[str, str] = {}
+    for record in _load_json(out / "stages"):
+        vintages.update(record.get("notes", {}).get("vintages", {}))
+    return date, sorted(vintages.items())
+
+
+def _slide_number(slide, number: int) -> None:
+    """A slide-number field (updates when slides move) at the bottom right."""
+    box = slide.shapes.add_textbox(SLIDE_W - Inches(1.1), SLIDE_H - Inches(0.45), Inches(0.9), Inches(0.35))
+    box.name = "slide number"
+    p = box.text_frame.paragraphs[0]
+    p.alignment = 3  # right
+    r = p._p.add_r()  # noqa: SLF001 - python-pptx has no field API; the run becomes a field below
+    fld = r.makeelement(qn("a:fld"), {"id": f"{{B6F15528-21DE-4FAA-801E-634DDDAF4B{number:02X}}}", "type": "slidenum"})
+    rpr = fld.makeelement(qn("a:rPr"), {"lang": "ja-JP", "sz": "1200"})
+    text = fld.makeelement(qn("a:t"), {})
+    text.text = str(number)
+    fld.append(rpr)
+    fld.append(text)
+    r.addprevious(fld)
+    p._p.remove(r)  # noqa: SLF001
+
+
+def _mark(slide, text: str, top: Emu) -> None:
+    box = slide.shapes.add_textbox(SLIDE_W - Inches(4.6), top, Inches(4.4), Inches(0.35))
+    box.name = "mark"
+    p = box.text_frame.paragraphs[0]
+    p.text = text
+    p.alignment = 3
+    p.runs[0].font.size = Pt(12)
+    p.runs[0].font.bold = True
+    p.runs[0].font.color.rgb = RED
+
+
+def _title(slide, text: str) -> None:
+    slide.shapes.title.text = text
+    slide.shapes.title.left, slide.shapes.title.top = Inches(0.4), Inches(0.2)
+    slide.shapes.title.width, slide.shapes.title.height = SLIDE_W - Inches(0.8), Inches(0.9)
+    for p in slide.shapes.title.text_frame.paragraphs:
+        p.alignment = 1  # left
+        for r in p.runs:
+            r.font.size = Pt(26)
+
+
+def _notes(slide, fig: dict) -> None:
+    lines = [fig.get("caption") or fig["title"]]
+    if fig.get("note"):
+        lines.append(f"注：{fig['note']}")
+    lines += [source_line(s) for s in fig.get("sources", [])]
+    if fig.get("sample"):
+        lines.append(f"{SAMPLE_LABEL}：架空の入力から作成した図で、実数ではありません。")
+    if fig.get("scenario"):
+        lines.append(scenario_label(fig["scenario"]))
+    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+def _picture(slide, png: Path) -> None:
+    """The figure as a picture filling the space under the title, resampled to
+    :data:`PICTURE_DPI` at that size."""
+    box_w, box_h = SLIDE_W - Inches(0.6), SLIDE_H - Inches(1.2) - Inches(0.5)
+    with Image.open(png) as im:
+        scale = min(box_w / im.width, box_h / im.height)
+        w, h = int(im.width * scale), int(im.height * scale)
+        target = (max(1, int(w / 914400 * PICTURE_DPI)), max(1, int(h / 914400 * PICTURE_DPI)))
+        rgb = im.convert("RGB")
+        factor = max(1, min(rgb.width // target[0], rgb.height // target[1]))
+        small = rgb.reduce(factor).resize(target, Image.Resampling.LANCZOS) if target[0] < rgb.width else rgb
+        # 256 colours are plenty for a chart or a map and quarter the size of the deck
+        small = small.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        buf = io.BytesIO()
+        small.save(buf, format="PNG")
+    buf.seek(0)
+    slide.shapes.add_picture(buf, int((SLIDE_W - w) / 2), Inches(1.15), Emu(w), Emu(h))
+
+
+def chart_data(fig: dict, tables: Path) -> tuple[str, CategoryChartData] | None:
+    """The native chart's type and data from the figure's table as its ChartSpec says; None
+    when the figure has no spec or its table is missing."""
+    spec = fig.get("chart")
+    if not spec or not fig.get("table") or not (tables / f"{fig['table']}.csv").is_file():
+        return None
+    df, _ = read_table(tables / f"{fig['table']}.csv")
+    for column, value in spec.get("where", []):
+        df = df[df[column].astype(str) == str(value)]
+    data = CategoryChartData(number_format="#,##0.0")
+    series = spec["series"]
+    if spec.get("by_row"):
+        data.categories = [c.split("（")[0] for c in series]
+        for _, row in df.iterrows():
+            data.add_series(str(row[spec["category"]]), [_number(row[c]) for c in series])
+    else:
+        data.categories = [str(v) for v in df[spec["category"]]]
+        for column in series:
+            data.add_series(column, [_number(v) for v in df[column]])
+    return spec["kind"], data
+
+
+def _number(value: object) -> float | None:
+    number = pd.to_numeric(value, errors="coerce")
+    return None if pd.isna(number) else float(number)
+
+
+def _chart(slide, kind: str, data: CategoryChartData, unit: str) -> None:
+    x, y, cx, cy = Inches(0.5), Inches(1.2), SLIDE_W - Inches(1.0), SLIDE_H - Inches(1.8)
+    chart = slide.shapes.add_chart(CHART_TYPES[kind], x, y, cx, cy, data).chart
+    chart.font.size = Pt(12)
+    chart.has_legend = len(data) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.RIGHT
+        chart.legend.include_in_layout = False
+    if unit:
+        axis = chart.value_axis
+        axis.has_title = True
+        axis.axis_title.text_frame.text = unit
+    if kind in ("barh", "stacked"):
+        chart.category_axis.reverse_order = True  # first category on top, as in the figure
+
+
+def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None:
+    """Write the slide deck of a run folder; None when the run has no figures."""
+    out = paths.resolve(output_dir)
+    figures = _load_json(out / "figures")
+    if not figures:
+        return None
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    date, vintages = run_facts(out)
+    cover = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE])
+    cover.shapes.title.text = "在宅医療・地域包括ケア分析 図表集（案）"
+    cover.placeholders[1].text = f"実行 {date}\n" + "\n".join(f"{what}：{as_of}" for what, as_of in vintages)
+    for p in cover.placeholders[1].text_frame.paragraphs:
+        for r in p.runs:
+            r.font.size = Pt(16)
+    if any(f.get("sample") for f in figures):
+        _mark(cover, f"【{SAMPLE_LABEL}】架空の入力から作成・実数ではありません", Inches(0.2))
+    for scenario in sorted({f["scenario"] for f in figures if f.get("scenario")}):
+        _mark(cover, scenario_label(scenario), Inches(0.6))
+    _slide_number(cover, 1)
+    for k, fig in enumerate(figures, start=2):
+        slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
+        _title(slide, fig["title"])
+        native = chart_data(fig, out / "tables")
+        if native is None:
+            _picture(slide, out / fig["png"])
+        else:
+            _chart(slide, native[0], native[1], fig["chart"].get("unit", ""))
+        if fig.get("sample"):
+            _mark(slide, f"【{SAMPLE_LABEL}】実数ではありません", SLIDE_H - Inches(0.85))
+        if fig.get("scenario"):
+            _mark(slide, scenario_label(fig["scenario"]), SLIDE_H - Inches(1.2))
+        _notes(slide, fig)
+        _slide_number(slide, k)
+    prs.core_properties.author = "homecare"
+    prs.core_properties.last_modified_by = "homecare"
+    prs.core_properties.created = FIXED_TIME
+    prs.core_properties.modified = FIXED_TIME
+    prs.core_properties.revision = 1
+    buf = io.BytesIO()
+    prs.save(buf)
+    path = out / filename
+    atomic_write_bytes(path, normalise_zip(buf.getvalue()))
+    return path
