@@ -236,6 +236,7 @@ def prefecture_name(code: str) -> str:
 
 
 _COUNTY = re.compile(r"^[^\d郡]{1,5}郡")
+_FORM_MAXLEN = 16  # longest written form of a municipality (county + town, city + ward) to look for
 _CITY_WARD = re.compile(r"^(.+?市)(.+区)$")
 
 
@@ -265,7 +266,7 @@ def complete_address(written: str, prefecture: str, municipality: str, municipal
     body = key[at:]
     county = _COUNTY.match(body)
     named = body.startswith(muni) or (county is not None and body[county.end() :].startswith(muni))
-    if named or any(body.startswith(form) for form in municipality_forms):
+    if named or any(body[:n] in municipality_forms for n in range(2, min(len(body), _FORM_MAXLEN) + 1)):
         return written if at else prefecture + text
     city_ward = _CITY_WARD.match(muni)
     if city_ward and body.startswith(match_key(city_ward.group(2))):  # the ward alone (鶴見区…)

@@ -131,6 +131,7 @@ class Gazetteer:
         self.base_maxlen = {c: max((len(k) for k in t), default=0) for c, t in self.units.items()}
         self.muni_index, self.old_names = _municipality_index(munis, aliases)
         self.muni_maxlen = max(len(k) for k in self.muni_index)
+        self.muni_starts = {k[:2] for k in self.muni_index}  # a cheap test before a prefix search
         wards = munis[munis["unit_type"] == "ward"]
         self.bare_wards = {match_key(w) for w in wards["name"]}
         # town base -> units having it, to infer a unit when the address omits it
@@ -237,6 +238,8 @@ class Gazetteer:
         when what follows the prefix is again a name of the same unit(s), read past it unless
         it is a town of the unit. Returns (codes, prefix length, note)."""
         rest = body[n:]
+        if rest[:2] not in self.muni_starts:
+            return codes, n, ""
         again, m = self._municipality(rest)
         both = tuple(c for c in codes if c in again)
         if not m or not both:

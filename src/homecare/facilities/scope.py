@@ -27,7 +27,7 @@ import pandas as pd
 
 from homecare.core.errors import ParameterError
 from homecare.core.qa import QAEntry
-from homecare.facilities.address import normalize_address, prefecture_codes, prefecture_name, split_prefecture
+from homecare.facilities.address import match_key, normalize_address, prefecture_codes, split_prefecture
 from homecare.reference import municipalities
 
 STAGE = "02_facilities"
@@ -73,7 +73,12 @@ def check_digits(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
     ok = pd.Series(False, index=codes.index)
     expected = pd.Series("", index=codes.index, dtype=object)
     if six.any():
-        digits = np.frombuffer("".join(codes[six]).encode("ascii"), dtype=np.uint8).reshape(-1, 6).astype(int) - 48
+        digits = (
+            np.frombuffer("".join(codes[six].to_numpy(object)).encode("ascii"), dtype=np.uint8)
+            .reshape(-1, 6)
+            .astype(int)
+            - 48
+        )
         check = (11 - (digits[:, :5] @ _WEIGHTS) % 11) % 10
         ok[six] = check == digits[:, 5]
         expected[six] = check.astype(str)
@@ -94,7 +99,27 @@ def _name_units(names: pd.Series) -> pd.Series:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    return values.fillna("").astype(str).str.strip().str.normalize("NFKC")
+    """Cells as trimmed text, NFKC applied only where a cell is not ASCII (full-width digits
+    in a code): national files are mostly ASCII codes, and NFKC per cell is the slow part."""
+    text = values.fillna("").astype(str).str.strip()
+    wide = ~text.str.isascii().fillna(True).astype(bool)
+    if wide.any():
+        text = text.copy()
+        text[wide] = text[wide].str.normalize("NFKC")
+    return text
+
+
+def _prefecture_of_names(names: pd.Series) -> pd.Series:
+    """2-digit prefecture code of each 都道府県名 ("" when not a prefecture name); NFKC and
+    spaces removed only for the names not found as written."""
+    codes = prefecture_codes()
+    text = names.fillna("").astype(str).to_numpy(object)
+    found = [codes.get(n, "") for n in text]
+    return pd.Series(
+        [f or (codes.get(match_key(n), "") if n else "") for f, n in zip(found, text, strict=True)],
+        index=names.index,
+        dtype=object,
+    )
 
 
 def _quarantine_conflict(by_code: pd.Series, by_name: pd.Series, prefecture_code: str) -> pd.Series:
@@ -118,23 +143,27 @@ def care_scope(
     code = _text(raw[code_col])
     ok6, expected = check_digits(code)
     five = code.str.fullmatch(r"[0-9]{5}").fillna(False).astype(bool)
-    code5 = code.str[:5].where(ok6 | five, "")
+    code5 = code.str[:5].where(ok6 | five, "").astype(object)
     by_code = code5.str[:2]
-    pref_names = _text(raw[prefecture_col]) if prefecture_col else pd.Series("", index=raw.index)
-    by_name = pref_names.map(prefecture_codes()).fillna("").astype(object)
-    office = _text(raw[office_col]).str[:2] if office_col else pd.Series("", index=raw.index)
-    by_office = office.where(office.map(lambda p: bool(prefecture_name(p))), "")
-    prefecture = by_code.where(by_code != "", by_name.where(by_name != "", by_office))
+    empty = pd.Series("", index=raw.index, dtype=object)
+    by_name = _prefecture_of_names(raw[prefecture_col]) if prefecture_col else empty
+    prefecture = by_code.where(by_code != "", by_name)
+    missing = prefecture == ""
+    if office_col and missing.any():  # neither code nor name: the first two characters of 事業所番号
+        office = _text(raw.loc[missing, office_col]).str[:2]
+        prefecture[missing] = office.where(office.isin(set(prefecture_codes().values())), "")
     conflict = _quarantine_conflict(by_code, by_name, prefecture_code)
     quarantine = pd.Series("", index=raw.index, dtype=object)
     quarantine[prefecture == ""] = "都道府県を判定できない（市町村コード・都道府県名・事業所番号のいずれも使えない）"
     quarantine[conflict] = "市町村コードと都道府県名の都道府県が一致しない（どちらが正しいか判定できない）"
     in_scope = (prefecture == prefecture_code) & (quarantine == "")
-    munis = _text(raw[municipality_col]) if municipality_col else pd.Series("", index=raw.index)
+    munis = pd.Series("", index=raw.index, dtype=object)
     qa: list[QAEntry] = []
     unit = pd.Series("", index=raw.index, dtype=object)
     if in_scope.any():
         idx = in_scope[in_scope].index
+        if municipality_col:
+            munis[idx] = _text(raw.loc[idx, municipality_col]).str.normalize("NFKC")
         units = _units()
         coded = code5[idx].where(code5[idx].isin(units), "")
         named = _name_units(munis[idx])
