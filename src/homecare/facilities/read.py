@@ -182,15 +182,45 @@ def _quarantine_scope(raw: pd.DataFrame, scope: Scope, file: str, column: str, q
 
 
 def _records(
-    raw: pd.DataFrame, scope: Scope, file: str, qa: list[QAEntry], rows_in: int, labels: dict[str, str], **cols: object
+    raw: pd.DataFrame,
+    scope: Scope,
+    *,
+    file: str,
+    qa: list[QAEntry],
+    scope_column: str,
+    facility_type: str,
+    labels: dict[str, str],
+    encoding: str,
+    columns: Callable[[pd.DataFrame], dict[str, object]],
 ) -> Cleaned:
-    """The rows in scope as :data:`RECORD_COLUMNS`; rows without a name or an address are
-    quarantined (``labels``: their column names in the file); rows in = kept + out of scope
-    + quarantined."""
-    df = _frame(raw, **cols)
+    """What both facility adapters do once the scope is known: QA of the scope (quarantined
+    rows, one out-of-scope line), the rows in scope as :data:`RECORD_COLUMNS` (``columns``
+    gives the source-specific ones from those rows), capacity by the type's rule, the address
+    to geocode; rows without a name or an address (``labels``: their column names in the
+    file) are quarantined. Rows in = kept + out of scope + quarantined."""
+    _quarantine_scope(raw, scope, file, scope_column, qa)
+    qa += scope_qa(scope, file, scope.prefecture_code, scope_column)
+    keep = scope.in_scope
+    sub = raw[keep]
+    capacity, capacity_qa = read_capacity(sub, facility_type, file)
+    qa += capacity_qa
+    own = columns(sub)
+    df = _frame(
+        sub,
+        **own,
+        source_file=file,
+        source_row=sub["source_row"],
+        facility_type=facility_type,
+        geocode_address=_built_addresses(
+            own["address"], scope.prefecture[keep].map(prefecture_name), scope.municipality[keep]
+        ),
+        code_hint=scope.unit[keep],
+        capacity=capacity,
+        encoding=encoding,
+    )
     df = _quarantine_empty(df, file, qa, labels)
-    quarantined = rows_in - len(df) - int(scope.out_of_scope.sum())
-    counts = Reconciliation(rows_in, len(df), quarantined, ((OUT_OF_SCOPE, int(scope.out_of_scope.sum())),))
+    out = int(scope.out_of_scope.sum())
+    counts = Reconciliation(len(raw), len(df), len(raw) - len(df) - out, ((OUT_OF_SCOPE, out),))
     return Cleaned(df.reset_index(drop=True), qa, counts.check())
 
 
@@ -218,7 +248,6 @@ def read_medical(
         raise InputError(f"facility_type must be hospital or clinic, got {facility_type!r}", file=str(path))
     pref_code = check_prefecture_code(prefecture_code)
     raw, enc, file, qa, col = _open(path)
-    rows_in = len(raw)
     address_col = col("所在地")
     scope = medical_scope(
         raw,
@@ -228,36 +257,24 @@ def read_medical(
         address_col=address_col,
         prefecture_code=pref_code,
     )
-    _quarantine_scope(raw, scope, file, col("都道府県コード"), qa)
-    qa += scope_qa(scope, file, pref_code, col("都道府県コード"))
-    keep = scope.in_scope
-    sub = raw[keep]
-    capacity, cap_qa = read_capacity(sub, facility_type, file)
-    qa += cap_qa
-    written = _clean(sub[address_col])
     return _records(
-        sub,
+        raw,
         scope,
-        file,
-        qa,
-        rows_in,
-        {"name": "正式名称", "address": "所在地"},
-        source=SOURCE_MEDICAL,
-        source_file=file,
-        source_row=sub["source_row"],
+        file=file,
+        qa=qa,
+        scope_column=col("都道府県コード"),
         facility_type=facility_type,
-        source_id=_clean(sub[col("ID")]),
-        name=_clean(sub[col("正式名称", "名称")]),
-        address=written,
-        geocode_address=_built_addresses(
-            written, scope.prefecture[keep].map(prefecture_name), scope.municipality[keep]
-        ),
-        building="",
-        code_hint=scope.unit[keep],
-        src_lat=to_float(sub[col("所在地座標（緯度）", "緯度")]),
-        src_lon=to_float(sub[col("所在地座標（経度）", "経度")]),
-        capacity=capacity,
+        labels={"name": "正式名称", "address": "所在地"},
         encoding=enc,
+        columns=lambda sub: {
+            "source": SOURCE_MEDICAL,
+            "source_id": _clean(sub[col("ID")]),
+            "name": _clean(sub[col("正式名称", "名称")]),
+            "address": _clean(sub[address_col]),
+            "building": "",
+            "src_lat": to_float(sub[col("所在地座標（緯度）", "緯度")]),
+            "src_lon": to_float(sub[col("所在地座標（経度）", "経度")]),
+        },
     )
 
 
@@ -284,7 +301,6 @@ def read_care(
         )
     pref_code = check_prefecture_code(prefecture_code)
     raw, enc, file, qa, col = _open(p)
-    rows_in = len(raw)
     code_col = col("都道府県コード又は市町村コード", "市町村コード")
     office_col = col("事業所番号")
     scope = care_scope(
@@ -296,36 +312,25 @@ def read_care(
         office_col=office_col,
         prefecture_code=pref_code,
     )
-    _quarantine_scope(raw, scope, file, code_col, qa)
-    qa += scope_qa(scope, file, pref_code, code_col)
-    keep = scope.in_scope
-    sub = raw[keep]
-    capacity, cap_qa = read_capacity(sub, service_code, file)
-    qa += cap_qa
     building_col = col("方書", required=False)
-    written = _clean(sub[col("住所")])
-    pref_names = scope.prefecture[keep].map(prefecture_name)
     return _records(
-        sub,
+        raw,
         scope,
-        file,
-        qa,
-        rows_in,
-        {"name": "事業所名", "address": "住所"},
-        source=SOURCE_CARE,
-        source_file=file,
-        source_row=sub["source_row"],
+        file=file,
+        qa=qa,
+        scope_column=code_col,
         facility_type=service_code,
-        source_id=_clean(sub[office_col]).str.normalize("NFKC"),
-        name=_clean(sub[col("事業所名")]),
-        address=written,
-        geocode_address=_built_addresses(written, pref_names, scope.municipality[keep]),
-        building=_clean(sub[building_col]) if building_col else "",
-        code_hint=scope.unit[keep],
-        src_lat=to_float(sub[col("緯度")]),
-        src_lon=to_float(sub[col("経度")]),
-        capacity=capacity,
+        labels={"name": "事業所名", "address": "住所"},
         encoding=enc,
+        columns=lambda sub: {
+            "source": SOURCE_CARE,
+            "source_id": _clean(sub[office_col]).str.normalize("NFKC"),
+            "name": _clean(sub[col("事業所名")]),
+            "address": _clean(sub[col("住所")]),
+            "building": _clean(sub[building_col]) if building_col else "",
+            "src_lat": to_float(sub[col("緯度")]),
+            "src_lon": to_float(sub[col("経度")]),
+        },
     )
 
 

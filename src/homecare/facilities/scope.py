@@ -20,6 +20,7 @@ Terms: docs/glossary.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,11 +38,13 @@ _WEIGHTS = np.array([6, 5, 4, 3, 2])
 
 @dataclass
 class Scope:
-    """Where each row of one file goes. ``in_scope``: rows of the prefecture in scope that
+    """Where each row of one file goes. ``prefecture_code``: the prefecture in scope;
+    ``prefecture``: each row's prefecture by its own columns; ``in_scope``: rows of it that
     are not quarantined; ``quarantine``: reason per row ("" = none); ``unit``: the 5-digit
     unit code from the file's own columns ("" when they give none), meaningful for rows in
     scope; ``municipality``: the municipality name to build an address with."""
 
+    prefecture_code: str
     prefecture: pd.Series
     in_scope: pd.Series
     quarantine: pd.Series
@@ -122,6 +125,15 @@ def _prefecture_of_names(names: pd.Series) -> pd.Series:
     )
 
 
+def _kept(
+    file: str, rows: pd.Series, column: str, values: pd.Series, where: pd.Index, reason: Callable[[object], str]
+) -> list[QAEntry]:
+    """One "kept" QA entry per row label in ``where``: the reason, the row and the cell."""
+    return [
+        QAEntry(STAGE, file, reason(i), "kept", row=int(rows[i]), column=column, value=str(values[i])) for i in where
+    ]
+
+
 def _quarantine_conflict(by_code: pd.Series, by_name: pd.Series, prefecture_code: str) -> pd.Series:
     """Rows whose code and name give different prefectures, one of them the one in scope."""
     differ = (by_code != "") & (by_name != "") & (by_code != by_name)
@@ -169,44 +181,28 @@ def care_scope(
         named = _name_units(munis[idx])
         unit[idx] = coded.where(coded != "", named)
         bad_digit = (code[idx].str.fullmatch(r"[0-9]{6}").fillna(False).astype(bool)) & ~ok6[idx]
-        for i in idx[bad_digit]:
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    file,
-                    f"市町村コードのチェックディジットが不正（正しくは {expected[i]}）: 都道府県名・市区町村名で判定",
-                    "kept",
-                    row=int(rows[i]),
-                    column=code_col,
-                    value=code[i],
-                )
-            )
-        for i in idx[(coded != "") & (named != "") & (coded != named)]:
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    file,
-                    f"市区町村名（{munis[i]}）と市町村コード（{code[i]}）が一致しない: コードを採用",
-                    "kept",
-                    row=int(rows[i]),
-                    column=code_col,
-                    value=code[i],
-                )
-            )
-        for i in idx[(coded == "") & ~bad_digit]:
-            how = f"市区町村名（{munis[i]}）で判定" if named[i] else "住所で判定"
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    file,
-                    f"市町村コードが区市町村の単位でない・読めない: {how}",
-                    "kept",
-                    row=int(rows[i]),
-                    column=code_col,
-                    value=code[i],
-                )
-            )
-    return Scope(prefecture, in_scope, quarantine, unit, munis, qa)
+        checks = [
+            (
+                bad_digit,
+                lambda i: (
+                    f"市町村コードのチェックディジットが不正（正しくは {expected[i]}）: 都道府県名・市区町村名で判定"
+                ),
+            ),
+            (
+                (coded != "") & (named != "") & (coded != named),
+                lambda i: f"市区町村名（{munis[i]}）と市町村コード（{code[i]}）が一致しない: コードを採用",
+            ),
+            (
+                (coded == "") & ~bad_digit,
+                lambda i: (
+                    "市町村コードが区市町村の単位でない・読めない: "
+                    + (f"市区町村名（{munis[i]}）で判定" if named[i] else "住所で判定")
+                ),
+            ),
+        ]
+        for where, reason in checks:
+            qa += _kept(file, rows, code_col, code, idx[where.to_numpy()], reason)
+    return Scope(prefecture_code, prefecture, in_scope, quarantine, unit, munis, qa)
 
 
 def medical_scope(
@@ -241,31 +237,15 @@ def medical_scope(
         code5 = (prefecture_code + city.str.zfill(3)).where(digits, "")
         unit[idx] = code5.where(code5.isin(_units()), "")
         municipality[idx] = unit[idx].map(lambda c: municipalities.full_name_of(c) if c else "")
-        for i in idx[unit[idx] == ""]:
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    file,
-                    "市区町村コードが区市町村の単位でない・空: 所在地で判定",
-                    "kept",
-                    row=int(rows[i]),
-                    column=city_col,
-                    value=city[i],
-                )
-            )
-        for i in idx[missing[idx]]:
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    file,
-                    "都道府県コードが空: 所在地の都道府県名で判定",
-                    "kept",
-                    row=int(rows[i]),
-                    column=prefecture_col,
-                    value=written[i],
-                )
-            )
-    return Scope(prefecture, in_scope, quarantine, unit, municipality, qa)
+        no_unit = idx[(unit[idx] == "").to_numpy()]
+        qa += _kept(
+            file, rows, city_col, city, no_unit, lambda i: "市区町村コードが区市町村の単位でない・空: 所在地で判定"
+        )
+        no_pref = idx[missing[idx].to_numpy()]
+        qa += _kept(
+            file, rows, prefecture_col, written, no_pref, lambda i: "都道府県コードが空: 所在地の都道府県名で判定"
+        )
+    return Scope(prefecture_code, prefecture, in_scope, quarantine, unit, municipality, qa)
 
 
 def scope_qa(scope: Scope, file: str, prefecture_code: str, column: str) -> list[QAEntry]:

@@ -237,58 +237,75 @@ def _coord(value: float) -> str:
     return f"{value:.15f}"
 
 
-def _care_row(g: _Gen, code: str, label: str, i: int, suffix: str, capacities: list[str]) -> dict[str, object]:
-    """One Kanagawa office of service ``code`` in a random town, in the real layout."""
-    t = g.town()
-    lat, lon = g.point(t)
-    unit = g.units.loc[t["municipality_code"]]
-    office = f"14{'B' if code == '550' else ''}{int(code) * 1000 + i:0{7 if code == '550' else 8}d}"
-    return {
-        "都道府県コード又は市町村コード": municipalities.to_code6(t["municipality_code"]),
-        "No": office,
-        "都道府県名": "神奈川県",
-        "市区町村名": (unit["city"] + unit["name"]) if unit["city"] else unit["name"],  # 二宮町: no county
-        "事業所名": g.name(suffix),
-        "事業所名カナ": "",
-        "サービスの種類": label,
-        "住所": g.address(t, i + int(code)),
-        "方書（ビル名等）": g.rng.choice(["", "", "", "2階", "メディカルビル3F"]),
-        "緯度": _coord(lat),
-        "経度": _coord(lon),
-        "電話番号": f"0{g.rng.randint(44, 467)}-11-{i:04d}",
-        "FAX番号": "",
-        "法人番号": f"{g.rng.randint(10**12, 10**13 - 1)}",
-        "法人の名称": f"社会福祉法人{g.rng.choice(_NAME_HEADS)}会",
-        "事業所番号": office,
-        "定員": g.rng.choice(capacities),
-        "URL": "",
-    }
-
-
-def _other_row(g: _Gen, code: str, label: str, k: int, suffix: str, capacities: list[str]) -> dict[str, object]:
-    """An office of another prefecture (national file), from :data:`_OTHER` in turn."""
-    code5, pref, muni, written, lat, lon = _OTHER[k % len(_OTHER)]
-    office = f"{code5[:2]}{'B' if code == '550' else ''}{int(code) * 1000 + k:0{7 if code == '550' else 8}d}"
+def _care_record(
+    g: _Gen, where: tuple[str, str, str, str], office: str, label: str, suffix: str, **cells: object
+) -> dict:
+    """One office in the real jigyosho layout: ``where`` = (5-digit code, 都道府県名, 市区町村名,
+    住所); ``cells`` are the 方書, 緯度, 経度, 電話番号 and 定員 cells; the rest is made up."""
+    code5, pref, muni, written = where
     return {
         "都道府県コード又は市町村コード": municipalities.to_code6(code5),
-        "No": office,
+        "No": office,  # the national files repeat 事業所番号 here
         "都道府県名": pref,
         "市区町村名": muni,
         "事業所名": g.name(suffix),
         "事業所名カナ": "",
         "サービスの種類": label,
         "住所": written,
-        "方書（ビル名等）": "",
-        "緯度": _coord(lat + g.rng.uniform(-0.01, 0.01)),
-        "経度": _coord(lon + g.rng.uniform(-0.01, 0.01)),
-        "電話番号": f"0{g.rng.randint(11, 99)}-22-{k:04d}",
         "FAX番号": "",
         "法人番号": f"{g.rng.randint(10**12, 10**13 - 1)}",
         "法人の名称": f"社会福祉法人{g.rng.choice(_NAME_HEADS)}会",
         "事業所番号": office,
-        "定員": g.rng.choice(capacities),
         "URL": "",
+        **cells,
     }
+
+
+def _office(prefecture: str, code: str, k: int) -> str:
+    """事業所番号: the prefecture, then digits (介護医療院: ``99B9999999`` as in the real files)."""
+    return f"{prefecture}B{int(code) * 1000 + k:07d}" if code == "550" else f"{prefecture}{int(code) * 1000 + k:08d}"
+
+
+def _care_row(g: _Gen, code: str, label: str, i: int, suffix: str, capacities: list[str]) -> dict[str, object]:
+    """One Kanagawa office of service ``code`` in a random town, in the real layout."""
+    t = g.town()
+    lat, lon = g.point(t)
+    unit = g.units.loc[t["municipality_code"]]
+    muni = (unit["city"] + unit["name"]) if unit["city"] else unit["name"]  # 二宮町: written without county
+    where = (t["municipality_code"], "神奈川県", muni, g.address(t, i + int(code)))
+    return _care_record(
+        g,
+        where,
+        _office("14", code, i),
+        label,
+        suffix,
+        **{
+            "方書（ビル名等）": g.rng.choice(["", "", "", "2階", "メディカルビル3F"]),
+            "緯度": _coord(lat),
+            "経度": _coord(lon),
+            "電話番号": f"0{g.rng.randint(44, 467)}-11-{i:04d}",
+            "定員": g.rng.choice(capacities),
+        },
+    )
+
+
+def _other_row(g: _Gen, code: str, label: str, k: int, suffix: str, capacities: list[str]) -> dict[str, object]:
+    """An office of another prefecture (national file), from :data:`_OTHER` in turn."""
+    code5, pref, muni, written, lat, lon = _OTHER[k % len(_OTHER)]
+    return _care_record(
+        g,
+        (code5, pref, muni, written),
+        _office(code5[:2], code, k),
+        label,
+        suffix,
+        **{
+            "方書（ビル名等）": "",
+            "緯度": _coord(lat + g.rng.uniform(-0.01, 0.01)),
+            "経度": _coord(lon + g.rng.uniform(-0.01, 0.01)),
+            "電話番号": f"0{g.rng.randint(11, 99)}-22-{k:04d}",
+            "定員": g.rng.choice(capacities),
+        },
+    )
 
 
 def _care(g: _Gen, code: str, label: str, n: int, suffix: str, capacities: list[str]) -> list[dict[str, object]]:
