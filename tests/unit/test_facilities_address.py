@@ -159,3 +159,80 @@ def test_other_prefecture_without_prefecture_name_is_not_placed(gaz, written: st
 def test_town_without_municipality_unique(gaz) -> None:
     r = gaz.geocode("あざみ野2-3-1")
     assert r.municipality_code == "14117" and "推定" in r.geocode_note
+
+
+# -- gaps found on the real files (facilities_real.md section 4) ---------------------------------
+@pytest.mark.parametrize(
+    ("written", "code", "town"),
+    [
+        ("横浜市南区六ッ川1-2-3", "14105", "六ツ川一丁目"),  # small ッ for ツ
+        ("横浜市瀬谷区三ッ境1", "14114", "三ツ境"),
+        ("小田原市曾我岸148", "14206", "曽我岸"),  # 曾/曽
+        ("横浜市港北区大曾根1-1-1", "14109", "大曽根一丁目"),
+        ("相模原市中央区渕野辺1-1-1", "14152", "淵野辺一丁目"),  # 渕/淵
+        ("相模原市緑区沢井100", "14151", "澤井"),  # the gazetteer's own old forms 澤, 龍
+        ("足柄下郡箱根町塔之沢100", "14382", "塔之澤"),
+        ("平塚市竜城ケ丘1-1", "14203", "龍城ケ丘"),
+        ("神奈川県藤沢市藤沢市高倉２３４５", "14205", "高倉"),  # a doubled city, read once
+        ("横浜市横浜市港北区新横浜2-5-5", "14109", "新横浜二丁目"),
+        ("神奈川県横浜市西区御所山町七十七番地", "14103", "御所山町"),  # a kanji house number follows
+        ("三浦市城山町1-1", "14210", "城山町"),  # a town spelt like an old municipality (城山町)
+    ],
+)
+def test_real_address_gaps(gaz, written: str, code: str, town: str) -> None:
+    r = gaz.geocode(written)
+    assert (r.municipality_code, r.town, r.match_level) == (code, town, "town")
+
+
+def test_doubled_city_is_noted(gaz) -> None:
+    r = gaz.geocode("神奈川県藤沢市藤沢市高倉２３４５")
+    assert "「藤沢市」の後の「藤沢市」" in r.geocode_note
+    assert abs(r.lat - 35.413) < 0.01  # 高倉, not 藤沢 8.5 km away
+
+
+@pytest.mark.parametrize("written", ["平塚市中原上宿100", "藤沢市辻堂元町湘南ビル"])
+def test_a_town_that_is_only_the_start_of_the_written_name_is_not_taken(gaz, written: str) -> None:
+    r = gaz.geocode(written)
+    assert (r.match_level, r.town) == ("municipality", "") and "丁目・番地でない" in r.geocode_note
+    assert gaz.geocode("平塚市中原2-1").town == "中原二丁目"  # a 丁目/番地 part after it: accepted
+    assert gaz.geocode("伊勢原市小稲葉字田中100").town == "小稲葉"  # a 字 after it: accepted
+
+
+def test_supplement_town_created_after_the_gazetteer(gaz) -> None:
+    r = gaz.geocode("神奈川県横浜市泉区ゆめが丘３０－１")
+    assert (r.municipality_code, r.town, r.match_level) == ("14116", "ゆめが丘", "town")
+    assert "gazetteer_supplement.csv" in r.geocode_note and "2024-09-02" in r.geocode_note
+
+
+def test_variant_unification_merges_no_two_gazetteer_towns() -> None:
+    from homecare.facilities.address import load_variants, match_key
+    from homecare.facilities.gazetteer import load_town_points
+
+    towns = load_town_points()
+    for _, g in towns.groupby("municipality_code"):
+        keys = g["town"].map(match_key)
+        assert keys.nunique() == g["town"].nunique(), g["town"][keys.duplicated(keep=False)].tolist()
+    assert load_variants()["ッ"] == "ツ" and load_variants()["曾"] == "曽"
+
+
+# -- the source file's code is authoritative ----------------------------------------------------
+def test_unit_from_the_file_decides(gaz) -> None:
+    # no municipality written: the town is looked up in the file's unit only
+    r = gaz.geocode("新川町13番5号", "14105")
+    assert (r.municipality_code, r.town[:3], r.code_disagrees) == ("14105", "新川町", False)
+    # another municipality written: the code is kept, the disagreement reported, no town guessed
+    r = gaz.geocode("神奈川県茅ヶ崎市円蔵1-2-3", "14205")
+    assert (r.municipality_code, r.match_level, r.code_disagrees) == ("14205", "municipality", True)
+    assert "コードを採用" in r.geocode_note
+    # another prefecture written: the code is kept, reported
+    r = gaz.geocode("東京都町田市原町田6-1-1", "14151")
+    assert (r.municipality_code, r.code_disagrees, r.outside) == ("14151", True, False)
+    # old names after the unit (built address) are read past
+    r = gaz.geocode("神奈川県相模原市緑区津久井郡藤野町吉野1", "14151")
+    assert (r.town, r.code_disagrees) == ("吉野", False)
+
+
+def test_without_a_code_a_national_address_is_not_placed_by_town_alone(gaz) -> None:
+    # the geocoder alone still infers a unique town (homecare geocode); stage 02 never sends
+    # rows of other prefectures: they are out of scope by their own code (test_facilities_scope)
+    assert gaz.geocode("北海道釧路市新川町13番5号").outside

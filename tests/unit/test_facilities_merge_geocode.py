@@ -43,18 +43,39 @@ def _lines(path: str) -> int:
     return len(df)
 
 
+def _other_prefectures(path: str) -> int:
+    """Rows whose own prefecture code is not 14 (counted on the raw file, not by the adapters)."""
+    df, _ = read_csv_text(path)
+    code = df["都道府県コード"] if "都道府県コード" in df else df["都道府県コード又は市町村コード"].str[:2]
+    return int((code.str.zfill(2) != "14").sum())
+
+
 def test_reconciliation_02(merged: Cleaned, proc_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows_in = sum(_lines(p) for p in [*MEDICAL.values(), *CARE])
-    assert merged.counts.rows_in == rows_in
+    files = [*MEDICAL.values(), *CARE]
+    rows_in = sum(_lines(p) for p in files)
+    out = sum(_other_prefectures(p) for p in files)
+    assert merged.counts.rows_in == rows_in and dict(merged.counts.excluded)["out of scope"] == out > 0
     quarantined = [e for e in merged.qa if e.action == "quarantined"]
-    assert merged.counts.quarantined == len({(e.file, e.row) for e in quarantined}) == 2
-    assert merged.counts.ok and merged.counts.kept == len(merged.table)
+    assert merged.counts.quarantined == len({(e.file, e.row) for e in quarantined}) == 3
+    assert merged.counts.ok and merged.counts.kept == len(merged.table) == rows_in - out - 3
     facilities_stage.write_merged(Stage("02_facilities", proc_dir / "out"), merged)
-    assert (
-        f"rows in {rows_in} = kept {len(merged.table)} + types not selected 0 + quarantined 2"
-        in capsys.readouterr().out
-    )
+    line = f"rows in {rows_in} = kept {len(merged.table)} + out of scope {out} + types not selected 0 + quarantined 3"
+    assert line in capsys.readouterr().out
     assert len(processed.read_processed("facilities_raw_merged")) == len(merged.table)
+
+
+def test_each_file_reconciles_and_is_printed(proc_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stage = Stage("02_facilities", proc_dir / "out")
+    facilities_stage.read_and_merge(stage, MEDICAL, CARE, list(adapters.load_facility_types()["facility_type"]))
+    printed = capsys.readouterr().out
+    for path in [*MEDICAL.values(), *CARE]:
+        n, out = _lines(path), _other_prefectures(path)
+        assert (
+            f"{Path(path).as_posix()} (" in printed
+            and f"rows in {n} = " in printed
+            and f"out of scope {out} " in printed
+        )
+    assert len(stage.notes["reconciliation"]) == len(MEDICAL) + len(CARE)
 
 
 def test_facility_type_filter_reconciles() -> None:
@@ -109,8 +130,18 @@ def test_geocode_stage_writes_facilities(merged: Cleaned, proc_dir: Path, capsys
     assert set(required) <= set(fac.columns) and len(fac) == len(merged.table)
     inside = fac["municipality_code"].notna()
     assert fac.loc[inside, "area"].notna().all()
-    outside = fac[fac["geocode_note"].str.contains("神奈川県外の住所")]
-    assert len(outside) == 1 and outside["municipality_code"].isna().all() and outside["area"].isna().all()
+    # offices of other prefectures never reach the table (新川町13番5号 of 釧路市, 千代田 of 名古屋市)
+    assert not fac["address"].str.contains("新川町13番5号|千代田二丁目|荻野４丁目|高砂町3番5号").any()
+    assert fac["source_id"].str[:2].isin(["14", "11", "21"]).all()  # ids of Kanagawa rows only
+    # the file's code is authoritative: every row with a code keeps it
+    coded = fac["source_municipality_code"].notna()
+    assert (fac.loc[coded, "municipality_code"] == fac.loc[coded, "source_municipality_code"]).all()
+    # a Kanagawa office whose 住所 has neither prefecture nor city: built from the file's columns
+    row = fac[fac["address"] == "新川町2丁目3番4号"].iloc[0]
+    assert (row["municipality_code"], row["town"]) == ("14105", "新川町二丁目") and "補って照合" in row["geocode_note"]
+    # the address names another municipality than the code: the code is kept and it is reported
+    row = fac[fac["address"] == "神奈川県茅ヶ崎市円蔵1-2-3"].iloc[0]
+    assert row["municipality_code"] == "14205" and row["disagreement"] and "コードを採用" in row["geocode_note"]
     for status in ("zero", "swapped", "placeholder"):
         rows = fac[fac["coord_status"] == status]
         assert len(rows) > 0 and (rows["coord_source"] == "geocoded").all()
@@ -118,7 +149,7 @@ def test_geocode_stage_writes_facilities(merged: Cleaned, proc_dir: Path, capsys
     assert gdf.crs.to_epsg() == 4326 and len(gdf) == len(fac)
     qa = processed.read_processed("facilities_qa")
     assert {"replaced", "kept"} <= set(qa["action"])
-    assert qa["reason"].str.contains("不一致").any() and qa["reason"].str.contains("神奈川県外").any()
+    assert qa["reason"].str.contains("不一致").any() and qa["reason"].str.contains("一致しない: コードを採用").any()
 
 
 def test_lists_written(proc_dir: Path) -> None:

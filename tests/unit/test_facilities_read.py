@@ -9,6 +9,7 @@ import pytest
 from homecare.core.encoding import detect_encoding, read_csv_text
 from homecare.core.errors import InputError
 from homecare.facilities import read as adapters
+from homecare.reference import municipalities
 
 SAMPLE = Path("data/raw/sample/facilities")
 
@@ -33,50 +34,70 @@ def test_read_csv_keeps_codes_as_text(tmp_path: Path) -> None:
 
 
 def test_medical_hospital_sample() -> None:
-    df, qa = adapters.read_medical(SAMPLE / "01-1_hospital_facility_info.csv", "hospital")
+    res = adapters.read_medical(SAMPLE / "01-1_hospital_facility_info.csv", "hospital")
+    df, qa = res.table, res.qa
     assert list(df.columns) == adapters.RECORD_COLUMNS
     assert (df["facility_type"] == "hospital").all() and df["encoding"].iloc[0] == "utf-8-sig"
     assert df["source_id"].str.fullmatch(r"\d{13}").all()
-    assert df["capacity"].notna().sum() >= 40  # beds summed over the bed-type columns
-    assert df["capacity"].iloc[0] == sum(float(x) for x in ("414",))  # 364 一般 + 50 療養 in the sample
-    # 3-digit 市区町村コード prefixed with the prefecture code
-    assert df["code_hint"].str.fullmatch(r"(14\d{3})?").all()
-    assert any("都道府県コード" in e.reason for e in qa)  # the Tokyo row
+    # capacity = 合計病床数; a hospital's 0 or blank is unknown (capacity_rules.csv), never 0
+    assert df["capacity"].notna().sum() >= 40 and (df["capacity"].dropna() > 0).all()
+    assert df.loc[df["address"].str.contains("曾我岸"), "capacity"].isna().all()  # 合計病床数 0
+    # 3-digit 市区町村コード prefixed with the prefecture code; rows of other prefectures out of scope
+    assert df["code_hint"].str.fullmatch(r"14\d{3}").all()
+    out = dict(res.counts.excluded)["out of scope"]
+    assert out > 0 and res.counts.rows_in == len(df) + out + res.counts.quarantined
+    assert [e.reason for e in qa if e.action == "excluded"] == [
+        f"対象外の都道府県（14 以外）: {out}行（照合・地図・集計に含めない）"
+    ]
 
 
 def test_medical_clinic_quarantines_row_without_name() -> None:
-    df, qa = adapters.read_medical(SAMPLE / "02-1_clinic_facility_info.csv", "clinic")
-    quarantined = [e for e in qa if e.action == "quarantined"]
+    res = adapters.read_medical(SAMPLE / "02-1_clinic_facility_info.csv", "clinic")
+    quarantined = [e for e in res.qa if e.action == "quarantined"]
     assert len(quarantined) == 1 and quarantined[0].column == "正式名称" and quarantined[0].row >= 2
-    assert (df["name"] != "").all()
+    assert (res.table["name"] != "").all() and res.counts.quarantined == 1
+    # a clinic's 0 beds is a real value (無床診療所); more than 19 beds is flagged, kept
+    assert (res.table["capacity"] == 0).any()
+    assert any("上限 19" in e.reason and e.value == "25" for e in res.qa)
 
 
 @pytest.mark.parametrize("code", adapters.CARE_SERVICE_CODES)
 def test_care_every_service_file(code: str) -> None:
-    df, _ = adapters.read_care(SAMPLE / f"jigyosho_{code}.csv")
+    res = adapters.read_care(SAMPLE / f"jigyosho_{code}.csv")
+    df = res.table
     assert len(df) > 0 and (df["facility_type"] == code).all()
-    assert df["code_hint"].isin(["", *[f"14{n:03d}" for n in range(1000)]]).all()
-    assert df["source_id"].str.fullmatch(r"\d{10}").all()
+    assert df["code_hint"].str.fullmatch(r"14\d{3}").all()  # every kept row has its unit from the file
+    assert df["source_id"].str.fullmatch(r"14B?\d{7,8}").all()
+    assert dict(res.counts.excluded)["out of scope"] > 0 and res.counts.ok
+    assert (df["capacity"].dropna() > 0).all()  # 定員 0 is unknown, never a capacity of 0
 
 
-def test_care_cp932_file_and_bad_check_digit() -> None:
-    df, qa = adapters.read_care(SAMPLE / "jigyosho_130.csv")
-    assert df["encoding"].iloc[0] == "cp932"
-    assert any("市町村コードが不正" in e.reason and e.action == "kept" for e in qa)
-    assert any(e.action == "quarantined" for e in qa)
+def test_care_cp932_file_bad_check_digit_and_conflict() -> None:
+    res = adapters.read_care(SAMPLE / "jigyosho_130.csv")
+    assert res.table["encoding"].iloc[0] == "cp932"
+    bad = [e for e in res.qa if "チェックディジット" in e.reason]
+    assert len(bad) == 1 and bad[0].action == "kept"
+    raw, _ = read_csv_text(SAMPLE / "jigyosho_130.csv")
+    written = raw.iloc[bad[0].row - 2]["市区町村名"]
+    kept = res.table[res.table["source_row"] == bad[0].row].iloc[0]
+    assert kept["code_hint"] == municipalities.lookup_code(written)  # the unit from 市区町村名
+    reasons = {e.reason for e in res.qa if e.action == "quarantined"}
+    assert "市町村コードと都道府県名の都道府県が一致しない（どちらが正しいか判定できない）" in reasons
+    assert res.counts.quarantined == 2  # that row and the row without a name
 
 
 def test_care_headers_found_by_text_in_any_order(tmp_path: Path) -> None:
     p = tmp_path / "jigyosho_510.csv"
     p.write_text(
         "備考,事業所番号,住所,事業所名,経度,緯度,都道府県コード又は市町村コード,定員\n"
-        ",1471000001,横浜市中区山下町1,テストホーム,139.65,35.44,141046,80\n",
+        ",1471000001,横浜市中区山下町1,テストホーム,139.65,35.44,141046,80\n"
+        ",1371000001,東京都千代田区丸の内1,東京ホーム,139.76,35.68,131016,0\n",
         encoding="utf-8-sig",
     )
-    df, qa = adapters.read_care(p)
-    row = df.iloc[0]
+    res = adapters.read_care(p)
+    row = res.table.iloc[0]
     assert (row["name"], row["code_hint"], row["capacity"], row["src_lat"]) == ("テストホーム", "14104", 80.0, 35.44)
-    assert qa == []
+    assert len(res.table) == 1 and res.counts.line() == "rows in 2 = kept 1 + out of scope 1 + quarantined 0"
 
 
 def test_care_missing_column_is_located_error(tmp_path: Path) -> None:

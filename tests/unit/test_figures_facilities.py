@@ -29,12 +29,23 @@ def test_counts_table_totals_and_groups(fac, scheme):
     assert grouped == len(fac)  # every synthetic type belongs to a group
 
 
-def test_facility_without_unit_is_counted_as_unknown(fac, scheme):
+@pytest.mark.parametrize("area_known", [False, True])
+def test_facility_without_unit_is_on_its_own_line_never_in_the_total(fac, scheme, units, area_known):
     df = fac.copy()
-    df.loc[0, ["municipality_code", "area"]] = None  # stage 03 found neither unit nor area
-    table = fac_fig.facility_counts_table(df, scheme).set_index("二次保健医療圏")
-    assert "区市町村不明" in table.index
-    assert table.loc["県計"].sum() == table.drop(index="県計").sum().sum()
+    df.loc[0, "municipality_code"] = None  # stage 03 found no unit ...
+    if not area_known:
+        df.loc[0, "area"] = None  # ... nor an area (with one, it still is not a unit: not in an area row)
+    table = fac_fig.facility_counts_table(df, scheme)
+    assert table["二次保健医療圏"].tolist() == [*scheme.area_names, "県計", "区市町村不明"]
+    table = table.set_index("二次保健医療圏")
+    counts = table.filter(like="（施設）")
+    # 県計 is the sum of the areas (= of the Kanagawa units), the unknown facility is not in it
+    assert (counts.loc["県計"] == counts.loc[scheme.area_names].sum()).all()
+    assert counts.loc["県計"].sum() == len(fac) - 1 and counts.loc["区市町村不明"].sum() == 1
+    fig = fac_fig.plot_facility_counts(df, scheme, sample=False)
+    assert any("区市町村不明の1施設は県計に含めない" in t for t in figure_texts(fig))
+    fig = fac_fig.plot_facility_map(df, units, scheme, sample=False)
+    assert any("区市町村不明の1施設は含めない" in t for t in figure_texts(fig))
 
 
 def test_per_aged75_rate(fac, scheme, units):

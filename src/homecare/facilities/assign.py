@@ -2,9 +2,10 @@
 
 Rules (DOMAIN.md "Geocoding facts"):
 
-1. The municipality written in the address is authoritative: unit code -> area of the
-   scheme. A municipality code from the source file is used only when the address gives
-   none (and a disagreement between the two is reported).
+1. A unit code given by the source file itself (its 市町村コード) is authoritative: the
+   geocoder already placed the record in that unit and flagged an address naming another
+   municipality (``code_disagrees``). Otherwise the municipality written in the address
+   is: unit code -> area of the scheme.
 2. Point-in-polygon on the 58 unit polygons only for records without a usable
    municipality; a point outside every (simplified) polygon is given the nearest unit
    when within ``tolerance_m`` metres, with the distance in the note; farther is "outside".
@@ -129,7 +130,11 @@ def assign_areas(
     notes = out["geocode_note"].fillna("").astype(str).to_numpy(object, copy=True)
     outside = out["outside"].fillna(False).to_numpy(bool) if "outside" in out else np.zeros(n, dtype=bool)
     cands = out["candidates"].fillna("").astype(str).to_numpy(object) if "candidates" in out else np.full(n, "", object)
-    disagree = np.zeros(n, dtype=bool)
+    disagree = (
+        out["code_disagrees"].fillna(False).to_numpy(bool, copy=True)
+        if "code_disagrees" in out
+        else np.zeros(n, dtype=bool)
+    )
     area_of = {c: a.name for a in scheme.areas for c in a.members}
     full = dict(zip(locator.codes, locator.names, strict=True))
     # vectorised common case (address unit, no source point or code): area by dict lookup;
@@ -149,8 +154,10 @@ def assign_areas(
         if code[i]:
             if src[i] and phow[i] in ("inside", "nearest") and pcode[i] != code[i]:
                 disagree[i] = True
+                whose = "元データのコード" if hint[i] == code[i] else "住所"
                 notes[i] = _join(
-                    notes[i], f"住所の区市町村（{mname[i]}）と元データの座標の位置（{pname[i]}）が不一致: 住所を採用"
+                    notes[i],
+                    f"{whose}の区市町村（{mname[i]}）と元データの座標の位置（{pname[i]}）が不一致: {whose}を採用",
                 )
             if hint[i] and hint[i] != code[i]:
                 disagree[i] = True

@@ -6,9 +6,19 @@ checked and recorded. Two dictionary lookups per address, no geometry:
 
 1. the longest municipality prefix (full names, names without county or prefecture,
    old names from ``municipalities.csv`` variants and ``address_aliases.csv``; a bare
-   designated-city name or an ambiguous ward such as 緑区 gives several candidates);
+   designated-city name or an ambiguous ward such as 緑区 gives several candidates). A
+   municipality written twice (藤沢市藤沢市高倉, 横浜市横浜市港北区) is read once;
 2. in each candidate unit, the longest town prefix (大字・町丁目 without its 丁目), then
-   the 丁目 number, or the 小字 when the gazetteer has one.
+   the 丁目 number, or the 小字 when the gazetteer has one. A town name is accepted only
+   when what follows it is a 丁目/番地/号 part, a 字 or nothing: 中原上宿 is not read as the
+   town 中原 (the unit's point, with a note, instead of a wrong town).
+
+When the source file gives the unit (its own municipality code, :meth:`Gazetteer.geocode`
+with ``unit``), the code is authoritative: the town is looked up in that unit, and an
+address naming another municipality or prefecture is reported (``code_disagrees``), never
+followed. Towns the mirrored gazetteer lacks come from ``gazetteer_supplement.csv`` (with
+its source; every match on one is noted). Variant characters (ッ/ツ, 曾/曽 ...) are unified
+by :mod:`homecare.facilities.address`.
 
 ``match_level`` is ``town`` (a gazetteer point), ``municipality`` (the unit is known, the
 town is not: the unit's representative point) or ``none``. Candidates that remain
@@ -35,9 +45,13 @@ from homecare.reference import catalog, municipalities
 
 GAZETTEER_DATASET = "town_gazetteer"
 ALIASES_FILE = "address_aliases.csv"
+SUPPLEMENT_FILE = "gazetteer_supplement.csv"
 _CHOME_NAME = re.compile(r"^(.+?)([一二三四五六七八九十]+)丁目$")
 _CHOME_IN_ADDRESS = re.compile(r"^(\d+)(?:-|$)")
 _TOWN_END = re.compile(r"^(?:$|\d|-|字)")
+# what may follow a town name: nothing, a house number (丁目/番地/号 became digits and "-"),
+# a kanji house number (七十七番地), 番地/無番地, or a 小字 (字…)
+_AFTER_TOWN = re.compile(r"^(?:$|\d|-|大?字|無?番地|[〇一二三四五六七八九十百千]+(?:番|号|丁目|地割))")
 RESULT_COLUMNS = ["municipality_code", "municipality_name", "town", "lat", "lon", "match_level", "geocode_note"]
 
 
@@ -54,6 +68,7 @@ class GeocodeResult(NamedTuple):
     geocode_note: str
     candidates: tuple[str, ...] = ()
     outside: bool = False  # the address names another prefecture: never placed in Kanagawa
+    code_disagrees: bool = False  # the address names another unit than the file's code
 
 
 @dataclass
@@ -79,12 +94,26 @@ def _base_name(town: str) -> str:
 class Gazetteer:
     """The lookup structures built once from the gazetteer files and reference tables."""
 
-    def __init__(self, towns: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
-        """``towns``: ``municipality_code, town, koaza, lat, lon`` (one row per point)."""
+    def __init__(
+        self, towns: pd.DataFrame, aliases: pd.DataFrame | None = None, supplement: pd.DataFrame | None = None
+    ) -> None:
+        """``towns``: ``municipality_code, town, koaza, lat, lon`` (one row per point);
+        ``supplement``: towns the gazetteer lacks, same columns plus ``established`` (noted
+        on every match)."""
         munis = municipalities.load_municipalities()
         self.full_name: dict[str, str] = dict(zip(munis["municipality_code"], munis["full_name"], strict=True))
         unit_codes = set(munis.loc[munis["is_unit"], "municipality_code"])
+        # representative points from the mirrored gazetteer only, so a supplement does not move them
         self.rep_point = {c: _representative_point(towns[towns["municipality_code"] == c]) for c in unit_codes}
+        self.supplemented: dict[tuple[str, str], str] = {}
+        if supplement is not None and len(supplement):
+            self.supplemented = {
+                (c, t): e
+                for c, t, e in zip(
+                    supplement["municipality_code"], supplement["town"], supplement["established"], strict=True
+                )
+            }
+            towns = pd.concat([towns, supplement[list(towns.columns)]], ignore_index=True)
         towns, self.filled = _fill_missing_points(towns, self.rep_point)
         self.units: dict[str, dict[str, TownEntry]] = {c: {} for c in unit_codes}
         for row in towns.itertuples(index=False):
@@ -102,6 +131,7 @@ class Gazetteer:
         self.base_maxlen = {c: max((len(k) for k in t), default=0) for c, t in self.units.items()}
         self.muni_index, self.old_names = _municipality_index(munis, aliases)
         self.muni_maxlen = max(len(k) for k in self.muni_index)
+        self.muni_starts = {k[:2] for k in self.muni_index}  # a cheap test before a prefix search
         wards = munis[munis["unit_type"] == "ward"]
         self.bare_wards = {match_key(w) for w in wards["name"]}
         # town base -> units having it, to infer a unit when the address omits it
@@ -134,10 +164,13 @@ class Gazetteer:
 
     def _town(self, code: str, rest: str) -> tuple[int, tuple[str, float, float] | None, str, bool]:
         """Longest town match in one unit: (matched length, point, note, exact) where
-        ``exact`` is False when the 丁目 written is not in the gazetteer (base average)."""
+        ``exact`` is False when the 丁目 written is not in the gazetteer (base average).
+        A town name followed by something that is not a house number, 番地 or 字 is only the
+        start of a longer name the gazetteer lacks: no match, and the note says so."""
         if rest.startswith("大字"):
             rest = rest[2:]
         bases = self.units[code]
+        partial = ""
         for n in range(min(self.base_maxlen[code], len(rest)), 0, -1):
             entry = bases.get(rest[:n])
             if entry is None:
@@ -148,6 +181,12 @@ class Gazetteer:
                 for key, point in entry.koaza.items():
                     if after_k.startswith(key):
                         return n, point, "", True
+            if not _AFTER_TOWN.match(after):
+                partial = partial or (
+                    f"町名「{rest[:n]}」の後の「{after[:8]}」が丁目・番地でないため"
+                    f"{rest[:n]}とは読まない（町丁目データにない町名の可能性）"
+                )
+                continue
             if entry.chome:
                 m = _CHOME_IN_ADDRESS.match(after)
                 if m and int(m.group(1)) in entry.chome:
@@ -159,7 +198,7 @@ class Gazetteer:
             if entry.plain is not None:
                 return n, entry.plain, "", True
             return n, entry.centroid(), "", False
-        return 0, None, "", False
+        return 0, None, partial, False
 
     def _respell(self, code: str, rest: str) -> tuple[str, str] | None:
         """``rest`` with its town name in the gazetteer's spelling when they differ only by a
@@ -174,24 +213,51 @@ class Gazetteer:
     def _unit_result(self, code: str, rest: str, note: str) -> GeocodeResult:
         n, point, town_note, _ = self._town(code, rest)
         if point is None and (respelled := self._respell(code, rest)) is not None:
-            n, point, town_note, _ = self._town(code, respelled[0])
+            n, point, respelled_note, _ = self._town(code, respelled[0])
             if point is not None:
-                town_note = "; ".join(x for x in (f"町名「{respelled[1]}」を「{point[0]}」として照合", town_note) if x)
+                town_note = "; ".join(
+                    x for x in (f"町名「{respelled[1]}」を「{point[0]}」として照合", respelled_note) if x
+                )
         name = self.full_name[code]
         notes = [x for x in (note, town_note) if x]
         if point is not None and (code, point[0]) in self.filled:
             notes.append(f"{point[0]}は町丁目データに座標がないため{self.filled[(code, point[0])]}")
+        if point is not None and (code, point[0]) in self.supplemented:
+            notes.append(
+                f"{point[0]}（{self.supplemented[(code, point[0])]}設置）は町丁目データにないため"
+                f"{SUPPLEMENT_FILE}の代表点"
+            )
         if point is None:
             lat, lon = self.rep_point[code]
             notes.append("町丁目が見つからないため区市町村の代表点")
             return GeocodeResult(code, name, "", lat, lon, "municipality", "; ".join(notes))
         return GeocodeResult(code, name, point[0], point[1], point[2], "town", "; ".join(notes))
 
-    def geocode(self, address: str) -> GeocodeResult:
-        """Geocode one address as written (any common form)."""
+    def _repeated(self, codes: tuple[str, ...], n: int, body: str) -> tuple[tuple[str, ...], int, str]:
+        """A municipality written twice (藤沢市藤沢市高倉, 横浜市横浜市港北区, 相模原市緑区津久井町…):
+        when what follows the prefix is again a name of the same unit(s), read past it unless
+        it is a town of the unit. Returns (codes, prefix length, note)."""
+        rest = body[n:]
+        if rest[:2] not in self.muni_starts:
+            return codes, n, ""
+        again, m = self._municipality(rest)
+        both = tuple(c for c in codes if c in again)
+        if not m or not both:
+            return codes, n, ""
+        if len(both) == 1 and (town := self._town(both[0], rest))[1] is not None and town[3] and town[0] >= m:
+            return codes, n, ""  # a town whose name starts like the municipality
+        return both, n + m, f"「{body[:n]}」の後の「{rest[:m]}」も同じ区市町村の名称（重複・旧名）として読み飛ばした"
+
+    def geocode(self, address: str, unit: str = "") -> GeocodeResult:
+        """Geocode one address as written (any common form). ``unit``: the unit code given by
+        the source file itself (authoritative; the town is looked up in that unit)."""
         if address is None or (isinstance(address, float) and address != address):
             return GeocodeResult("", "", "", float("nan"), float("nan"), "none", "住所なし")
         pref, body = split_prefecture(normalize_address(str(address)))
+        if unit:
+            if unit not in self.units:
+                raise ReferenceDataError(f"unit code {unit!r} is not one of the {len(self.units)} units")
+            return self._in_unit(unit, pref, body)
         if not body:
             return GeocodeResult("", "", "", float("nan"), float("nan"), "none", "住所なし")
         if pref and pref != PREFECTURE:
@@ -199,6 +265,7 @@ class Gazetteer:
                 "", "", "", float("nan"), float("nan"), "none", f"神奈川県外の住所（{pref}）", (), True
             )
         codes, n = self._municipality(body)
+        codes, n, repeat_note = self._repeated(codes, n, body) if n else (codes, n, "")
         rest = body[n:]
         if len(codes) == 1:
             if body[:n] in self.bare_wards and self._town(codes[0], rest)[1] is None:
@@ -213,10 +280,39 @@ class Gazetteer:
                     "none",
                     f"市名のない区名「{body[:n]}」で町名も見つからない（{self.full_name[codes[0]]}か県外か不明）",
                 )
-            return self._unit_result(codes[0], rest, self._old_name_note(body[:n]))
+            note = "; ".join(x for x in (self._old_name_note(body[:n]), repeat_note) if x)
+            return self._unit_result(codes[0], rest, note)
         if not codes:
             return self._infer_from_town(body)
         return self._resolve_candidates(codes, body[:n], rest)
+
+    def _in_unit(self, unit: str, pref: str, body: str) -> GeocodeResult:
+        """Geocode ``body`` inside the unit the source file gives. The file's code wins over
+        the address: an address naming another prefecture or municipality is noted
+        (``code_disagrees``) and its town is looked up in the file's unit only."""
+        name = self.full_name[unit]
+        by_code = f"元データのコード（{unit} {name}）"
+        if pref and pref != PREFECTURE:
+            lat, lon = self.rep_point[unit]
+            note = f"住所は{pref}だが{by_code}は神奈川県: コードを採用し区市町村の代表点"
+            return GeocodeResult(unit, name, "", lat, lon, "municipality", note, code_disagrees=True)
+        if not body:
+            lat, lon = self.rep_point[unit]
+            return GeocodeResult(unit, name, "", lat, lon, "municipality", f"住所なし: {by_code}の区市町村の代表点")
+        codes, n = self._municipality(body)
+        if n:
+            codes, n, repeat_note = self._repeated(codes, n, body)
+        if n and unit in codes:
+            note = "; ".join(x for x in (self._old_name_note(body[:n]), repeat_note) if x)
+            return self._unit_result(unit, body[n:], note)
+        if n:
+            whole = self._town(unit, body)
+            if whole[1] is not None and whole[3]:  # a town of the unit that starts like a municipality
+                return self._unit_result(unit, body, "")
+            written = "・".join(self.full_name[c] for c in codes) if len(codes) <= 3 else body[:n]
+            note = f"住所の区市町村（{written}）が{by_code}と一致しない: コードを採用"
+            return self._unit_result(unit, body[n:], note)._replace(code_disagrees=True)
+        return self._unit_result(unit, body, f"住所に区市町村名がないため{by_code}の区市町村内で照合")
 
     def _resolve_candidates(self, codes: tuple[str, ...], written: str, rest: str) -> GeocodeResult:
         """Several units possible (相模原市 without ward, bare 緑区): the town decides when
@@ -257,14 +353,16 @@ class Gazetteer:
                 break
         return GeocodeResult("", "", "", float("nan"), float("nan"), "none", "神奈川県の市区町村名が見つからない")
 
-    def geocode_many(self, addresses: Iterable[str]) -> pd.DataFrame:
-        """Geocode a column of addresses (each distinct address once) into
-        :data:`RESULT_COLUMNS` plus ``candidates`` ("|"-joined codes) and ``outside``."""
-        values = pd.Series(list(addresses), dtype=object)
-        uniq = pd.unique(values)
-        cache = {a: self.geocode(a) for a in uniq}
-        rows = [cache[a] for a in values]
-        df = pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "candidates", "outside"])
+    def geocode_many(self, addresses: Iterable[str], units: Iterable[str] | None = None) -> pd.DataFrame:
+        """Geocode a column of addresses (each distinct address and unit once) into
+        :data:`RESULT_COLUMNS` plus ``candidates`` ("|"-joined codes), ``outside`` and
+        ``code_disagrees``. ``units``: the unit code of each address from its source file
+        ("" when the file gives none)."""
+        values = list(addresses)
+        keys = list(zip(values, units if units is not None else [""] * len(values), strict=True))
+        cache = {k: self.geocode(*k) for k in dict.fromkeys(keys)}
+        rows = [cache[k] for k in keys]
+        df = pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "candidates", "outside", "code_disagrees"])
         df["candidates"] = df["candidates"].map("|".join)
         return df
 
@@ -348,6 +446,13 @@ def _municipality_index(
     return {k: tuple(sorted(v)) for k, v in index.items()}, old
 
 
+def municipality_forms() -> frozenset[str]:
+    """Matching keys of every written form of a unit or designated-city name (full names,
+    without county, old names, aliases): what an address may start with after the prefecture."""
+    index, _ = _municipality_index(municipalities.load_municipalities(), load_aliases())
+    return frozenset(index)
+
+
 def load_town_points() -> pd.DataFrame:
     """Every gazetteer point: ``municipality_code, municipality_name, town, koaza, lat, lon``.
 
@@ -374,18 +479,56 @@ def load_town_points() -> pd.DataFrame:
     return towns
 
 
+def load_supplement(towns: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Towns the mirrored gazetteer lacks (``data/raw/reference/gazetteer_supplement.csv``):
+    ``municipality_code, town, koaza, lat, lon, established, source, point_source``, checked
+    against the units, the gazetteer (``towns``: a town it already has is refused, so the
+    file is emptied when the mirror catches up) and Kanagawa's extent."""
+    from homecare.core import provenance
+
+    path = paths.reference_dir() / SUPPLEMENT_FILE
+    provenance.note_input(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", encoding="utf-8")
+    where = paths.relative(path)
+    units = set(municipalities.units()["municipality_code"])
+    for row in df.itertuples(index=False):
+        if row.municipality_code not in units:
+            raise ReferenceDataError(f"{where}: {row.municipality_code} is not one of the 58 units")
+        if municipalities.full_name_of(row.municipality_code) != row.municipality_name:
+            raise ReferenceDataError(f"{where}: {row.municipality_code} is not {row.municipality_name}")
+        if not (row.source and row.point_source and row.established):
+            raise ReferenceDataError(f"{where}: {row.town} needs established, source and point_source")
+    df["lat"] = pd.to_numeric(df["lat"], errors="raise")
+    df["lon"] = pd.to_numeric(df["lon"], errors="raise")
+    outside = df[~(df["lat"].between(35.1, 35.7) & df["lon"].between(138.9, 139.8))]
+    if len(outside):
+        raise ReferenceDataError(f"{where}: points outside Kanagawa: {outside['town'].tolist()}")
+    if towns is not None:
+        have = set(zip(towns["municipality_code"], towns["town"], towns["koaza"], strict=True))
+        dup = [t for c, t, k in zip(df["municipality_code"], df["town"], df["koaza"], strict=True) if (c, t, k) in have]
+        if dup:
+            raise ReferenceDataError(f"{where}: the gazetteer already has {dup}: remove them from the supplement")
+    return df
+
+
 @lru_cache(maxsize=1)
 def _build() -> Gazetteer:
-    return Gazetteer(load_town_points(), load_aliases())
+    towns = load_town_points()
+    return Gazetteer(towns, load_aliases(), load_supplement(towns))
 
 
 def load_gazetteer() -> Gazetteer:
-    """The geocoder over the catalog's gazetteer files, built once per process; every call
-    records the files (hash-checked) as inputs of the current stage."""
+    """The geocoder over the catalog's gazetteer files (and the supplement), built once per
+    process; every call records the files (hash-checked) as inputs of the current stage."""
+    from homecare.core import provenance
+    from homecare.facilities.address import variants_path
+
     gaz = _build()
     for entry in catalog.load_catalog().files_of(GAZETTEER_DATASET):
         catalog.path_of(entry.id)
     load_aliases()
+    provenance.note_input(paths.reference_dir() / SUPPLEMENT_FILE)
+    provenance.note_input(variants_path())
     return gaz
 
 

@@ -2,8 +2,10 @@
 
 :func:`geocode_records` is the one geocode + source-coordinate check + area assignment used
 by stage 03 (:func:`geocode_facilities`, :func:`geocode_list`) and by ``homecare geocode``
-(:func:`geocode_csv`). The address's municipality is authoritative; source coordinates are
-used when valid and replaced with a note otherwise; every disagreement is reported.
+(:func:`geocode_csv`). For records whose source file gives the unit by its own code
+(``source_municipality_code``), that code is authoritative and the town is looked up in that
+unit; otherwise the address's municipality is. Source coordinates are used when valid and
+replaced with a note otherwise; every disagreement is reported.
 Terms: docs/glossary.md.
 """
 
@@ -42,7 +44,8 @@ def geocode_records(
     ``area_scheme``, ``point_code``, ``point_distance_m``, ``disagreement``.
     """
     index = addresses.index
-    g = load_gazetteer().geocode_many(addresses.fillna("").astype(str))
+    units = code_hint.fillna("").astype(str).tolist() if code_hint is not None else None
+    g = load_gazetteer().geocode_many(addresses.fillna("").astype(str), units)
     g.index = index
     nan = pd.Series(np.nan, index=index)
     lat = src_lat.astype(float) if src_lat is not None else nan
@@ -105,7 +108,7 @@ def geocode_facilities(
     """The ``facilities`` table from ``facilities_raw_merged`` (no row dropped)."""
     scheme = areas.load_scheme(scheme_id)
     geo = geocode_records(
-        merged["address"],
+        merged["geocode_address"],
         scheme,
         tolerance_m=tolerance_m,
         src_lat=merged["src_lat"],
@@ -115,12 +118,31 @@ def geocode_facilities(
     df = merged.drop(columns=["src_lat", "src_lon", "building", "n_in_group"]).copy()
     for c in [*OUTPUT_COLUMNS, "coord_source", "coord_status", "area_scheme", "disagreement"]:
         df[c] = geo[c]
+    built = (merged["geocode_address"] != merged["address"]).to_numpy()
+    df.loc[built, "geocode_note"] = [
+        "; ".join(x for x in (f"住所に都道府県名または市区町村名がないため元データの列から補って照合（{a}）", n) if x)
+        for a, n in zip(merged.loc[built, "geocode_address"], df.loc[built, "geocode_note"], strict=True)
+    ]
     df["point_municipality_code"] = geo["point_code"]
     df["point_distance_m"] = geo["point_distance_m"]
     for c in ("municipality_code", "municipality_name", "town", "area", "point_municipality_code"):
         df[c] = df[c].replace("", pd.NA)
     cols = list(schemas.facilities_schema().columns)
-    qa = geocode_qa(df["source_file"], df["source_row"], "所在地/住所", geo, df["address"])
+    qa = [
+        QAEntry(
+            GEOCODE_STAGE,
+            f,
+            "住所に都道府県名または市区町村名がない: 元データの列から補って照合",
+            "kept",
+            row=int(r),
+            column="所在地/住所",
+            value=a,
+        )
+        for f, r, a in zip(
+            df.loc[built, "source_file"], df.loc[built, "source_row"], df.loc[built, "address"], strict=True
+        )
+    ]
+    qa += geocode_qa(df["source_file"], df["source_row"], "所在地/住所", geo, df["address"])
     return Cleaned(df[cols].reset_index(drop=True), qa, Reconciliation(len(merged), len(merged)))
 
 

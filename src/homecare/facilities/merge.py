@@ -18,14 +18,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from homecare.core.errors import ParameterError
 from homecare.core.qa import Cleaned, QAEntry, Reconciliation
 from homecare.facilities import read, schemas
 from homecare.facilities.address import match_key, normalize_address
+from homecare.facilities.scope import OUT_OF_SCOPE
+from homecare.reference import municipalities
 
 SOURCE_ORDER = {"医療情報ネット": 0, "介護サービス情報公表システム": 1}
+TYPES_NOT_SELECTED = "types not selected"
 # Legal-person prefixes are part of how a name is written, not of which facility it is.
 _CORP = re.compile(
     r"^(?:医療法人社団|医療法人財団|医療法人|社会福祉法人|一般社団法人|公益社団法人|一般財団法人|公益財団法人|株式会社|有限会社|合同会社|特定非営利活動法人|NPO法人)"
@@ -104,42 +109,68 @@ def link_duplicates(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- the merged table of stage 02 ------------------------------------------------------
+@dataclass
+class Sources(Cleaned):
+    """Every source file read: the records in scope, their QA, the total reconciliation and
+    one reconciliation per file (rows in = kept + out of scope + types not selected +
+    quarantined)."""
+
+    per_file: dict[str, Reconciliation] = field(default_factory=dict)
+    encodings: dict[str, str] = field(default_factory=dict)
+
+
 def read_sources(
-    medical_files: dict[str, str], care_files: list[str], facility_types: list[str] | None = None
-) -> Cleaned:
-    """Read every facility source (医療情報ネット {facility_type: path}; 介護 jigyosho CSVs).
+    medical_files: dict[str, str],
+    care_files: list[str],
+    facility_types: list[str] | None = None,
+    prefecture_code: str = municipalities.PREFECTURE_CODE,
+) -> Sources:
+    """Read every facility source (医療情報ネット {facility_type: path}; 介護 jigyosho CSVs;
+    an empty path is skipped), keeping the rows of ``prefecture_code`` by the files' own codes.
 
     ``facility_types`` (codes from facility_types.csv) keeps only those types; records of
-    other types are counted as quarantined-by-rule with a QA entry per file, so that the
-    counts still reconcile."""
-    frames: list[pd.DataFrame] = []
-    qa: list[QAEntry] = []
-    rows_in = 0
-    for ftype, path in medical_files.items():
-        df, q = read.read_medical(path, ftype)
-        frames.append(df)
-        qa += q
-        rows_in += len(df) + sum(e.action == "quarantined" for e in q)
-    for path in care_files:
-        df, q = read.read_care(path)
-        frames.append(df)
-        qa += q
-        rows_in += len(df) + sum(e.action == "quarantined" for e in q)
-    records = pd.concat(frames, ignore_index=True)
-    quarantined = rows_in - len(records)
-    excluded = 0
-    if facility_types is not None:
-        keep = records["facility_type"].isin(facility_types)
-        for (file, ftype), n in records[~keep].groupby(["source_file", "facility_type"]).size().items():
-            qa.append(
-                QAEntry(
-                    read.STAGE, file, f"施設種別 {ftype} は対象外（parameters の facility_types）: {n}行", "excluded"
+    other types are excluded by rule with a QA entry per file, so that the counts still
+    reconcile."""
+    reads: list[Cleaned] = [
+        read.read_medical(path, ftype, prefecture_code) for ftype, path in medical_files.items() if path
+    ]
+    reads += [read.read_care(path, prefecture_code=prefecture_code) for path in care_files if path]
+    if not reads:
+        raise ParameterError("no facility file given (hospital_file, clinic_file and care_files are all empty)")
+    qa = [e for r in reads for e in r.qa]
+    per_file: dict[str, Reconciliation] = {}
+    frames = []
+    for r in reads:
+        df, counts = r.table, r.counts
+        file = df["source_file"].iloc[0] if len(df) else _file_of(r)
+        excluded = 0
+        if facility_types is not None:
+            keep = df["facility_type"].isin(facility_types)
+            excluded = int((~keep).sum())
+            if excluded:
+                ftype = df.loc[~keep, "facility_type"].iloc[0]
+                qa.append(
+                    QAEntry(
+                        read.STAGE,
+                        file,
+                        f"施設種別 {ftype} は対象外（parameters の facility_types）: {excluded}行",
+                        "excluded",
+                    )
                 )
-            )
-        excluded = int((~keep).sum())
-        records = records[keep].reset_index(drop=True)
-    counts = Reconciliation(rows_in, len(records), quarantined, (("types not selected", excluded),))
-    return Cleaned(records, qa, counts.check())
+            df = df[keep]
+        frames.append(df)
+        per_file[file] = Reconciliation(
+            counts.rows_in, len(df), counts.quarantined, (*counts.excluded, (TYPES_NOT_SELECTED, excluded))
+        ).check()
+    records = pd.concat(frames, ignore_index=True)
+    total = sum(per_file.values(), Reconciliation(0, 0, 0, ((OUT_OF_SCOPE, 0), (TYPES_NOT_SELECTED, 0))))
+    encodings = {r.table["source_file"].iloc[0]: r.table["encoding"].iloc[0] for r in reads if len(r.table)}
+    return Sources(records, qa, total.check(), per_file, encodings)
+
+
+def _file_of(result: Cleaned) -> str:
+    """The file a read came from when it kept no row (from its QA entries)."""
+    return next((e.file for e in result.qa), "(no rows)")
 
 
 def build_merged(sources: Cleaned) -> Cleaned:

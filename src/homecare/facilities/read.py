@@ -1,17 +1,22 @@
 """Source adapters (データ源ごとの読み込み): each layout -> one tidy frame + QA entries.
 
 Every adapter detects the encoding (:mod:`encoding`), finds columns by header text (never
-by position), keeps codes as text, and returns ``(frame, qa_entries)``. Facility adapters
-return :data:`RECORD_COLUMNS`; a row without a name or an address is quarantined (it
-cannot be located or linked), every other row goes on, with its problems in the QA table.
-Reconciliation per file: rows read = rows returned + rows quarantined.
+by position) and keeps codes as text. The facility adapters read the national open-data
+files as published: :mod:`homecare.facilities.scope` keeps the rows of the prefecture in
+scope by the file's own codes (others are counted as out of scope, never geocoded) and gives
+each row its unit from those codes; :mod:`homecare.facilities.capacity` reads 定員/病床数 by
+the rule of the type. They return a :class:`~homecare.core.qa.Cleaned` of
+:data:`RECORD_COLUMNS`: rows in = kept + out of scope + quarantined (a row without a name or
+an address, or whose own columns contradict each other about the prefecture).
 
 Layouts:
 
-- 医療情報ネット (ナビイ) hospital / clinic CSV: ID, 正式名称, 都道府県コード (2 digits),
-  市区町村コード (3 digits), 所在地, 所在地座標（緯度）, 所在地座標（経度）, *病床数*.
-- 介護サービス情報公表システム ``jigyosho_<service>.csv``: 都道府県コード又は市町村コード
-  (6 digits with check digit), 事業所名, 住所, 方書, 緯度, 経度, 事業所番号, 定員, ...
+- 医療情報ネット (ナビイ) hospital / clinic CSV (65 columns in 2025-12): ID, 正式名称, 機関区分,
+  都道府県コード (2 digits), 市区町村コード (3 digits), 所在地, 所在地座標（緯度）,
+  所在地座標（経度）, 休診 columns, *病床, 合計病床数.
+- 介護サービス情報公表システム ``jigyosho_<service>.csv`` (24 columns, all prefectures):
+  都道府県コード又は市町村コード (6 digits with check digit), No, 都道府県名, 市区町村名, 事業所名,
+  住所 (sometimes without prefecture and city), 方書, 緯度, 経度, 事業所番号, 定員, ...
 - 協力医療機関 notification list (template, docs/facilities_geocoding.md): 施設名, 施設種別,
   事業所番号, 所在地, 要件①, 要件②, 要件③, 協力医療機関1..n, 届出日.
 - ICT-network participant list (template): ネットワーク名, 施設名, 施設種別, 所在地.
@@ -31,9 +36,12 @@ import pandas as pd
 from homecare.core import paths, provenance
 from homecare.core.encoding import read_csv_text
 from homecare.core.errors import InputError, ReferenceDataError
-from homecare.core.qa import QAEntry
-from homecare.facilities.address import match_key
+from homecare.core.qa import Cleaned, QAEntry, Reconciliation
+from homecare.facilities.address import complete_address, match_key, prefecture_name
+from homecare.facilities.capacity import read_capacity
 from homecare.facilities.coords import to_float
+from homecare.facilities.gazetteer import municipality_forms
+from homecare.facilities.scope import OUT_OF_SCOPE, Scope, care_scope, check_prefecture_code, medical_scope, scope_qa
 from homecare.reference import municipalities
 
 STAGE = "02_facilities"
@@ -49,6 +57,7 @@ RECORD_COLUMNS = [
     "facility_type",
     "name",
     "address",
+    "geocode_address",
     "building",
     "code_hint",
     "src_lat",
@@ -128,25 +137,6 @@ def _quarantine_empty(df: pd.DataFrame, file: str, qa: list[QAEntry], columns: d
     return df[~bad]
 
 
-def _unit_hint(code5: str) -> str:
-    """A 5-digit code if it is one of the 58 units, else "" (a city total code such as
-    14100 says nothing about the ward)."""
-    units = set(municipalities.units()["municipality_code"])
-    return code5 if code5 in units else ""
-
-
-def _capacity(df: pd.DataFrame, patterns: tuple[str, ...]) -> pd.Series:
-    """Capacity (病床数 or 定員): a total column when present, else the sum of the matching
-    columns; NA when every matching cell is empty."""
-    cols = [c for c in df.columns if any(p in match_key(c) for p in patterns)]
-    total = [c for c in cols if "合計" in c or "総" in c]
-    use = total[:1] or cols
-    if not use:
-        return pd.Series(float("nan"), index=df.index)
-    nums = pd.concat([to_float(df[c]) for c in use], axis=1)
-    return nums.sum(axis=1, min_count=1)
-
-
 def _open(path: str | Path) -> tuple[pd.DataFrame, str, str, list[QAEntry], Callable[..., str | None]]:
     """Read a source CSV: (frame with ``source_row``, encoding, file as recorded, empty QA
     list, a column finder by header text for this file)."""
@@ -181,57 +171,123 @@ def _frame(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
     return out[RECORD_COLUMNS]
 
 
-def read_medical(path: str | Path, facility_type: str) -> tuple[pd.DataFrame, list[QAEntry]]:
-    """医療情報ネット hospital (``hospital``) or clinic (``clinic``) facility CSV."""
+def _quarantine_scope(raw: pd.DataFrame, scope: Scope, file: str, column: str, qa: list[QAEntry]) -> None:
+    """One QA entry per row quarantined by the scope rules (its own columns contradict each
+    other about the prefecture, or name none)."""
+    bad = scope.quarantine != ""
+    qa += [
+        QAEntry(STAGE, file, reason, "quarantined", row=int(r), column=column, value=v)
+        for r, reason, v in zip(raw.loc[bad, "source_row"], scope.quarantine[bad], raw.loc[bad, column], strict=True)
+    ]
+
+
+def _records(
+    raw: pd.DataFrame,
+    scope: Scope,
+    *,
+    file: str,
+    qa: list[QAEntry],
+    scope_column: str,
+    facility_type: str,
+    labels: dict[str, str],
+    encoding: str,
+    columns: Callable[[pd.DataFrame], dict[str, object]],
+) -> Cleaned:
+    """What both facility adapters do once the scope is known: QA of the scope (quarantined
+    rows, one out-of-scope line), the rows in scope as :data:`RECORD_COLUMNS` (``columns``
+    gives the source-specific ones from those rows), capacity by the type's rule, the address
+    to geocode; rows without a name or an address (``labels``: their column names in the
+    file) are quarantined. Rows in = kept + out of scope + quarantined."""
+    _quarantine_scope(raw, scope, file, scope_column, qa)
+    qa += scope_qa(scope, file, scope.prefecture_code, scope_column)
+    keep = scope.in_scope
+    sub = raw[keep]
+    capacity, capacity_qa = read_capacity(sub, facility_type, file)
+    qa += capacity_qa
+    own = columns(sub)
+    df = _frame(
+        sub,
+        **own,
+        source_file=file,
+        source_row=sub["source_row"],
+        facility_type=facility_type,
+        geocode_address=_built_addresses(
+            own["address"], scope.prefecture[keep].map(prefecture_name), scope.municipality[keep]
+        ),
+        code_hint=scope.unit[keep],
+        capacity=capacity,
+        encoding=encoding,
+    )
+    df = _quarantine_empty(df, file, qa, labels)
+    out = int(scope.out_of_scope.sum())
+    counts = Reconciliation(len(raw), len(df), len(raw) - len(df) - out, ((OUT_OF_SCOPE, out),))
+    return Cleaned(df.reset_index(drop=True), qa, counts.check())
+
+
+def _built_addresses(address: pd.Series, prefecture: pd.Series, municipality: pd.Series) -> pd.Series:
+    """The address to geocode: the written one, or with 都道府県名・市区町村名 from the file's own
+    columns put in front when it lacks them (:func:`address.complete_address`)."""
+    forms = municipality_forms() if len(address) else frozenset()
+    return pd.Series(
+        [
+            complete_address(a, p, m, forms) if a and p and m else a
+            for a, p, m in zip(address, prefecture, municipality, strict=True)
+        ],
+        index=address.index,
+        dtype=object,
+    )
+
+
+def read_medical(
+    path: str | Path, facility_type: str, prefecture_code: str = municipalities.PREFECTURE_CODE
+) -> Cleaned:
+    """医療情報ネット hospital (``hospital``) or clinic (``clinic``) facility CSV, national or
+    one prefecture: rows of ``prefecture_code`` (by 都道府県コード) are kept, the others
+    counted as out of scope; the unit comes from 都道府県コード + 市区町村コード."""
     if facility_type not in ("hospital", "clinic"):
         raise InputError(f"facility_type must be hospital or clinic, got {facility_type!r}", file=str(path))
+    pref_code = check_prefecture_code(prefecture_code)
     raw, enc, file, qa, col = _open(path)
-    pref = _clean(raw[col("都道府県コード")]).str.normalize("NFKC")
-    city = _clean(raw[col("市区町村コード")]).str.normalize("NFKC")
-    hints = []
-    for row, p, c in zip(raw["source_row"], pref, city, strict=True):
-        code = f"{p.zfill(2)}{c.zfill(3)}" if p.isdigit() and c.isdigit() else ""
-        if p and p.zfill(2) != municipalities.PREFECTURE_CODE:
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    file,
-                    "都道府県コードが神奈川県(14)でない",
-                    "kept",
-                    row=int(row),
-                    column="都道府県コード",
-                    value=p,
-                )
-            )
-        hints.append(_unit_hint(code))
-    df = _frame(
+    address_col = col("所在地")
+    scope = medical_scope(
         raw,
-        source=SOURCE_MEDICAL,
-        source_file=file,
-        source_row=raw["source_row"],
-        facility_type=facility_type,
-        source_id=_clean(raw[col("ID")]),
-        name=_clean(raw[col("正式名称", "名称")]),
-        address=_clean(raw[col("所在地")]),
-        building="",
-        code_hint=hints,
-        src_lat=to_float(raw[col("所在地座標（緯度）", "緯度")]),
-        src_lon=to_float(raw[col("所在地座標（経度）", "経度")]),
-        capacity=_capacity(raw, ("病床数",))
-        if facility_type == "hospital" or any("病床" in c for c in raw.columns)
-        else float("nan"),
-        encoding=enc,
+        file,
+        prefecture_col=col("都道府県コード"),
+        city_col=col("市区町村コード"),
+        address_col=address_col,
+        prefecture_code=pref_code,
     )
-    df = _quarantine_empty(df, file, qa, {"name": "正式名称", "address": "所在地"})
-    return df.reset_index(drop=True), qa
+    return _records(
+        raw,
+        scope,
+        file=file,
+        qa=qa,
+        scope_column=col("都道府県コード"),
+        facility_type=facility_type,
+        labels={"name": "正式名称", "address": "所在地"},
+        encoding=enc,
+        columns=lambda sub: {
+            "source": SOURCE_MEDICAL,
+            "source_id": _clean(sub[col("ID")]),
+            "name": _clean(sub[col("正式名称", "名称")]),
+            "address": _clean(sub[address_col]),
+            "building": "",
+            "src_lat": to_float(sub[col("所在地座標（緯度）", "緯度")]),
+            "src_lon": to_float(sub[col("所在地座標（経度）", "経度")]),
+        },
+    )
 
 
 _SERVICE_IN_NAME = re.compile(r"(\d{3})")
 
 
-def read_care(path: str | Path, service_code: str | None = None) -> tuple[pd.DataFrame, list[QAEntry]]:
-    """介護サービス情報公表システム CSV of one service (``jigyosho_130.csv`` ...). The
-    service code is taken from ``service_code`` or the file name."""
+def read_care(
+    path: str | Path, service_code: str | None = None, prefecture_code: str = municipalities.PREFECTURE_CODE
+) -> Cleaned:
+    """介護サービス情報公表システム CSV of one service (``jigyosho_130.csv`` ...), national as
+    published: rows of ``prefecture_code`` (by 都道府県コード又は市町村コード, 都道府県名) are
+    kept, the others counted as out of scope. The service code is taken from ``service_code``
+    or the file name."""
     p = paths.resolve(path)
     file = paths.relative(p)
     if service_code is None:
@@ -243,44 +299,39 @@ def read_care(path: str | Path, service_code: str | None = None) -> tuple[pd.Dat
             f"(name the file jigyosho_<code>.csv or pass the code)",
             file=file,
         )
+    pref_code = check_prefecture_code(prefecture_code)
     raw, enc, file, qa, col = _open(p)
     code_col = col("都道府県コード又は市町村コード", "市町村コード")
-    hints = []
-    for row, value in zip(raw["source_row"], _clean(raw[code_col]), strict=True):
-        try:
-            hints.append(_unit_hint(municipalities.code5_from_any(value)) if value else "")
-        except ValueError as exc:  # a wrong check digit: keep the row, distrust the code
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    file,
-                    f"市町村コードが不正（{exc}）: 住所から判定",
-                    "kept",
-                    row=int(row),
-                    column=code_col,
-                    value=value,
-                )
-            )
-            hints.append("")
-    building_col = col("方書", required=False)
-    df = _frame(
+    office_col = col("事業所番号")
+    scope = care_scope(
         raw,
-        source=SOURCE_CARE,
-        source_file=file,
-        source_row=raw["source_row"],
-        facility_type=service_code,
-        source_id=_clean(raw[col("事業所番号")]).str.normalize("NFKC"),
-        name=_clean(raw[col("事業所名")]),
-        address=_clean(raw[col("住所")]),
-        building=_clean(raw[building_col]) if building_col else "",
-        code_hint=hints,
-        src_lat=to_float(raw[col("緯度")]),
-        src_lon=to_float(raw[col("経度")]),
-        capacity=_capacity(raw, ("定員",)),
-        encoding=enc,
+        file,
+        code_col=code_col,
+        prefecture_col=col("都道府県名", required=False),
+        municipality_col=col("市区町村名", required=False),
+        office_col=office_col,
+        prefecture_code=pref_code,
     )
-    df = _quarantine_empty(df, file, qa, {"name": "事業所名", "address": "住所"})
-    return df.reset_index(drop=True), qa
+    building_col = col("方書", required=False)
+    return _records(
+        raw,
+        scope,
+        file=file,
+        qa=qa,
+        scope_column=code_col,
+        facility_type=service_code,
+        labels={"name": "事業所名", "address": "住所"},
+        encoding=enc,
+        columns=lambda sub: {
+            "source": SOURCE_CARE,
+            "source_id": _clean(sub[office_col]).str.normalize("NFKC"),
+            "name": _clean(sub[col("事業所名")]),
+            "address": _clean(sub[col("住所")]),
+            "building": _clean(sub[building_col]) if building_col else "",
+            "src_lat": to_float(sub[col("緯度")]),
+            "src_lon": to_float(sub[col("経度")]),
+        },
+    )
 
 
 _YES = {"○", "◯", "〇", "有", "あり", "済", "1", "はい", "true", "yes", "✓"}

@@ -27,6 +27,7 @@ def merged_schema() -> pa.DataFrameSchema:
             "facility_type_label": pa.Column(str),
             "name": pa.Column(str, pa.Check.str_length(min_value=1)),
             "address": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "geocode_address": pa.Column(str, pa.Check.str_length(min_value=1)),
             "building": pa.Column(str),
             "source_municipality_code": pa.Column(str, pa.Check.str_matches(CODE5), nullable=True),
             "src_lat": pa.Column(float, nullable=True),

@@ -75,15 +75,17 @@ def group_of_type() -> dict[str, str]:
 
 def with_groups(facilities: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
     """Facilities with ``group`` (display group; types outside every group are dropped) and
-    ``area`` under ``scheme`` (:meth:`AreaScheme.areas_of`; 区市町村不明 when unknown).
-    Records the merge marked as duplicates of another record (``is_primary`` False: the same
-    facility from two sources) are left out, so that each facility counts once."""
+    ``area`` under ``scheme`` (:meth:`AreaScheme.areas_of`). A facility whose unit
+    (``municipality_code``) is unknown gets 区市町村不明, even when stage 03 could narrow it to
+    one area, so that area counts are sums of units. Records the merge marked as duplicates of
+    another record (``is_primary`` False: the same facility from two sources) are left out, so
+    that each facility counts once."""
     df = facilities.copy()
     if "is_primary" in df.columns:
         df = df[df["is_primary"].astype(bool)]
     df["group"] = df["facility_type"].astype(str).map(group_of_type())
     df = df[df["group"].notna()].copy()
-    df["area"] = scheme.areas_of(df).fillna(UNKNOWN_AREA)
+    df["area"] = scheme.areas_of(df).where(df["municipality_code"].notna()).fillna(UNKNOWN_AREA)
     return df
 
 
@@ -92,15 +94,17 @@ def facility_counts_table(
     scheme: AreaScheme,
     aged75: tuple[pd.Series, int] | None = None,
 ) -> pd.DataFrame:
-    """The table behind the counts figure: one row per area (scheme order, then 区市町村不明 and
-    the prefecture total), facility counts per display group and, when ``aged75`` (75歳以上人口
-    per area and its year, :func:`homecare.population.rates.aged75_by_area`) is given, that
-    population and the counts per 1,000 aged 75+."""
+    """The table behind the counts figure: one row per area (scheme order), the prefecture
+    total 県計 (the sum of the areas, i.e. of the Kanagawa units) and, when there are any,
+    a last row 区市町村不明 (facilities in scope whose unit is unknown: shown, never added to
+    県計), facility counts per display group and, when ``aged75`` (75歳以上人口 per area and
+    its year, :func:`homecare.population.rates.aged75_by_area`) is given, that population and
+    the counts per 1,000 aged 75+."""
     df = with_groups(facilities, scheme)
     counts = df.pivot_table(index="area", columns="group", values="facility_id", aggfunc="count", fill_value=0)
     rows = scheme.area_names + ([UNKNOWN_AREA] if UNKNOWN_AREA in counts.index else [])
     counts = counts.reindex(index=rows, columns=list(FACILITY_GROUPS), fill_value=0).astype(int)
-    counts.loc["県計"] = counts.sum()
+    counts.loc["県計"] = counts.loc[scheme.area_names].sum()
     out = pd.DataFrame({scheme.label: counts.index})
     for g in FACILITY_GROUPS:
         out[f"{g}（施設）"] = counts[g].to_numpy()
@@ -114,7 +118,8 @@ def facility_counts_table(
         denom = pd.to_numeric(out[f"75歳以上人口（人、{year}年）"], errors="coerce").astype(float)
         for g in FACILITY_GROUPS:
             out[f"{g}（75歳以上千人あたり施設）"] = (out[f"{g}（施設）"] / denom * 1000).round(3)
-    return out
+    unknown = out[scheme.label] == UNKNOWN_AREA  # on its own line after the total, never in it
+    return pd.concat([out[~unknown], out[unknown]], ignore_index=True)
 
 
 def plot_facility_map(
@@ -136,6 +141,8 @@ def plot_facility_map(
         raise ParameterError(f"unknown facility groups {unknown}; known: {list(FACILITY_GROUPS)}")
     df = with_groups(facilities, scheme)
     duplicates = len(with_groups(facilities.assign(is_primary=True), scheme)) - len(df)
+    unknown_unit = int((df["area"] == UNKNOWN_AREA).sum())
+    df = df[df["area"] != UNKNOWN_AREA]  # maps and counts show the Kanagawa units only
     located = df[df["lat"].notna() & df["lon"].notna()]
     pts = maps.projected(
         gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326")
@@ -185,6 +192,7 @@ def plot_facility_map(
         f"{named}。"
         + (f"位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。" if no_xy else "")
         + (f"重複登録{duplicates:,}件は除外。" if duplicates else "")
+        + (f"区市町村不明の{unknown_unit:,}施設は含めない。" if unknown_unit else "")
     )
     return style.finish_figure(
         fig,
@@ -261,7 +269,9 @@ def plot_facility_counts(
         "破線は県全体の値。" + f"人口は{year_col[0].split('、')[1].rstrip('）')}。" if per_capita else ""
     )
     if UNKNOWN_AREA in set(table[scheme.label]):
-        note += "区市町村不明の施設は県計にのみ含む。"
+        row = table[table[scheme.label] == UNKNOWN_AREA].iloc[0]
+        n_unknown = sum(int(row[f"{g}（施設）"]) for g in groups)
+        note += f"区市町村不明の{n_unknown:,}施設は県計に含めない。"
     pop_sources = [f"人口：{population_source}"] if per_capita else []
     return style.finish_figure(
         fig,

@@ -1,5 +1,6 @@
-"""Stage 02 施設データの整備: read every facility source, give stable ids, link duplicates and
-write ``facilities_raw_merged`` (+ ``_qa``). Terms: docs/glossary.md."""
+"""Stage 02 施設データの整備: read every facility source (national files as published, scoped to
+the prefecture by their own codes), give stable ids, link duplicates and write
+``facilities_raw_merged`` (+ ``_qa``). Terms: docs/glossary.md."""
 
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ from homecare.stages.base import Stage
 
 
 def read_and_merge(
-    stage: Stage, medical_files: dict[str, str], care_files: list[str], facility_types: list[str]
+    stage: Stage,
+    medical_files: dict[str, str],
+    care_files: list[str],
+    facility_types: list[str],
+    prefecture_code: str = "14",
 ) -> Cleaned:
-    """Every source read (encoding detected, columns found by header text), ids and duplicate
-    links; prints the rows and encoding of each file."""
-    sources = merge.read_sources(medical_files, care_files, facility_types)
-    print(sources.table.groupby(["source_file", "encoding"]).size().rename("rows").to_string())
+    """Every source read (encoding detected, columns found by header text, rows of other
+    prefectures than ``prefecture_code`` counted as out of scope), ids and duplicate links;
+    prints and records the reconciliation of each file (rows in = kept + out of scope +
+    types not selected + quarantined) and its encoding."""
+    sources = merge.read_sources(medical_files, care_files, facility_types, prefecture_code)
+    for file, counts in sources.per_file.items():
+        stage.reconcile(f"{file} ({sources.encodings.get(file, '-')})", counts)
     return merge.build_merged(sources)
 
 
@@ -26,6 +34,9 @@ def write_merged(stage: Stage, merged: Cleaned) -> Path:
     stage.reconcile("02_facilities", merged.counts)
     processed.write_processed(merged.qa_table(), "facilities_raw_merged_qa", schema=QA_SCHEMA)
     stage.rows.update(
-        rows_in=merged.counts.rows_in, facilities_raw_merged=len(merged.table), quarantined=merged.counts.quarantined
+        rows_in=merged.counts.rows_in,
+        facilities_raw_merged=len(merged.table),
+        out_of_scope=dict(merged.counts.excluded).get(merge.OUT_OF_SCOPE, 0),
+        quarantined=merged.counts.quarantined,
     )
     return processed.write_processed(merged.table, "facilities_raw_merged", schema=schemas.merged_schema())

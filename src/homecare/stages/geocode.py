@@ -14,7 +14,7 @@ import pyogrio
 
 from homecare.core import paths, processed
 from homecare.core.qa import QA_SCHEMA, Cleaned, qa_table_ja
-from homecare.facilities import geocode, schemas
+from homecare.facilities import capacity, geocode, read, schemas
 from homecare.reference import catalog, geo
 from homecare.stages.base import Stage
 
@@ -101,15 +101,35 @@ def geocode_sources() -> list[str]:
     ]
 
 
+UNKNOWN_UNIT = "（区市町村不明）"
+
+
 def area_counts(facilities: pd.DataFrame) -> pd.DataFrame:
-    """Facilities (one per ``duplicate_group``: ``is_primary``) by area and type."""
-    prim = facilities[facilities["is_primary"]].assign(area=lambda d: d["area"].fillna("（未割当）"))
-    return prim.pivot_table(
-        index="area",
-        columns="facility_type_label",
-        values="facility_id",
-        aggfunc="count",
-        fill_value=0,
-        margins=True,
-        margins_name="計",
+    """Facilities (one per ``duplicate_group``: ``is_primary``) by area and type: the areas,
+    県計 (the sum of the areas, i.e. of the units) and, on its own line after it, facilities
+    whose unit is unknown (never in 県計)."""
+    prim = facilities[facilities["is_primary"]].copy()
+    prim["area"] = prim["area"].where(prim["municipality_code"].notna(), UNKNOWN_UNIT)
+    table = prim.pivot_table(
+        index="area", columns="facility_type_label", values="facility_id", aggfunc="count", fill_value=0
     )
+    known = table.drop(index=UNKNOWN_UNIT, errors="ignore")
+    total = known.sum().rename("県計").to_frame().T
+    return pd.concat([known, total, table.loc[table.index == UNKNOWN_UNIT]]).astype(int)
+
+
+def publish_capacity(stage: Stage) -> pd.DataFrame:
+    """定員・病床数の合計 by facility type from the written ``facilities`` table, saying how many
+    facilities had no known capacity (0 where 0 means unknown, blank, unreadable:
+    data/raw/reference/capacity_rules.csv)."""
+    with stage.section():
+        facilities = processed.read_processed("facilities")
+        table = capacity.capacity_summary(facilities, read.facility_type_labels())
+        stage.table(
+            table,
+            "03_facilities_capacity",
+            title="施設種別ごとの定員・病床数の合計（不明の施設数つき）",
+            sources=geocode_sources(),
+            note="区市町村が分かる施設（重複登録は1件）が対象。定員・病床数が不明の施設は合計に含めない。",
+        )
+    return table

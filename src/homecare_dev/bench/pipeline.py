@@ -10,6 +10,8 @@ what ran, and the no-change/cold ratio (target: at most 10%).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -52,18 +54,21 @@ def _statuses(outputs: Path) -> str:
 
 def changed_input_params(tmp: Path, params_file: Path = PARAMS) -> tuple[Path, str]:
     """A copy of the parameter file whose first ``*.csv`` parameter points at an altered copy of
-    that file (one number changed). Returns (parameter file, the notebook it affects)."""
+    that file (one number of its first data row changed). Returns (parameter file, the notebook it affects)."""
     params = yaml.safe_load(paths.resolve(params_file).read_text(encoding="utf-8"))
     for notebook, section in (params.get("notebooks") or {}).items():
         for key, value in section.items():
             if isinstance(value, str) and value.endswith(".csv") and paths.resolve(value).is_file():
-                lines = paths.resolve(value).read_text(encoding="utf-8-sig").splitlines(keepends=True)
-                cells = lines[1].rstrip("\n").split(",")
-                last = cells[-1]
-                cells[-1] = str(int(last) + 1) if last.isdigit() else last + "0"
-                lines[1] = ",".join(cells) + "\n"
+                # parsed as CSV (fields may be quoted and hold commas): the first number of the
+                # first data row is increased by one
+                text = paths.resolve(value).read_text(encoding="utf-8-sig")
+                rows = list(csv.reader(io.StringIO(text)))
+                k = next(i for i, cell in enumerate(rows[1]) if cell.isdigit())
+                rows[1][k] = str(int(rows[1][k]) + 1)
+                out_text = io.StringIO()
+                csv.writer(out_text, lineterminator="\r\n").writerows(rows)
                 copy = tmp / Path(value).name
-                copy.write_text("".join(lines), encoding="utf-8-sig")
+                copy.write_text(out_text.getvalue(), encoding="utf-8-sig")
                 section[key] = str(copy)
                 out = tmp / "params_changed.yaml"
                 out.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
