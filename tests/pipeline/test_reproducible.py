@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from run_files import content
 
 from homecare.core import paths
 
@@ -36,14 +37,7 @@ def test_two_cold_runs_are_byte_identical(tmp_path: Path) -> None:
     a, b = _run(tmp_path / "a"), _run(tmp_path / "b")
     files = sorted({p.relative_to(a) for pattern in COMPARED for p in a.rglob(pattern)})
     assert any(f.suffix == ".png" for f in files) and any(f.suffix == ".xlsx" for f in files)
-    different = [str(f) for f in files if _content(a, f) != _content(b, f)]
+    different = [str(f) for f in files if content(a, f) != content(b, f)]
     assert different == []
     executed = (a / "notebooks" / "00_reference_areas.ipynb").read_text(encoding="utf-8")
     assert '"id": "injected-parameters"' in executed, "papermill's injected cell has a fixed id"
-
-
-def _content(run: Path, rel: Path) -> bytes:
-    """The file's bytes; in an executed notebook the run folder it wrote to (which names the run)
-    is the one thing that may differ."""
-    data = (run / rel).read_bytes()
-    return data.replace(str(run).encode(), b"<run>") if rel.suffix == ".ipynb" else data

@@ -13,6 +13,7 @@ from homecare.publish import index as report
 from homecare.publish import slides
 from homecare.publish.tables import write_table
 from homecare.publish.workbook import build_workbook
+from homecare.reference import areas
 
 
 def _figure(out, name: str, *, sample: bool, title: str) -> None:
@@ -33,6 +34,8 @@ def run_dir(tmp_path):
     write_table(df, out, "goal3_score", title="目標III得点", sources=["テスト"], sample=True)
     write_table(df, out, "cooperation_status", title="協力医療機関", sources=["協議会資料"], sample=False)
     write_table(df, out, "unrelated", title="図のない表", sources=["テスト"], sample=False)
+    members = areas.members_table(areas.load_scheme())
+    write_table(members, out, "00_area_members_secondary_medical_area", title="構成", sources=["テスト"], sample=False)
     build_workbook(out)
     return out
 

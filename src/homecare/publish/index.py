@@ -172,6 +172,8 @@ def build_index(output_dir: str | Path) -> Path:
         f'<h3 id="stage-{_e(stage)}">{_e(titles.get(stage, stage))}</h3><div class="grid">{"".join(cards)}</div>'
         for stage, cards in sorted(groups.items())
     ]
+    map_html = unit_map.render(out / "tables")
+    map_section = ["<h2>区市町村別の概要（地図）</h2>", map_html] if map_html else []
     body = [
         "<!DOCTYPE html>",
         '<html lang="ja"><head><meta charset="utf-8">',
@@ -185,8 +187,7 @@ def build_index(output_dir: str | Path) -> Path:
         warning,
         f'<p class="links">{" ".join(links)}</p>',
         _inputs_table(out),
-        "<h2>区市町村別の概要（地図）</h2>",
-        unit_map.render(out / "tables"),
+        *map_section,
         "<h2>図</h2>",
         "".join(sections) if sections else "<p>図はありません。</p>",
         "<h2>表</h2>",

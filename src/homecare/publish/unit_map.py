@@ -105,7 +105,10 @@ def unit_facts(tables: Path) -> dict[str, dict]:
 
 
 def render(tables: Path) -> str:
-    """The map section of the index page: inline SVG, the unit data as JSON, the script."""
+    """The map section of the index page: inline SVG, the unit data as JSON, the script; empty
+    when the run published no area members table (stage 00), which says what a unit belongs to."""
+    if not sorted(tables.glob("00_area_members_*.csv")):
+        return ""
     units = geo.load_units().to_crs(geo.PLANE_CRS)
     units["geometry"] = units.geometry.simplify(SIMPLIFY_M)
     minx, miny, maxx, maxy = units.total_bounds
