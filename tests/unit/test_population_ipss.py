@@ -215,7 +215,9 @@ def test_unrecognised_layouts_are_named(sheets, cells, fragment) -> None:
     assert exc.value.sheet == CITY and exc.value.file == FILE
 
 
-def test_sheets_missing_twice_or_foreign(sheets) -> None:
+def test_sheets_missing_twice_or_foreign(sheets, sample) -> None:
+    """A unit without its sheet, an area twice or another prefecture stop; a missing prefecture or
+    whole-city sheet only removes a check, which the QA table says."""
     no_wards = {n: r for n, r in sheets.items() if not (n.startswith("1413") and n != "14130_川崎市")}
     with pytest.raises(InputError, match="no sheet for 7 of the 58 units.*14130 have only a whole-city sheet"):
         _workbook(no_wards, {})
@@ -226,8 +228,9 @@ def test_sheets_missing_twice_or_foreign(sheets) -> None:
     put(foreign, "A2", 13000)
     with pytest.raises(InputError, match="13000 is not a 神奈川県 .*another prefecture"):
         ipss.assemble(FILE, [_read(foreign, "13000_東京都"), *tables[1:]], [])
-    with pytest.raises(InputError, match="no prefecture sheet"):
-        ipss.assemble(FILE, tables[1:], [])
+    without = ipss.assemble(FILE, [t for t in tables if t.code not in ("14000", "14150")], [])
+    assert [(e.value, e.action) for e in without.qa] == [("14000", "not checked"), ("14150", "not checked")]
+    assert without.checks["prefecture sheet = the 58 units"] == 0
 
 
 def test_explanation_sheet_is_left_out_and_reported(sheets, sample) -> None:

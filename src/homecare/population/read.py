@@ -80,10 +80,12 @@ def load_population(
         )
     )
     within = sum(1 for e in result.qa if e.action == "kept")
+    absent = [e.value for e in result.qa if e.action == "not checked"]
     print(
         "checks: "
         + "; ".join(f"{name} ({n:,} cells)" for name, n in result.checks.items())
         + (f"; {within} sums agree only within rounding (QA table)" if within else "; every sum exact")
+        + (f"; not checked, no sheet for {', '.join(absent)} (QA table)" if absent else "")
     )
     return Cleaned(result.population, result.qa, result.counts)
 
