@@ -145,15 +145,16 @@ def facilities(units, scheme, n_per_unit: int = 6, seed: int = 3) -> pd.DataFram
 
 
 def population(units, year: int = 2025, seed: int = 5) -> pd.DataFrame:
-    """Population by unit and 5-year age band, in the load_population_csv shape."""
+    """Population (男女計) by unit and 5-year age band, in the shape of ``population_by_unit``."""
+    from homecare.population.bands import AGE_BANDS
+
     rng = np.random.default_rng(seed)
-    bands = [f"{a}-{a + 4}" for a in range(0, 90, 5)] + ["90+"]
     rows = [
-        (code, year, band, int(rng.integers(500, 9000)))
+        (code, year, "total", band, int(rng.integers(500, 9000)))
         for code in sorted(units["municipality_code"])
-        for band in bands
+        for band in AGE_BANDS
     ]
-    return pd.DataFrame(rows, columns=["municipality_code", "year", "age_band", "population"])
+    return pd.DataFrame(rows, columns=["municipality_code", "year", "sex", "age_band", "population"])
 
 
 def figure_texts(fig) -> list[str]:

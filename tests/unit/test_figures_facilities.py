@@ -7,9 +7,10 @@ import pytest
 from figure_fixtures import _isolated_processed, facilities, figure_texts, population, scheme_fixture, units_fixture  # noqa: F401  fixtures
 
 from homecare.core.errors import InputError, ParameterError
-from homecare.core.labels import SAMPLE_LABEL
+from homecare.core.labels import SAMPLE_LABEL, round_significant
 from homecare.figures import facilities as fac_fig
 from homecare.figures import style
+from homecare.population.bands import bands_of_measure
 from homecare.population.rates import aged75_by_area
 
 
@@ -52,13 +53,13 @@ def test_per_aged75_rate(fac, scheme, units):
     pop = population(units, year=2025)
     table = fac_fig.facility_counts_table(fac, scheme, aged75_by_area(pop, scheme, 2025)).set_index("二次保健医療圏")
     members = scheme.assignment().query("area == '県西'")["municipality_code"]
-    aged = pop[pop["municipality_code"].isin(members) & pop["age_band"].isin(["75-79", "80-84", "85-89", "90+"])][
+    aged = pop[pop["municipality_code"].isin(members) & pop["age_band"].isin(bands_of_measure("75+"))][
         "population"
     ].sum()
     assert table.at["県西", "75歳以上人口（人、2025年）"] == aged
-    assert table.at["県西", "病院（75歳以上千人あたり施設）"] == pytest.approx(
-        table.at["県西", "病院（施設）"] / aged * 1000, abs=5e-4
-    )
+    rate = table.at["県西", "病院（75歳以上人口10万人当たり、人口は2025年）"]
+    assert rate == round_significant(table.at["県西", "病院（施設）"] / aged * 100_000)  # three significant figures
+    assert len(f"{rate:.6g}".replace(".", "").lstrip("0")) <= 3
     with pytest.raises(InputError, match="no population rows"):  # a unit missing would understate its area
         aged75_by_area(pop[pop["municipality_code"] != "14101"], scheme, 2025)
     with pytest.raises(ParameterError, match="no rows for 1999"):
@@ -84,11 +85,11 @@ def test_facility_counts_figure(fac, scheme, units, with_population, tmp_path):
     fig = fac_fig.plot_facility_counts(fac, scheme, pop, population_source="テスト人口", sample=False)
     texts = figure_texts(fig)
     assert not any(SAMPLE_LABEL in t for t in texts)
-    assert any("75歳以上人口千人あたり" in t for t in texts) is with_population
+    assert any("75歳以上人口10万人当たり" in t for t in texts) is with_population
     assert any("テスト人口" in t for t in texts) is with_population
     bars = [p.get_width() for p in fig.axes[0].containers[0]]
     table = fac_fig.facility_counts_table(fac, scheme, pop)
-    col = "病院（75歳以上千人あたり施設）" if with_population else "病院（施設）"
+    col = "病院（75歳以上人口10万人当たり、人口は2025年）" if with_population else "病院（施設）"
     assert bars == pytest.approx(table[col].iloc[: len(scheme.areas)].astype(float).tolist())
     style.save_figure(fig, tmp_path, "facility_counts")
 

@@ -13,15 +13,17 @@ from population_fixtures import flat_population
 
 from homecare.figures import demand as figures
 from homecare.population import aggregate, demand, supply
+from homecare.population.bands import bands_of_measure
 from homecare.reference import areas, geo
 
 SOURCES = ["テスト用人口"]
+GROUPS = {"訪問看護": ("130",), "診療所": ("clinic",), "特養": ("510", "540")}
 
 
 @pytest.fixture(scope="module")
 def outlook() -> dict:
     pop = flat_population((2020, 2030, 2040))
-    old = pop["age_band"].isin(["75-79", "80-84", "85-89", "90+"])
+    old = pop["age_band"].isin(bands_of_measure("75+"))
     pop.loc[old & (pop["year"] == 2040), "population"] = 15.0
     pop.loc[(pop["municipality_code"] == "14131") & (pop["year"] == 2040), "population"] *= 1.5
     weights = demand.load_weights()
@@ -40,7 +42,7 @@ def outlook() -> dict:
         "schemes": schemes,
         "ap": ap,
         "idx": idx,
-        "supply": supply.facilities_per_75(fac, pop, schemes["secondary_medical_area"]),
+        "supply": supply.facilities_per_75(fac, pop, schemes["secondary_medical_area"], GROUPS, population_year=2020),
     }
 
 
@@ -94,7 +96,7 @@ def test_population_pyramids(outlook) -> None:
     sm = outlook["schemes"]["secondary_medical_area"]
     fig = figures.plot_population_pyramids(outlook["ap"]["secondary_medical_area"], sm, sources=SOURCES, sample=True)
     texts = _render(fig)
-    _check(texts, "2020年→2040年", "90+")
+    _check(texts, "2020年→2040年", "90-94", "95+")
     # 75+ bands go from 10 to 15 persons per unit: +50% everywhere
     assert "横浜（75歳以上 +50%）" in texts
 
@@ -102,13 +104,16 @@ def test_population_pyramids(outlook) -> None:
 def test_facilities_per_75(outlook) -> None:
     sm = outlook["schemes"]["secondary_medical_area"]
     fig = figures.plot_facilities_per_75(
-        outlook["supply"], sm, facility_types=["130", "clinic"], sources=SOURCES, sample=False
+        outlook["supply"], sm, groups=["訪問看護", "診療所"], population_year=2020, sources=SOURCES, sample=False
     )
     texts = _render(fig)
-    assert "サンプルデータ" not in "\n".join(texts)
-    assert "訪問看護（75歳以上千人当たり）" in texts
+    joined = "\n".join(texts)
+    assert "サンプルデータ" not in joined and "訪問看護" in texts and "75歳以上人口10万人当たり施設数" in joined
+    assert "現在（施設数÷2020年の75歳以上人口）" in texts
+    # labels: three significant figures of the 2040 rate (横浜: 1 facility / (18 wards x 5 bands x 15) x 10万)
+    assert "74.1（-33%）" in texts
     with pytest.raises(ValueError, match="not in the supply table"):
-        figures.plot_facilities_per_75(outlook["supply"], sm, facility_types=["510"], sources=SOURCES, sample=False)
+        figures.plot_facilities_per_75(outlook["supply"], sm, groups=["老健"], sources=SOURCES, sample=False)
 
 
 @pytest.mark.parametrize("scheme_id", ["scenario_yokohama3_kawasaki1", "elderly_care_area"])
@@ -117,13 +122,13 @@ def test_long_scheme_labels_fit(outlook, scheme_id) -> None:
     scheme = areas.load_scheme(scheme_id)
     ap = aggregate.area_population(outlook["pop"], scheme)
     idx = demand.demand_index(aggregate.with_prefecture(ap), demand.load_weights())
-    fac = pd.DataFrame({"municipality_code": ["14101"], "facility_type": ["130"], "facility_type_label": ["訪問看護"]})
-    sup = supply.facilities_per_75(fac, outlook["pop"], scheme)
+    fac = pd.DataFrame({"municipality_code": ["14101"], "facility_type": ["130"]})
+    sup = supply.facilities_per_75(fac, outlook["pop"], scheme, GROUPS, population_year=2020)
     for fig in (
         figures.plot_demand_index(idx, scheme, sources=SOURCES, sample=True),
         figures.plot_demand_map(idx, geo.load_units(), scheme, sources=SOURCES, sample=True),
         figures.plot_population_pyramids(ap, scheme, sources=SOURCES, sample=True),
-        figures.plot_facilities_per_75(sup, scheme, facility_types=["130"], sources=SOURCES, sample=True),
+        figures.plot_facilities_per_75(sup, scheme, groups=["訪問看護"], sources=SOURCES, sample=True),
     ):
         texts = _render(fig)
         assert any(scheme.label in t for t in texts)

@@ -1,5 +1,5 @@
 """Aggregation by area scheme, validation, apportioning rules, demand-index arithmetic and
-facilities per 1,000 aged 75+."""
+facilities per 10万人 aged 75+."""
 
 from __future__ import annotations
 
@@ -60,8 +60,8 @@ def test_incomplete_years_and_bands_are_errors() -> None:
     pop = flat_population()
     aggregate.check_complete(pop)
     with pytest.raises(InputError, match="missing") as exc:
-        aggregate.check_complete(pop[~((pop["municipality_code"] == "14402") & (pop["age_band"] == "90+"))])
-    assert "14402" in str(exc.value) and "90+" in str(exc.value)
+        aggregate.check_complete(pop[~((pop["municipality_code"] == "14402") & (pop["age_band"] == "95+"))])
+    assert "14402" in str(exc.value) and "95+" in str(exc.value)
     with pytest.raises(InputError, match="years \\[2040\\]"):
         aggregate.check_complete(pop[~((pop["municipality_code"] == "14101") & (pop["year"] == 2040))])
     with pytest.raises(InputError, match="missing"):
@@ -84,19 +84,20 @@ def test_totals_check_with_rounding_tolerance() -> None:
             "municipality_code": ["14000", "14130", "14101"],
             "year": 2020,
             "measure": ["total", "75+", "0-4"],
-            "population": [58 * N_BANDS * 10, 7 * 4 * 10 + 5, 10],
+            "population": [58 * N_BANDS * 10, 7 * 5 * 10 + 5, 10],
         }
     )
-    assert aggregate.check_totals(pop, ok) == 3  # 14130 75+: 28 cells, so up to 14 persons of rounding
-    bad = ok.assign(population=[58 * N_BANDS * 10, 7 * 4 * 10 + 15, 10])
-    with pytest.raises(InputError, match="75\\+ total for 14130"):
+    assert aggregate.check_totals(pop, ok) == 3  # 14130 75+: 35 cells, so up to 17.5 persons of rounding
+    bad = ok.assign(population=[58 * N_BANDS * 10, 7 * 5 * 10 + 18, 10])
+    with pytest.raises(InputError, match="75\\+ \\(男女計\\) total for 14130"):
         aggregate.check_totals(pop, bad)
 
 
 def test_aged_shares() -> None:
     sh = aggregate.aged_shares(aggregate.area_population(flat_population(), areas.load_scheme()))
     pref = sh[(sh["area"] == "神奈川県") & (sh["year"] == 2020)].iloc[0]
-    assert pref["share65"] == pytest.approx(6 / 19) and pref["share75"] == pytest.approx(4 / 19)
+    # 65+ = 7 of the 20 bands (65-69 ... 90-94, 95+), 75+ = 5
+    assert pref["share65"] == pytest.approx(7 / 20) and pref["share75"] == pytest.approx(5 / 20)
     assert pref["total"] == 58 * N_BANDS * 10
 
 
@@ -113,23 +114,23 @@ def test_apportion_rules_by_hand() -> None:
             ("14151", 2020, "0-4", 10.0),
             ("14152", 2020, "0-4", 30.0),
             ("14153", 2020, "0-4", 60.0),
-            ("14151", 2020, "90+", 50.0),
-            ("14152", 2020, "90+", 25.0),
-            ("14153", 2020, "90+", 25.0),
+            ("14151", 2020, "95+", 50.0),
+            ("14152", 2020, "95+", 25.0),
+            ("14153", 2020, "95+", 25.0),
         ],
         columns=["municipality_code", "year", "age_band", "population"],
     )
-    city = _city_rows({"0-4": 200.0, "90+": 400.0})
+    city = _city_rows({"0-4": 200.0, "95+": 400.0})
     band = apportion.apportion_to_wards(city, base, rule="base_year_band_share").set_index(
         ["municipality_code", "age_band"]
     )["population"]
     assert band[("14151", "0-4")] == pytest.approx(20) and band[("14153", "0-4")] == pytest.approx(120)
-    assert band[("14151", "90+")] == pytest.approx(200) and band[("14152", "90+")] == pytest.approx(100)
+    assert band[("14151", "95+")] == pytest.approx(200) and band[("14152", "95+")] == pytest.approx(100)
     total = apportion.apportion_to_wards(city, base, rule="base_year_total_share").set_index(
         ["municipality_code", "age_band"]
     )["population"]
     # total shares: 緑 60/200, 中央 55/200, 南 85/200
-    assert total[("14151", "0-4")] == pytest.approx(60) and total[("14153", "90+")] == pytest.approx(170)
+    assert total[("14151", "0-4")] == pytest.approx(60) and total[("14153", "95+")] == pytest.approx(170)
     assert total.sum() == pytest.approx(600) and band.sum() == pytest.approx(600)
 
 
@@ -178,7 +179,8 @@ def test_demand_index_against_hand_computation(tmp_path) -> None:
 def test_weights_file_is_data(tmp_path) -> None:
     w = demand.load_weights()
     assert w.index("medical").band_weights["10-14"] == 0.6 and w.index("medical").band_weights["15-19"] == 0.4
-    assert w.index("care").band_weights["35-39"] == 0.0 and w.index("care").band_weights["90+"] == 87.3
+    assert w.index("care").band_weights["35-39"] == 0.0 and w.index("care").band_weights["95+"] == 87.3
+    assert w.index("care").band_weights["90-94"] == 87.3
     assert "JMAP" in w.source
     custom = tmp_path / "w.yml"
     custom.write_text(
@@ -191,40 +193,59 @@ def test_weights_file_is_data(tmp_path) -> None:
         demand.load_weights(custom)
 
 
+GROUPS = {"訪問看護": ("130",), "病院": ("hospital",), "特養": ("510", "540")}
+
+
 def _facilities() -> pd.DataFrame:
     rows = (
-        [("14101", "130", "訪問看護")] * 4
-        + [("14131", "130", "訪問看護")] * 2
-        + [("14201", "hospital", "病院")]
-        + [(None, "130", "訪問看護")]
+        [("14101", "130")] * 4
+        + [("14131", "130")] * 2
+        + [("14201", "hospital")]
+        + [(None, "130")]
+        + [("14101", "540"), ("14201", "510")]
+        + [("14101", "320")]  # a type in none of the groups asked for
     )
-    return pd.DataFrame(rows, columns=["municipality_code", "facility_type", "facility_type_label"])
+    return pd.DataFrame(rows, columns=["municipality_code", "facility_type"])
 
 
-def test_facilities_per_1000_aged_75() -> None:
+def test_facilities_per_100000_aged_75() -> None:
     pop = flat_population()
     pop.loc[pop["year"] == 2040, "population"] *= 2  # 75+ doubles by 2040
-    out = supply.facilities_per_75(_facilities(), pop, areas.load_scheme()).set_index(["facility_type", "area"])
-    yokohama = out.loc[("130", "横浜")]
+    out = supply.facilities_per_75(_facilities(), pop, areas.load_scheme(), GROUPS, population_year=2020)
+    by = out.set_index(["facility_group", "area"])
+    yokohama = by.loc[("訪問看護", "横浜")]
     assert yokohama["facilities"] == 4
-    assert yokohama["aged75_base"] == 18 * 4 * 10  # 18 wards x 4 bands (75-79 ... 90+) x 10
-    assert yokohama["per1000_base"] == pytest.approx(1000 * 4 / 720)
-    assert yokohama["per1000_target"] == pytest.approx(1000 * 4 / 1440) and yokohama["change_pct"] == pytest.approx(-50)
-    assert out.loc[("130", "県西"), "facilities"] == 0
-    assert out.loc[("130", "神奈川県"), "facilities"] == 6
-    assert out.loc[("hospital", "横須賀・三浦"), "facilities"] == 1
-    assert supply.facilities_per_75(_facilities(), pop, areas.load_scheme()).attrs["unassigned"] == 1
+    assert yokohama["aged75_now"] == 18 * 5 * 10  # 18 wards x 5 bands (75-79 ... 90-94, 95+) x 10
+    assert yokohama["rate_now"] == pytest.approx(100_000 * 4 / 900)
+    assert yokohama["rate_target"] == pytest.approx(100_000 * 4 / 1800) and yokohama["change_pct"] == pytest.approx(-50)
+    assert by.loc[("訪問看護", "県西"), "facilities"] == 0
+    assert by.loc[("訪問看護", "神奈川県"), "facilities"] == 6
+    assert by.loc[("病院", "横須賀・三浦"), "facilities"] == 1
+    # 特養 is one group of 510 and 540 (地域密着型): both count
+    assert by.loc[("特養", "神奈川県"), "facilities"] == 2 and by.loc[("特養", "横浜"), "facility_types"] == "510+540"
+    counts = out.attrs["counts"]
+    assert counts.rows_in == 11 and counts.kept == 9 and dict(counts.excluded)["without a unit code"] == 1
+    assert dict(counts.excluded)["types outside the facility groups shown"] == 1
     # cross-source duplicates (is_primary False) are counted once
-    marked = _facilities().assign(is_primary=[True, True, True, False, True, True, True, True])
-    again = supply.facilities_per_75(marked, pop, areas.load_scheme())
-    assert again.set_index(["facility_type", "area"]).loc[("130", "横浜"), "facilities"] == 3
-    assert again.attrs["duplicates"] == 1
+    marked = _facilities().assign(is_primary=[True, True, True, False] + [True] * 7)
+    again = supply.facilities_per_75(marked, pop, areas.load_scheme(), GROUPS, population_year=2020)
+    assert again.set_index(["facility_group", "area"]).loc[("訪問看護", "横浜"), "facilities"] == 3
+    assert dict(again.attrs["counts"].excluded)["duplicates of another record (is_primary False)"] == 1
+
+
+def test_group_without_facilities_is_left_out_and_named() -> None:
+    groups = {**GROUPS, "介護医療院": ("550",)}
+    out = supply.facilities_per_75(_facilities(), flat_population(), areas.load_scheme(), groups, population_year=2020)
+    assert out.attrs["empty_groups"] == ["介護医療院"]
+    assert "介護医療院" not in set(out["facility_group"])
 
 
 def test_facilities_needs_its_columns_and_years() -> None:
     with pytest.raises(InputError, match="lacks columns"):
         supply.facilities_per_75(
-            _facilities().drop(columns="facility_type_label"), flat_population(), areas.load_scheme()
+            _facilities().drop(columns="facility_type"), flat_population(), areas.load_scheme(), GROUPS
         )
     with pytest.raises(InputError, match="year 2050"):
-        supply.facilities_per_75(_facilities(), flat_population(), areas.load_scheme(), target_year=2050)
+        supply.facilities_per_75(
+            _facilities(), flat_population(), areas.load_scheme(), GROUPS, population_year=2020, target_year=2050
+        )

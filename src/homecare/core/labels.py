@@ -1,5 +1,5 @@
-"""Label wording every published artefact shares: the 出典 line, the サンプルデータ mark and
-the scenario mark.
+"""Label wording every published artefact shares: the 出典 line, the サンプルデータ mark, the
+scenario mark and how rates are rounded and printed (three significant figures).
 
 Figures, tables, the workbook, the index page and the slides all word these the same way;
 change them here only. Terms: docs/glossary.md.
@@ -7,6 +7,7 @@ change them here only. Terms: docs/glossary.md.
 
 from __future__ import annotations
 
+import math
 import os
 
 SAMPLE_LABEL = "サンプルデータ"
@@ -34,3 +35,37 @@ def current_scenario() -> str | None:
 def scenario_label(name: str) -> str:
     """What every figure and sheet of a scenario run says, so it is never taken for the official one."""
     return f"シナリオ「{name}」（検討用・公式の数値ではありません）"
+
+
+SIGNIFICANT_DIGITS = 3  # every published rate is rounded to, and labelled with, three significant figures
+MISSING_NUMBER = "–"
+
+
+def _finite(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def round_significant(value: float, digits: int = SIGNIFICANT_DIGITS) -> float:
+    """``value`` rounded to ``digits`` significant figures (``0.012345`` -> ``0.0123``,
+    ``54321`` -> ``54300.0``); zero, NaN and infinities unchanged."""
+    number = _finite(value)
+    if number is None or number == 0:
+        return value
+    return round(number, digits - 1 - math.floor(math.log10(abs(number))))
+
+
+def format_significant(value: object, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """A number as printed on a figure: ``digits`` significant figures, thousands separated,
+    trailing zeros kept (``0.0980``, ``12.3``, ``540``, ``1,230``); ``–`` for a missing value."""
+    number = _finite(value)
+    if number is None:
+        return MISSING_NUMBER
+    if number == 0:
+        return "0"
+    rounded = round_significant(number, digits)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(rounded))))
+    return f"{rounded:,.{decimals}f}"

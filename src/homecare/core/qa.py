@@ -34,7 +34,9 @@ def qa_frame(entries: list[QAEntry]) -> pd.DataFrame:
     """QA entries as a DataFrame with the standard columns (empty frame when none)."""
     df = pd.DataFrame([asdict(e) for e in entries], columns=QA_COLUMNS)
     df["row"] = df["row"].astype("Int64")
-    df["value"] = df["value"].astype(str)
+    for column in QA_COLUMNS:  # text columns typed as text even when there is no entry
+        if column != "row":
+            df[column] = df[column].astype(str)
     return df
 
 

@@ -15,8 +15,10 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from homecare.core.labels import format_significant
 from homecare.figures import maps, style
 from homecare.figures.common import OUTLINE_COLOR, hide_spines
+from homecare.population import rates
 from homecare.population.aggregate import PREFECTURE_AREA
 from homecare.population.bands import AGE_BANDS, MEASURE_75, bands_of_measure
 from homecare.reference import geo
@@ -233,7 +235,7 @@ def plot_population_pyramids(
         old = np.isin(AGE_BANDS, bands_of_measure(MEASURE_75))
         growth = 100 * (target[old].sum() / base[old].sum() - 1) if base[old].sum() > 0 else float("nan")
         ax.set_title(f"{area}（75歳以上 {growth:+.0f}%）", fontsize=10.5, loc="left")
-        ax.set_yticks(y[::2], [AGE_BANDS[i] for i in range(0, len(AGE_BANDS), 2)], fontsize=8)
+        ax.set_yticks(y, list(AGE_BANDS), fontsize=6.5)  # every band, 95+ (the open band) included
         ax.tick_params(axis="x", labelsize=8)
         ax.set_xlabel("千人", fontsize=8, labelpad=1)
         hide_spines(ax)
@@ -258,66 +260,82 @@ def plot_facilities_per_75(
     supply: pd.DataFrame,
     scheme: AreaScheme,
     *,
-    facility_types: list[str],
-    base_year: int = 2020,
+    groups: list[str],
+    population_year: int = 2025,
     target_year: int = 2040,
     sources: list[str],
+    note: str = "",
     sample: bool | None = None,
 ) -> Figure:
-    """Facilities per 1,000 aged 75+ (75歳以上千人当たり施設数) per area, now vs ``target_year``
-    at today's supply: one panel per facility type, pale bar = now, full bar = target year."""
+    """Facilities per 10万人 aged 75+ (75歳以上人口10万人当たり施設数) per area, now (the population
+    of ``population_year``) vs ``target_year`` at today's supply: one panel per facility group,
+    pale bar = now, full bar = target year, labels to three significant figures. ``supply`` from
+    :func:`homecare.population.supply.facilities_per_75`."""
     style.apply_style()
-    known = list(dict.fromkeys(supply["facility_type"]))
-    unknown = [t for t in facility_types if t not in known]
+    known = list(dict.fromkeys(supply["facility_group"]))
+    unknown = [g for g in groups if g not in known]
     if unknown:
-        raise ValueError(f"facility types {unknown} are not in the supply table (known: {known})")
+        raise ValueError(f"facility groups {unknown} are not in the supply table (known: {known})")
     order = [*scheme.area_names, PREFECTURE_AREA]
-    ncols = min(len(facility_types), 2)
-    nrows = int(np.ceil(len(facility_types) / ncols))
-    height = 3.3 * nrows + 1.3
+    ncols = min(len(groups), 2)
+    nrows = int(np.ceil(len(groups) / ncols))
+    height = 3.3 * nrows + 1.5
     fig, axes = plt.subplots(nrows, ncols, figsize=(13.33, height), squeeze=False)
-    fig.subplots_adjust(left=0.10, right=0.98, top=1 - 1.3 / height, bottom=1.05 / height, hspace=0.45, wspace=0.25)
+    fig.subplots_adjust(left=0.10, right=0.98, top=1 - 1.3 / height, bottom=1.25 / height, hspace=0.45, wspace=0.25)
     y = np.arange(len(order))
     colors = [scheme.colors.get(a, PREF_COLOR) for a in order]
     for k, ax in enumerate(axes.flat):
-        if k >= len(facility_types):
+        if k >= len(groups):
             ax.set_visible(False)
             continue
-        d = supply[supply["facility_type"] == facility_types[k]].set_index("area").reindex(order)
-        ax.barh(y - 0.2, d["per1000_base"], height=0.4, color=colors, alpha=0.35)
-        ax.barh(y + 0.2, d["per1000_target"], height=0.4, color=colors)
-        xmax = float(np.nanmax(d[["per1000_base", "per1000_target"]].to_numpy()))
-        decimals = 2 if xmax >= 0.1 else 3  # rare types (介護医療院) need a third decimal to differ
-        for yi, (b, t) in enumerate(zip(d["per1000_base"], d["per1000_target"], strict=True)):
+        d = supply[supply["facility_group"] == groups[k]].set_index("area").reindex(order)
+        ax.barh(y - 0.2, d["rate_now"], height=0.4, color=colors, alpha=0.35)
+        ax.barh(y + 0.2, d["rate_target"], height=0.4, color=colors)
+        xmax = float(np.nanmax(d[["rate_now", "rate_target"]].to_numpy()))
+        for yi, (b, t) in enumerate(zip(d["rate_now"], d["rate_target"], strict=True)):
             ax.annotate(
-                f"{t:.{decimals}f}（{100 * (t / b - 1):+.0f}%）" if b > 0 else "–",
+                f"{format_significant(t)}（{100 * (t / b - 1):+.0f}%）" if b > 0 else format_significant(t),
                 (t, yi + 0.2),
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
                 fontsize=7.5,
             )
-        ax.set_xlim(0, max(xmax, 1e-3) * 1.35)  # a type with no facilities still gets an axis
+        ax.set_xlim(0, max(xmax, 1e-3) * 1.35)  # a group with no facilities still gets an axis
         ax.set_yticks(y, order if k % ncols == 0 else [""] * len(order), fontsize=9)
         ax.invert_yaxis()
-        ax.set_title(f"{d['facility_type_label'].dropna().iloc[0]}（75歳以上千人当たり）", loc="left", fontsize=11)
+        types = str(d["facility_types"].dropna().iloc[0])
+        ax.set_title(
+            f"{groups[k]}（{types.replace('+', '＋')}）" if "+" in types else groups[k], loc="left", fontsize=11
+        )
         ax.tick_params(axis="x", labelsize=8)
         hide_spines(ax)
     handles = [
         plt.Rectangle(
-            (0, 0), 1, 1, color="#777777", alpha=0.35, label=f"現在（施設数÷{_year(base_year)}の75歳以上人口）"
+            (0, 0),
+            1,
+            1,
+            color="#777777",
+            alpha=0.35,
+            label=f"現在（施設数÷{_year(population_year)}の75歳以上人口）",
         ),
-        plt.Rectangle((0, 0), 1, 1, color="#777777", label=f"{_year(target_year)}（現在の施設数のまま）"),
+        plt.Rectangle(
+            (0, 0),
+            1,
+            1,
+            color="#777777",
+            label=f"{_year(target_year)}（現在の施設数÷{_year(target_year)}の推計75歳以上人口）",
+        ),
     ]
     fig.legend(
         handles=handles, loc="upper right", bbox_to_anchor=(0.99, 1 - 0.55 / height), ncols=2, frameon=False, fontsize=9
     )
     return style.finish_figure(
         fig,
-        title=_scheme_title("75歳以上千人当たり施設数", scheme),
+        title=_scheme_title(f"{rates.RATE_LABEL}施設数", scheme),
         sources=sources,
         sample=sample,
-        note=f"{_year(target_year)}の値は現在の施設数を{_year(target_year)}の推計75歳以上人口で割ったもの。括弧内は現在からの増減率。",
+        note=f"ラベルは{_year(target_year)}の値（有効数字3桁）、括弧内は現在からの増減率。人口は75歳以上・男女計。{note}",
     )
 
 

@@ -4,7 +4,10 @@ Input is the processed table ``facilities`` (one row per facility: ``facility_ty
 ``municipality_code`` of the 58 units, ``lat``/``lon`` ...). Areas are taken from the unit
 code under the scheme passed in (not from the table's own ``area`` column), so the same
 facilities can be shown under any scheme. Facility types are shown in display groups
-(:data:`FACILITY_GROUPS`), e.g. 特養 = 510 介護老人福祉施設 + 540 地域密着型.
+(:data:`FACILITY_GROUPS`), e.g. 特養 = 510 介護老人福祉施設 + 540 地域密着型. These groups are the
+one facility-type definition of every per-capita figure and table (05 and 06): rates follow
+:mod:`homecare.population.rates` (per 10万人 aged 75+, the population year stated, three
+significant figures). Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from homecare.core.errors import ParameterError
+from homecare.core.labels import format_significant
 from homecare.figures import maps, style
 from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, area_handles, hide_spines
+from homecare.population import rates
 from homecare.reference import geo
 from homecare.reference.areas import AreaScheme
 
-# display group -> facility_type codes (the codes of data/raw/reference/facility_types.csv)
+# display group -> facility_type codes (the codes of data/raw/reference/facility_types.csv): the one
+# definition of facility types for counts and per-capita rates (05 and 06). 特養 includes 540 地域密着型
+# 介護老人福祉施設 (定員29人以下): both are 介護老人福祉施設 under the 介護保険法, as GROUP_NOTES says on the figures.
 FACILITY_GROUPS: dict[str, tuple[str, ...]] = {
     "病院": ("hospital",),
     "診療所": ("clinic",),
@@ -99,7 +106,8 @@ def facility_counts_table(
     a last row 区市町村不明 (facilities in scope whose unit is unknown: shown, never added to
     県計), facility counts per display group and, when ``aged75`` (75歳以上人口 per area and
     its year, :func:`homecare.population.rates.aged75_by_area`) is given, that population and
-    the counts per 1,000 aged 75+."""
+    the counts per 10万人 aged 75+ (:func:`homecare.population.rates.rate_header`, three
+    significant figures)."""
     df = with_groups(facilities, scheme)
     counts = df.pivot_table(index="area", columns="group", values="facility_id", aggfunc="count", fill_value=0)
     rows = scheme.area_names + ([UNKNOWN_AREA] if UNKNOWN_AREA in counts.index else [])
@@ -112,12 +120,12 @@ def facility_counts_table(
         aged, year = aged75
         aged = aged.reindex(scheme.area_names)
         aged_all = list(aged) + ([pd.NA] if UNKNOWN_AREA in counts.index else []) + [aged.sum()]
-        out[f"75歳以上人口（人、{year}年）"] = pd.array(
+        out[rates.population_header(year)] = pd.array(
             [None if pd.isna(v) else int(round(float(v))) for v in aged_all], dtype="Int64"
         )
-        denom = pd.to_numeric(out[f"75歳以上人口（人、{year}年）"], errors="coerce").astype(float)
+        denom = pd.to_numeric(out[rates.population_header(year)], errors="coerce").astype(float)
         for g in FACILITY_GROUPS:
-            out[f"{g}（75歳以上千人あたり施設）"] = (out[f"{g}（施設）"] / denom * 1000).round(3)
+            out[rates.rate_header(g, year)] = rates.published_rate(rates.per_aged75(out[f"{g}（施設）"], denom))
     unknown = out[scheme.label] == UNKNOWN_AREA  # on its own line after the total, never in it
     return pd.concat([out[~unknown], out[unknown]], ignore_index=True)
 
@@ -216,12 +224,13 @@ def plot_facility_counts(
 ) -> Figure:
     """圏域別の施設数（施設種別）: one panel per facility group, one bar per area in the area's
     colour, labelled; with ``aged75`` (see :func:`facility_counts_table`) the bars are facilities
-    per 1,000 population aged 75+ (75歳以上人口千人あたり) and the prefecture value is drawn as a
-    dashed line.
+    per 10万人 aged 75+ (75歳以上人口10万人当たり, labels to three significant figures) and the
+    prefecture value is drawn as a dashed line.
     ``population_source`` names the population table in the 出典 line."""
     style.apply_style()
     table = facility_counts_table(facilities, scheme, aged75)
     per_capita = aged75 is not None
+    year = aged75[1] if aged75 is not None else None
     body = table[table[scheme.label].isin(scheme.area_names)].reset_index(drop=True)
     total = table[table[scheme.label] == "県計"].iloc[0]
     ncols = 4
@@ -232,17 +241,15 @@ def plot_facility_counts(
     names = body[scheme.label].tolist()
     colors = [scheme.colors[a] for a in names]
     for k, (ax, group) in enumerate(zip(axes.flat, groups, strict=False)):
-        col = f"{group}（75歳以上千人あたり施設）" if per_capita else f"{group}（施設）"
+        col = rates.rate_header(group, year) if per_capita else f"{group}（施設）"
         values = body[col].astype(float).to_numpy()
         ax.barh(range(len(names)), values, color=colors, edgecolor=OUTLINE_COLOR, linewidth=0.3, height=0.72)
         vmax = float(max(values.max(), 1e-9))
-        # enough decimals that small rates stay distinguishable (0.012 vs 0.008, not 0.01 and 0.01)
-        fmt = "{:,.0f}" if not per_capita else ("{:.2f}" if vmax >= 1 else "{:.3f}")
         for y, v in enumerate(values):
             ax.text(
                 v + vmax * 0.02,
                 y,
-                fmt.format(v),
+                format_significant(v) if per_capita else f"{v:,.0f}",
                 va="center",
                 ha="left",
                 fontsize=7.5,
@@ -263,10 +270,10 @@ def plot_facility_counts(
         hide_spines(ax)
     for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
-    unit = "75歳以上人口千人あたり施設数" if per_capita else "施設数"
-    year_col = [c for c in table.columns if c.startswith("75歳以上人口")]
+    unit = f"{rates.RATE_LABEL}施設数" if per_capita else "施設数"
+    named = "、".join(f"{g}＝{GROUP_NOTES[g]}" for g in groups if g in GROUP_NOTES)
     note = f"横軸は{unit}。" + (
-        "破線は県全体の値。" + f"人口は{year_col[0].split('、')[1].rstrip('）')}。" if per_capita else ""
+        f"破線は県全体の値。人口は{year}年（75歳以上、男女計）。\n{named}。" if per_capita else ""
     )
     if UNKNOWN_AREA in set(table[scheme.label]):
         row = table[table[scheme.label] == UNKNOWN_AREA].iloc[0]
@@ -275,7 +282,7 @@ def plot_facility_counts(
     pop_sources = [f"人口：{population_source}"] if per_capita else []
     return style.finish_figure(
         fig,
-        title=f"{scheme.label}別の医療・介護施設数" + ("（75歳以上人口千人あたり）" if per_capita else ""),
+        title=f"{scheme.label}別の医療・介護施設数" + (f"（{rates.RATE_LABEL}）" if per_capita else ""),
         sources=sources or [*FACILITY_SOURCES, *pop_sources],
         sample=sample,
         caption=f"施設種別ごとの{scheme.label}別{unit}",

@@ -1,6 +1,7 @@
 """Population by area (圏域別人口) for any area scheme, aged shares, and the checks that make
-the numbers trustworthy: complete years and bands, every unit in exactly one area, and unit
-populations adding up to the area, city and prefecture totals.
+the numbers trustworthy: complete years, sexes and bands, every unit in exactly one area, and
+unit populations adding up to the area, city and prefecture totals. Sums are over one sex
+(:func:`select_sex`, 男女計 by default): the table's sexes overlap. Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -8,13 +9,38 @@ from __future__ import annotations
 import pandas as pd
 
 from homecare.core.errors import InputError
-from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, bands_of_measure
+from homecare.population.bands import (
+    AGE_BANDS,
+    MEASURE_65,
+    MEASURE_75,
+    SEX_FEMALE,
+    SEX_LABELS,
+    SEX_MALE,
+    SEX_TOTAL,
+    bands_of_measure,
+)
 from homecare.reference import municipalities
 from homecare.reference.areas import AreaScheme
 
 PREFECTURE_AREA = "神奈川県"  # the all-units row added to area tables
 PREFECTURE_TOTAL_CODE = "14000"  # code of the prefecture row in IPSS files
 _SHOW = 5  # how many missing combinations an error message lists
+
+
+def select_sex(pop: pd.DataFrame, sex: str = SEX_TOTAL) -> pd.DataFrame:
+    """The rows of one sex (``total`` 男女計 by default). A frame without a ``sex`` column is
+    taken as 男女計 only; asking it, or a table without the split, for 男 or 女 is an error."""
+    if "sex" not in pop.columns:
+        if sex == SEX_TOTAL:
+            return pop
+        raise InputError(f"the population table has no sex column: no {SEX_LABELS.get(sex, sex)} rows")
+    rows = pop[pop["sex"] == sex]
+    if rows.empty:
+        raise InputError(
+            f"the population table has no {SEX_LABELS.get(sex, sex)} ({sex}) rows "
+            f"(sexes present: {sorted(set(pop['sex']))})"
+        )
+    return rows
 
 
 def check_complete(
@@ -24,33 +50,38 @@ def check_complete(
     years: list[int] | None = None,
 ) -> None:
     """Every one of the 58 units has every age band for every year (``years``, default: the
-    years present) exactly once; raises InputError listing what is missing."""
+    years present) exactly once for 男女計 and, when the table splits the sexes, for 男 and 女
+    too; raises InputError listing what is missing."""
     unit_codes = list(municipalities.units()["municipality_code"])
     years = sorted(set(pop["year"].astype(int))) if years is None else sorted(years)
     if not years:
         raise InputError("population table has no rows", file=file)
-    full = pd.MultiIndex.from_product(
-        [unit_codes, years, list(AGE_BANDS)], names=["municipality_code", "year", "age_band"]
-    )
-    have = pd.MultiIndex.from_frame(pop[["municipality_code", "year", "age_band"]].astype({"year": int}))
+    if "sex" not in pop.columns:
+        pop = pop.assign(sex=SEX_TOTAL)
+    split = bool(pop["sex"].isin([SEX_MALE, SEX_FEMALE]).any())
+    sexes = [SEX_TOTAL, SEX_MALE, SEX_FEMALE] if split else [SEX_TOTAL]
+    names = ["municipality_code", "year", "sex", "age_band"]
+    full = pd.MultiIndex.from_product([unit_codes, years, sexes, list(AGE_BANDS)], names=names)
+    have = pd.MultiIndex.from_frame(pop[names].astype({"year": int}))
     dup = have[have.duplicated()]
     if len(dup):
-        raise InputError(f"{len(dup)} duplicate unit x year x band rows, e.g. {list(dup[:_SHOW])}", file=file)
+        raise InputError(f"{len(dup)} duplicate unit x year x sex x band rows, e.g. {list(dup[:_SHOW])}", file=file)
     missing = full.difference(have)
     if len(missing):
         units_missing = sorted({m[0] for m in missing})
         years_missing = sorted({m[1] for m in missing})
-        bands_missing = sorted({m[2] for m in missing}, key=AGE_BANDS.index)
+        sexes_missing = sorted({m[2] for m in missing}, key=sexes.index)
+        bands_missing = sorted({m[3] for m in missing}, key=AGE_BANDS.index)
         raise InputError(
-            f"incomplete population table: {len(missing)} unit x year x band rows missing "
+            f"incomplete population table: {len(missing)} unit x year x sex x band rows missing "
             f"(units {units_missing[:_SHOW]}{'...' if len(units_missing) > _SHOW else ''}, years {years_missing}, "
-            f"bands {bands_missing}); e.g. {[tuple(m) for m in missing[:_SHOW]]}",
+            f"sexes {sexes_missing}, bands {bands_missing}); e.g. {[tuple(m) for m in missing[:_SHOW]]}",
             file=file,
         )
     extra = have.difference(full)
     if len(extra):
         raise InputError(
-            f"rows outside the 58 units / years {years}: e.g. {[tuple(m) for m in extra[:_SHOW]]}", file=file
+            f"rows outside the 58 units / years {years} / bands: e.g. {[tuple(m) for m in extra[:_SHOW]]}", file=file
         )
 
 
@@ -70,9 +101,11 @@ def check_scheme_covers(pop: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
     return assign
 
 
-def area_population(pop: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
-    """Population by area, year and age band (``area, area_order, year, age_band, population``),
-    areas in the scheme's display order; checked to add up to the unit total per year."""
+def area_population(pop: pd.DataFrame, scheme: AreaScheme, *, sex: str = SEX_TOTAL) -> pd.DataFrame:
+    """Population of one sex (男女計 by default) by area, year and age band (``area, area_order,
+    year, age_band, population``), areas in the scheme's display order; checked to add up to
+    the unit total per year."""
+    pop = select_sex(pop, sex)
     assign = check_scheme_covers(pop, scheme)
     joined = pop.merge(assign, on="municipality_code", how="left", validate="m:1")
     out = (
@@ -88,7 +121,8 @@ def area_population(pop: pd.DataFrame, scheme: AreaScheme) -> pd.DataFrame:
 
 
 def check_area_sums(pop: pd.DataFrame, area_pop: pd.DataFrame, *, tolerance: float = 0.5) -> None:
-    """Areas add up to the prefecture (all units) per year and band, within ``tolerance`` persons."""
+    """Areas add up to the prefecture (all units of ``pop``, one sex) per year and band, within
+    ``tolerance`` persons."""
     units = pop.groupby(["year", "age_band"])["population"].sum()
     areas = area_pop.groupby(["year", "age_band"])["population"].sum()
     diff = (units - areas.reindex(units.index)).abs()
@@ -98,10 +132,11 @@ def check_area_sums(pop: pd.DataFrame, area_pop: pd.DataFrame, *, tolerance: flo
         raise InputError(f"area populations do not add up to the prefecture total: {year} {band} differs by {d:,.1f}")
 
 
-def measure_by_code(pop: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """``measure`` (total, 65+, 75+ or a band) summed per unit, per designated city (its wards)
-    and for the prefecture (``14000``): ``municipality_code, year, population, cells`` where
-    ``cells`` is the number of unit x band values added (bounds the rounding error)."""
+def measure_by_code(pop: pd.DataFrame, measure: str, *, sex: str = SEX_TOTAL) -> pd.DataFrame:
+    """``measure`` (total, 65+, 75+ or a band) of one sex summed per unit, per designated city
+    (its wards) and for the prefecture (``14000``): ``municipality_code, year, population,
+    cells`` where ``cells`` is the number of unit x band values added (bounds the rounding error)."""
+    pop = select_sex(pop, sex)
     sel = pop[pop["age_band"].isin(bands_of_measure(measure))]
     per_unit = sel.groupby(["municipality_code", "year"], as_index=False).agg(
         population=("population", "sum"), cells=("population", "size")
@@ -128,13 +163,15 @@ def check_totals(
     pop: pd.DataFrame, totals: pd.DataFrame, *, per_cell_tolerance: float = 0.5, file: str | None = None
 ) -> int:
     """Compare unit data with published totals (``municipality_code, year, measure, population``
-    for units, designated cities and the prefecture ``14000``): e.g. the IPSS 総数 and
-    65歳以上 tables, or city rows. Published figures are rounded to whole persons, so a total
+    and optionally ``sex``, for units, designated cities and the prefecture ``14000``): e.g.
+    city rows of a population CSV. Published figures are rounded to whole persons, so a total
     may differ from the sum of its ``n`` rounded parts by up to ``n * per_cell_tolerance``.
     Raises InputError at the first larger difference; returns the number of totals checked."""
     checked = 0
-    for measure, grp in totals.groupby("measure", sort=True):
-        computed = measure_by_code(pop, str(measure)).set_index(["municipality_code", "year"])
+    if "sex" not in totals.columns:
+        totals = totals.assign(sex=SEX_TOTAL)
+    for (sex, measure), grp in totals.groupby(["sex", "measure"], sort=True):
+        computed = measure_by_code(pop, str(measure), sex=str(sex)).set_index(["municipality_code", "year"])
         for rec in grp.to_dict("records"):
             key = (rec["municipality_code"], int(rec["year"]))
             if key not in computed.index:
@@ -144,7 +181,7 @@ def check_totals(
             got, cells = float(computed.at[key, "population"]), int(computed.at[key, "cells"])
             if abs(got - float(rec["population"])) > cells * per_cell_tolerance:
                 raise InputError(
-                    f"units add up to {got:,.0f} but the {measure} total for {key[0]} in {key[1]} is "
+                    f"units add up to {got:,.0f} but the {measure} ({SEX_LABELS[str(sex)]}) total for {key[0]} in {key[1]} is "
                     f"{float(rec['population']):,.0f}",
                     file=file,
                     value=rec["population"],

@@ -9,6 +9,7 @@ The rule is a stated parameter, never implicit:
 - ``base_year_total_share``: each ward keeps its base-year share of the city's total
   population in every band (ignores that wards age differently; use only without bands).
 
+Shares come from the base table's 男女計 rows and apply to every sex the city rows give.
 Ward results always add up exactly (up to float rounding) to the city numbers.
 Terms: docs/glossary.md.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from homecare.core.errors import InputError
+from homecare.population.bands import SEX_TOTAL
 from homecare.reference import municipalities
 
 RULES = ("base_year_band_share", "base_year_total_share")
@@ -32,6 +34,8 @@ def ward_shares(ward_base: pd.DataFrame, city: str, *, base_year: int, rule: str
     wards = sorted(municipalities.units().loc[lambda d: d["parent_code"] == city, "municipality_code"])
     if not wards:
         raise InputError(f"{city} is not a designated city with wards")
+    if "sex" in ward_base.columns:
+        ward_base = ward_base[ward_base["sex"] == SEX_TOTAL]
     base = ward_base[(ward_base["municipality_code"].isin(wards)) & (ward_base["year"] == base_year)]
     missing = sorted(set(wards) - set(base["municipality_code"]))
     if missing:
@@ -59,13 +63,16 @@ def apportion_to_wards(
     rule: str = DEFAULT_RULE,
 ) -> pd.DataFrame:
     """Ward rows (canonical columns) from one designated city's rows (``municipality_code``
-    = the city, ``year, age_band, population``) and the wards' base-year shares."""
+    = the city, ``year, sex, age_band, population``; ``sex`` optional) and the wards'
+    base-year shares."""
     cities = set(city_rows["municipality_code"])
     if len(cities) != 1:
         raise InputError(f"apportion one designated city at a time, got {sorted(cities)}")
     city = cities.pop()
     shares = ward_shares(ward_base, city, base_year=base_year, rule=rule)
-    rows = city_rows[["year", "age_band", "population"]].rename(columns={"population": "city_population"})
+    if "sex" not in city_rows.columns:
+        city_rows = city_rows.assign(sex=SEX_TOTAL)
+    rows = city_rows[["year", "sex", "age_band", "population"]].rename(columns={"population": "city_population"})
     if rule == "base_year_total_share":
         out = rows.merge(shares.drop(columns="age_band"), how="cross")
     else:
@@ -75,4 +82,4 @@ def apportion_to_wards(
                 f"ward base data lacks bands {sorted(set(out.loc[out['share'].isna(), 'age_band']))} for {city}"
             )
     out["population"] = out["city_population"] * out["share"]
-    return out[["municipality_code", "year", "age_band", "population"]].reset_index(drop=True)
+    return out[["municipality_code", "year", "sex", "age_band", "population"]].reset_index(drop=True)

@@ -1,318 +1,657 @@
-"""Adapter for the IPSS municipal projection workbooks (日本の地域別将来推計人口（令和5（2023）年推計）).
+"""Adapter for the IPSS workbook 日本の地域別将来推計人口（令和5（2023）年推計）of one prefecture
+(``.../shicyoson23/3kekka/Municipalities/14.xlsx`` for 神奈川県).
 
-Layout: one workbook per measure (総人口, 65歳以上, 75歳以上, or one 5-year age band such
-as 0～4歳 ... 90歳以上), title rows at the top, a header row (row 4 in the published files)
-and data from the next row: 5-digit code, a type flag (都道府県 / 政令指定都市 / 区 / 市 /
-町村), prefecture, municipality, then one column per projection year 2020, 2025, ... 2050.
-The header row, the columns and the measure are all found by their text, never by position,
-so a re-laid-out release fails with a located message rather than silently shifting.
+Layout (DOMAIN.md, "Population projections"):
 
-Rows of other prefectures are skipped (the national files list every municipality). Wards
-(区) are the units; designated-city (政令指定都市) and prefecture rows become totals that the
-unit rows are checked against, or are apportioned to wards when a city has no ward rows.
-Terms: docs/glossary.md.
+- one sheet per area, named ``{code}_{name}`` (5-digit code without check digit): the
+  prefecture (``14000``), each municipality, each ward, and the whole-city sheets of the
+  designated cities (``14100`` 横浜市, ``14130`` 川崎市, ``14150`` 相模原市) beside their wards;
+- A2 = the area code, B2 = its name; a header row (row 4) ``男女計 | 2020年 … 2050年 | | 男 |
+  years | | 女 | years``: three blocks side by side, each a label column and one column per year
+  (2020 is the census result, 国勢調査による実績値);
+- under it ``総数``, the 20 bands ``0～4歳`` … ``90～94歳``, ``95歳～``, then （再掲） rows (0～14歳,
+  65歳以上 …) and 割合 rows (shares in %) and notes.
+
+Everything is found by its text and then checked, never taken by position: the header row by
+``男女計``, the blocks by ``男女計``/``男``/``女``, the years by ``2020年``. What is kept: the 20
+band rows of the 58 unit sheets (wards straight from their own sheets), by sex. What is only
+checked, never added: 総数 (= the bands), 男女計 (= 男 + 女), the （再掲） rows that name an age group
+(= their bands), the whole-city sheets (= their wards) and the prefecture sheet (= the 58 units).
+割合 rows and notes are never read as persons. A sheet or workbook in another layout (the
+平成30年推計 ``.xls`` with the blocks stacked and a ``90歳以上`` top band, missing blocks …) stops
+with an InputError naming the file, the sheet and what was expected. Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineError, CalamineWorkbook
 
 from homecare.core import paths, provenance
 from homecare.core.errors import InputError
-from homecare.population import apportion
-from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, check_complete, check_totals
-from homecare.population.bands import AGE_BANDS, MEASURE_65, MEASURE_75, MEASURE_TOTAL, parse_band
+from homecare.core.qa import QAEntry, Reconciliation
+from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, check_complete
+from homecare.population.bands import (
+    AGE_BANDS,
+    SEX_FEMALE,
+    SEX_LABELS,
+    SEX_MALE,
+    SEX_TOTAL,
+    age_group,
+    bands_of_measure,
+    normalise_label,
+    parse_band,
+)
 from homecare.population.schemas import POPULATION_SCHEMA, sort_population
 from homecare.reference import municipalities
 
-# Type flags (区分). The published files' exact coding must be checked against the real
-# workbook: words are accepted as well as the numeric codes the sample uses.
-TYPE_FLAGS: dict[str, str] = {
-    "0": "prefecture",
-    "都道府県": "prefecture",
-    "県": "prefecture",
-    "1": "designated_city",
-    "政令指定都市": "designated_city",
-    "指定都市": "designated_city",
-    "政令市": "designated_city",
-    "2": "ward",
-    "区": "ward",
-    "政令市の区": "ward",
-    "行政区": "ward",
-    "3": "city",
-    "市": "city",
-    "4": "town_village",
-    "町村": "town_village",
-    "町": "town_village",
-    "村": "town_village",
-}
-TYPE_FLAG_NOTE = "区分：0 都道府県　1 政令指定都市　2 政令指定都市の区　3 市　4 町村"
-UNIT_TYPE_KIND = {
-    "designated_city": "designated_city",
-    "ward": "ward",
-    "city": "city",
-    "town": "town_village",
-    "village": "town_village",
-}
-HEADER_SCAN_ROWS = 15  # the header row is searched for in the first rows
-_YEAR = re.compile(r"(20\d\d)")
-_NOTE_PREFIXES = ("注", "※", "資料", "出典", "(注", "（注")
+STAGE = "04_population"
+LAYOUT = (
+    "the IPSS 令和5（2023）年推計 workbook: one sheet per area named {code}_{name}, a header row "
+    "男女計 | 2020年 … | 男 | 2020年 … | 女 | 2020年 …, then 総数 and the 20 bands 0～4歳 … 90～94歳, 95歳～"
+)
+HEADER_SCAN_ROWS = 10  # the header row (row 4 in the published files) is searched for in the first rows
+BLOCK_SEXES = {"男女計": SEX_TOTAL, "男": SEX_MALE, "女": SEX_FEMALE}
+TOTAL_LABEL = "総数"
+BAND_LABELS = tuple(f"{b[:-1]}歳～" if b.endswith("+") else f"{b.replace('-', '～')}歳" for b in AGE_BANDS)
+ROUNDING = 0.5  # persons per published value added: the tolerance of every sum check
+_SHEET = re.compile(r"^\s*(\d{4,6})\s*_\s*(.+?)\s*$")
+_YEAR = re.compile(r"^(\d{4})年?$")
+_RESTATED = re.compile(r"^\(?再掲\)?")
+_NOTE_START = ("注", "※", "資料", "出典", "(注")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One sex block of a sheet: its label column and its year columns (0-based)."""
+
+    sex: str
+    label_col: int
+    year_cols: dict[int, int]
+
+
+@dataclass
+class SheetTable:
+    """What one area sheet holds: every count cell (``row, column, sex, year, measure, role,
+    value``; role ``band``, ``total`` (総数) or ``restated`` (（再掲）)) and its rows by kind."""
+
+    code: str
+    name: str
+    sheet: str
+    years: tuple[int, ...]
+    cells: pd.DataFrame
+    rows: dict[str, int]
 
 
 @dataclass
 class IpssResult:
-    """What :func:`load_ipss` read: the canonical unit table, the totals it was checked
-    against, the files, and the designated cities whose wards were apportioned."""
+    """What :func:`load_ipss` read: the canonical unit table, QA entries (sums that agree only
+    within rounding, sheets left out), where every row went, and what was checked."""
 
     population: pd.DataFrame
-    totals: pd.DataFrame
-    files: list[str]
-    apportioned: list[str] = field(default_factory=list)
-    totals_checked: int = 0
+    qa: list[QAEntry]
+    counts: Reconciliation
+    file: str
+    sheets: dict[str, list[str]] = field(default_factory=dict)
+    checks: dict[str, int] = field(default_factory=dict)
 
 
 def _text(value: object) -> str:
-    return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
+    """A cell as compared text; a whole number read as a float (calamine: 2020.0) as ``2020``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalise_label(value)
 
 
-def detect_measure(texts: list[str], *, file: str, sheet: str) -> str:
-    """The measure a sheet holds, from its title/header text: ``total`` (総人口・総数), ``65+``,
-    ``75+`` or a band (``0～4歳`` -> ``0-4``, ``90歳以上`` -> ``90+``)."""
-    found: set[str] = set()
-    for text in texts:
-        t = _text(text)
-        for m in re.finditer(r"(\d{1,2})\s*[-~〜～－]\s*(\d{1,2})\s*歳", t):
-            band = parse_band(f"{m.group(1)}-{m.group(2)}")
-            if band is None:
-                raise InputError(f"age group {m.group(0)!r} is not a 5-year band", file=file, sheet=sheet, value=t)
-            found.add(band)
-        for m in re.finditer(r"(\d{1,2})\s*歳以上", t):
-            found.add(f"{int(m.group(1))}+")
-        if re.search(r"総人口|総数", t):
-            found.add(MEASURE_TOTAL)
-    known = {MEASURE_TOTAL, MEASURE_65, MEASURE_75, *AGE_BANDS}
-    if len(found) != 1 or not found <= known:
+def _number(value: object) -> float | None:
+    """A count cell as a number (``1,234`` accepted), ``None`` when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if value == value else None
+    text = _text(value).replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _cell(rows: list[tuple], i: int, j: int) -> object:
+    return rows[i][j] if i < len(rows) and j < len(rows[i]) else None
+
+
+def _find_header(rows: list[tuple], *, file: str, sheet: str) -> int:
+    """0-based index of the header row: the first row with a cell reading 男女計."""
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if any(_text(v) == "男女計" for v in row):
+            return i
+    raise InputError(
+        f"no header row with 男女計 in the first {HEADER_SCAN_ROWS} rows; expected {LAYOUT}", file=file, sheet=sheet
+    )
+
+
+def _blocks(rows: list[tuple], h: int, *, file: str, sheet: str) -> list[Block]:
+    """The 男女計, 男 and 女 blocks of header row ``h``: label column and consecutive year columns."""
+    header = rows[h]
+    found: dict[str, list[int]] = {}
+    for j, value in enumerate(header):
+        if _text(value) in BLOCK_SEXES:
+            found.setdefault(_text(value), []).append(j)
+    for heading, cols in found.items():
+        if len(cols) > 1:
+            raise InputError(
+                f"{heading} appears {len(cols)} times in the header row", file=file, sheet=sheet, row=h + 1
+            )
+    missing = [heading for heading in BLOCK_SEXES if heading not in found]
+    if missing:
+        total_col = found["男女計"][0]
+        below = [i + 1 for i in range(h + 1, len(rows)) if _text(_cell(rows, i, total_col)) in [m for m in missing]]
+        hint = (
+            f"; {'/'.join(missing)} found below the 男女計 table in column {get_column_letter(total_col + 1)} "
+            f"(row {below[0]}): blocks stacked one under another are the older 平成30年推計 layout, not supported"
+            if below
+            else ""
+        )
         raise InputError(
-            "cannot tell which measure this sheet holds from its title/header text "
-            f"(expected one of 総人口, 65歳以上, 75歳以上 or a 5-year band; found {sorted(found) or 'none'})",
+            f"the header row has no {' and no '.join(missing)} block (expected 男女計, 男 and 女 side by side){hint}",
             file=file,
             sheet=sheet,
+            row=h + 1,
         )
-    return found.pop()
-
-
-def _find_header(rows: list[tuple], *, file: str, sheet: str) -> tuple[int, dict[str, int], dict[int, int]]:
-    """(0-based header row, role -> column index, year -> column index), found by header text."""
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cells = [_text(v) for v in row]
-        if not any("コード" in c for c in cells):
-            continue
-        roles: dict[str, int] = {}
+    blocks = []
+    for heading, sex in BLOCK_SEXES.items():
+        col = found[heading][0]
         years: dict[int, int] = {}
-        for j, c in enumerate(cells):
-            if "コード" in c and "code" not in roles:
-                roles["code"] = j
-            elif ("区分" in c or "種別" in c) and "type" not in roles:
-                roles["type"] = j
-            elif "都道府県" in c and "prefecture" not in roles:
-                roles["prefecture"] = j
-            elif ("市区町村" in c or "市町村" in c) and "municipality" not in roles:
-                roles["municipality"] = j
-            elif (m := _YEAR.search(c)) and len(c) <= 14:
-                years[int(m.group(1))] = j
-        missing = [r for r in ("code", "type", "prefecture", "municipality") if r not in roles]
-        if missing:
+        j = col + 1
+        while j < len(header) and (m := _YEAR.match(_text(header[j]))):
+            years[int(m.group(1))] = j
+            j += 1
+        if not years:
             raise InputError(
-                f"header row lacks columns {missing} (looked for コード, 区分, 都道府県, 市区町村)",
+                f"no year columns (2020年 …) right of {heading}",
+                file=file,
+                sheet=sheet,
+                row=h + 1,
+                column=get_column_letter(col + 2),
+                value=_cell(rows, h, col + 1),
+            )
+        blocks.append(Block(sex, col, years))
+    first = list(blocks[0].year_cols)
+    for block in blocks[1:]:
+        if list(block.year_cols) != first:
+            raise InputError(
+                f"the {SEX_LABELS[block.sex]} block has years {list(block.year_cols)} but 男女計 has {first}",
+                file=file,
+                sheet=sheet,
+                row=h + 1,
+            )
+    return blocks
+
+
+def _area(rows: list[tuple], h: int, sheet_code: str, *, file: str, sheet: str) -> tuple[str, str]:
+    """(code, name) from the rows above the header: the code in column A (A2), the name beside it."""
+    for i in range(h):
+        value = _cell(rows, i, 0)
+        if isinstance(value, bool) or value is None:
+            continue
+        text = _text(value)
+        if re.fullmatch(r"\d{4,6}", text):
+            try:
+                code = municipalities.code5_from_any(text)
+            except ValueError as exc:
+                raise InputError(str(exc), file=file, sheet=sheet, row=i + 1, column="A", value=value) from None
+            if code != sheet_code:
+                raise InputError(
+                    f"the area code {code} disagrees with the sheet name ({sheet_code})",
+                    file=file,
+                    sheet=sheet,
+                    row=i + 1,
+                    column="A",
+                    value=value,
+                )
+            return code, str(_cell(rows, i, 1) or "").strip()
+    raise InputError(
+        "no area code in column A above the header row (expected A2 = code, B2 = name)", file=file, sheet=sheet
+    )
+
+
+def _count_row(rows: list[tuple], i: int, blocks: list[Block], *, file: str, sheet: str, expected: str) -> dict:
+    """The label check and the numbers of one 総数/band row: ``{(sex, year): (value, column)}``."""
+    label = _text(_cell(rows, i, blocks[0].label_col))
+    out = {}
+    for block in blocks:
+        got = _cell(rows, i, block.label_col)
+        if _text(got) != label:
+            raise InputError(
+                f"the {SEX_LABELS[block.sex]} block's label differs from 男女計's ({_cell(rows, i, blocks[0].label_col)!r})",
+                file=file,
+                sheet=sheet,
+                row=i + 1,
+                column=get_column_letter(block.label_col + 1),
+                value=got,
+            )
+        for year, j in block.year_cols.items():
+            value = _cell(rows, i, j)
+            number = _number(value)
+            column = get_column_letter(j + 1)
+            why = (
+                "empty cell (a formula without a saved value? save the workbook in Excel, or paste values)"
+                if value is None
+                else "not a number"
+                if number is None
+                else "negative population"
+                if number < 0
+                else ""
+            )
+            if why:
+                raise InputError(
+                    f"{why}: {expected}, {SEX_LABELS[block.sex]} {year}年",
+                    file=file,
+                    sheet=sheet,
+                    row=i + 1,
+                    column=column,
+                    value=value,
+                )
+            out[(block.sex, year)] = (number, column)
+    return out
+
+
+def _expect_label(label: object, k: int, *, file: str, sheet: str, row: int, column: str) -> str:
+    """The measure of table row ``k`` (0 = 総数, then the bands), after checking its label."""
+    text = _text(label)
+    if k == 0:
+        if text == TOTAL_LABEL:
+            return "total"
+        raise InputError(
+            f"expected {TOTAL_LABEL} in the row under the header; expected {LAYOUT}",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=column,
+            value=label,
+        )
+    band = AGE_BANDS[k - 1]
+    if parse_band(label) == band:
+        return band
+    hint = ""
+    if age_group(label) == (90, None):
+        hint = " (90歳以上 is the top band of the older 平成30年推計 layout, not supported)"
+    raise InputError(
+        f"expected the band {BAND_LABELS[k - 1]} here (総数, then 0～4歳 … 90～94歳, 95歳～){hint}",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column,
+        value=label,
+    )
+
+
+def _restated_measure(label: str) -> str | None:
+    """The measure a （再掲） row restates (``（再掲）65歳以上`` -> ``65+``), ``None`` when it names no
+    age group on band boundaries."""
+    group = age_group(_RESTATED.sub("", label))
+    if group is None:
+        return None
+    lo, hi = group
+    measure = f"{lo}+" if hi is None else f"{lo}-{hi}"
+    try:
+        bands_of_measure(measure)
+    except ValueError:
+        return None
+    return measure
+
+
+def read_sheet(rows: list[tuple], *, file: str, sheet: str) -> SheetTable:
+    """One area sheet (its rows as tuples, row 1 first): every count cell, located, and the
+    number of rows of each kind (``band``, ``total``, ``restated``, ``share``, ``other``)."""
+    m = _SHEET.match(sheet)
+    if not m:
+        raise InputError("the sheet name does not start with an area code ({code}_{name})", file=file, sheet=sheet)
+    try:
+        sheet_code = municipalities.code5_from_any(m.group(1))
+    except ValueError as exc:
+        raise InputError(str(exc), file=file, sheet=sheet) from None
+    h = _find_header(rows, file=file, sheet=sheet)
+    blocks = _blocks(rows, h, file=file, sheet=sheet)
+    code, name = _area(rows, h, sheet_code, file=file, sheet=sheet)
+    label_col = get_column_letter(blocks[0].label_col + 1)
+    records = []
+    for k in range(len(AGE_BANDS) + 1):
+        i = h + 1 + k
+        if i >= len(rows):
+            raise InputError(
+                f"the table ends before {BAND_LABELS[-1]} (expected {TOTAL_LABEL} and {len(AGE_BANDS)} bands)",
                 file=file,
                 sheet=sheet,
                 row=i + 1,
             )
-        if not years:
-            raise InputError("header row has no year columns (2020年, 2025年 ...)", file=file, sheet=sheet, row=i + 1)
-        return i, roles, dict(sorted(years.items()))
-    raise InputError(f"no header row with コード in the first {HEADER_SCAN_ROWS} rows", file=file, sheet=sheet)
-
-
-def read_ipss_sheet(rows: list[tuple], *, file: str, sheet: str) -> pd.DataFrame:
-    """Kanagawa rows of one sheet as ``municipality_code, kind, measure, year, population, row``."""
-    h, roles, years = _find_header(rows, file=file, sheet=sheet)
-    measure = detect_measure(
-        [_text(v) for r in rows[: h + 1] for v in r if v is not None] + [sheet], file=file, sheet=sheet
-    )
-    table = municipalities.load_municipalities().set_index("municipality_code")
-    records = []
-    for i in range(h + 1, len(rows)):
-        row, excel_row = rows[i], i + 1
-        code_text = _text(row[roles["code"]] if roles["code"] < len(row) else None)
-        if not code_text or code_text.startswith(_NOTE_PREFIXES):
-            continue  # blank separator or a footnote under the table
-        try:
-            code = municipalities.code5_from_any(code_text)
-        except ValueError as exc:
-            raise InputError(str(exc), file=file, sheet=sheet, row=excel_row, column="コード", value=code_text) from exc
-        if not code.startswith(municipalities.PREFECTURE_CODE):
-            continue  # another prefecture in a national file
-        flag = _text(row[roles["type"]])
-        kind = TYPE_FLAGS.get(flag)
-        if kind is None:
-            raise InputError(
-                f"unknown type flag (known: {TYPE_FLAG_NOTE})",
-                file=file,
-                sheet=sheet,
-                row=excel_row,
-                column="区分",
-                value=flag,
-            )
-        expected = (
-            "prefecture"
-            if code == PREFECTURE_TOTAL_CODE
-            else UNIT_TYPE_KIND.get(table.at[code, "unit_type"])
-            if code in table.index
-            else None
+        measure = _expect_label(
+            _cell(rows, i, blocks[0].label_col), k, file=file, sheet=sheet, row=i + 1, column=label_col
         )
-        if expected is None:
-            raise InputError(
-                "code is not a Kanagawa municipality, ward or the prefecture",
-                file=file,
-                sheet=sheet,
-                row=excel_row,
-                column="コード",
-                value=code,
-            )
-        if kind != expected:
-            raise InputError(
-                f"type flag says {kind} but {code} is a {expected}",
-                file=file,
-                sheet=sheet,
-                row=excel_row,
-                column="区分",
-                value=flag,
-            )
-        for year, j in years.items():
-            value = row[j] if j < len(row) else None
-            try:
-                number = float(_text(value).replace(",", ""))
-            except ValueError:
-                raise InputError(
-                    "not a number", file=file, sheet=sheet, row=excel_row, column=f"{year}年", value=value
-                ) from None
-            if number < 0:
-                raise InputError(
-                    "negative population", file=file, sheet=sheet, row=excel_row, column=f"{year}年", value=value
-                )
-            records.append((code, kind, measure, year, number, excel_row))
-    if not records:
-        raise InputError("no 神奈川県 rows under the header", file=file, sheet=sheet)
-    return pd.DataFrame(records, columns=["municipality_code", "kind", "measure", "year", "population", "row"])
+        expected = TOTAL_LABEL if k == 0 else BAND_LABELS[k - 1]
+        for (sex, year), (value, column) in _count_row(
+            rows, i, blocks, file=file, sheet=sheet, expected=expected
+        ).items():
+            records.append((i + 1, column, sex, year, measure, "total" if k == 0 else "band", value))
+    counts = {"band": len(AGE_BANDS), "total": 1, "restated": 0, "share": 0, "other": 0}
+    restated_section = False
+    for i in range(h + 1 + len(AGE_BANDS) + 1, len(rows)):
+        label = _text(_cell(rows, i, blocks[0].label_col))
+        if not label and all(v is None or _text(v) == "" for v in rows[i]):
+            continue  # a blank row is no row
+        if "割合" in label or "%" in label:
+            counts["share"] += 1
+            restated_section = False
+            continue
+        if "再掲" in label or (restated_section and age_group(label) is not None):
+            restated_section = True
+            counts["restated"] += 1
+            measure = _restated_measure(label)
+            values = {
+                (b.sex, year): (_number(_cell(rows, i, j)), get_column_letter(j + 1))
+                for b in blocks
+                for year, j in b.year_cols.items()
+            }
+            if measure is not None and all(v is not None for v, _ in values.values()):
+                records += [
+                    (i + 1, column, sex, year, measure, "restated", value)
+                    for (sex, year), (value, column) in values.items()
+                ]
+            continue
+        counts["other"] += 1  # notes (注, 資料 …) and anything else under the table: never read
+    cells = pd.DataFrame(records, columns=["row", "column", "sex", "year", "measure", "role", "value"])
+    return SheetTable(code, name, sheet, tuple(blocks[0].year_cols), cells, counts)
 
 
-def read_ipss_workbook(path: str | Path) -> pd.DataFrame:
-    """Every sheet of one IPSS workbook (see :func:`read_ipss_sheet`), with ``file`` and ``sheet``."""
-    p = paths.resolve(path)
+def _check_name(table: SheetTable, reference: pd.DataFrame, *, file: str) -> None:
+    """The name in B2 must denote the sheet's code (any usual spelling: 横浜市鶴見区 or 鶴見区);
+    ``reference`` is the municipality table indexed by code."""
+    key = municipalities.name_key(table.name)
+    if table.code == PREFECTURE_TOTAL_CODE:
+        names = {municipalities.PREFECTURE}
+    else:
+        r = reference.loc[table.code]
+        names = {r["name"], r["full_name"], r["city"] + r["name"], r["county"] + r["name"], *r["variants"].split("|")}
+    if key and key not in {municipalities.name_key(n) for n in names if n}:
+        raise InputError(
+            f"the area name does not match the code {table.code}",
+            file=file,
+            sheet=table.sheet,
+            row=2,
+            column="B",
+            value=table.name,
+        )
+
+
+def _compare(
+    published: pd.DataFrame, expected: pd.Series, parts: pd.Series, what: str, *, file: str
+) -> tuple[int, list[QAEntry]]:
+    """Check published cells (``sheet, row, column, sex, year, value``) against the sums of their
+    parts: exact or within rounding (0.5 person per part: a QA entry, kept), else InputError at
+    the first cell. Returns (cells checked, QA entries)."""
+    diff = published["value"].to_numpy() - expected.to_numpy()
+    allowed = ROUNDING * parts.to_numpy()
+    bad = abs(diff) > allowed + 1e-9
+    if bad.any():
+        k = int(bad.nonzero()[0][0])
+        r = published.iloc[k]
+        raise InputError(
+            f"{what} do not add up: {SEX_LABELS[r['sex']]} {r['year']}年 is {r['value']:,.0f} but its parts add up to "
+            f"{expected.iloc[k]:,.0f}",
+            file=file,
+            sheet=r["sheet"],
+            row=int(r["row"]),
+            column=r["column"],
+            value=r["value"],
+        )
+    qa = [
+        QAEntry(
+            stage=STAGE,
+            file=file,
+            sheet=str(published.iloc[k]["sheet"]),
+            row=int(published.iloc[k]["row"]),
+            column=str(published.iloc[k]["column"]),
+            value=f"{published.iloc[k]['value']:g}",
+            reason=f"{what}: parts add up to {expected.iloc[k]:g} (within rounding)",
+            action="kept",
+        )
+        for k in (abs(diff) > 1e-9).nonzero()[0]
+    ]
+    return len(published), qa
+
+
+def all_cells(tables: list[SheetTable]) -> pd.DataFrame:
+    """The count cells of every sheet in one frame, with ``code`` and ``sheet``."""
+    cells = pd.concat([t.cells for t in tables], ignore_index=True)
+    cells["code"] = [t.code for t in tables for _ in range(len(t.cells))]
+    cells["sheet"] = [t.sheet for t in tables for _ in range(len(t.cells))]
+    return cells
+
+
+def check_sheets(cells: pd.DataFrame, *, file: str) -> tuple[dict[str, int], list[QAEntry]]:
+    """Every sum check of the workbook's count cells (:func:`all_cells`; see the module
+    docstring); returns cells checked per check and the QA entries of sums that agree only
+    within rounding."""
+    checks: dict[str, int] = {}
+    qa: list[QAEntry] = []
+
+    def run(name: str, published: pd.DataFrame, expected: pd.Series, parts: pd.Series, what: str) -> None:
+        n, entries = _compare(published.reset_index(drop=True), expected, parts, what, file=file)
+        checks[name] = n
+        qa.extend(entries)
+
+    # 男女計 = 男 + 女, in every count row of every sheet
+    key = ["code", "sheet", "row", "year"]
+    wide = cells.pivot_table(index=key, columns="sex", values="value", aggfunc="first")
+    total = cells[cells["sex"] == SEX_TOTAL].set_index(key).loc[wide.index].reset_index()
+    run(
+        "男女計 = 男 + 女",
+        total,
+        (wide[SEX_MALE] + wide[SEX_FEMALE]).reset_index(drop=True),
+        pd.Series(2, index=total.index),
+        "男 and 女",
+    )
+    # 総数 and （再掲） rows = their bands, per sex
+    bands = cells.loc[cells["role"] == "band", ["code", "sex", "year", "measure", "value"]]
+    bands = bands.rename(columns={"measure": "band", "value": "part"})
+    for role, label in (("total", "総数 and the 20 bands"), ("restated", "（再掲） rows and their bands")):
+        sums = cells[cells["role"] == role].reset_index(drop=True)
+        members = {m: bands_of_measure(m) for m in set(sums["measure"])}
+        exploded = sums.assign(band=sums["measure"].map(members)).explode("band").reset_index(names="cell")
+        added = exploded.merge(bands, on=["code", "sex", "year", "band"], how="left", validate="m:1")
+        agg = added.groupby("cell").agg(expected=("part", "sum"), parts=("part", "size")).reindex(sums.index)
+        run(label, sums, agg["expected"], agg["parts"], label)
+    # whole-city sheets = their wards; prefecture sheet = the 58 units (総数 and band rows)
+    counted = cells[cells["role"].isin(["band", "total"])]
+    unit_codes = set(municipalities.units()["municipality_code"])
+    parents = municipalities.units().set_index("municipality_code")["parent_code"]
+    unit_cells = counted[counted["code"].isin(unit_codes)]
+    groups = {
+        "whole-city sheets = their wards": unit_cells.assign(whole=unit_cells["code"].map(parents)).query(
+            "whole != ''"
+        ),
+        "prefecture sheet = the 58 units": unit_cells.assign(whole=PREFECTURE_TOTAL_CODE),
+    }
+    for name, parts_cells in groups.items():
+        summed = parts_cells.groupby(["whole", "sex", "year", "measure"]).agg(
+            expected=("value", "sum"), parts=("value", "size")
+        )
+        published = counted[counted["code"].isin(set(parts_cells["whole"]))]
+        joined = published.merge(
+            summed, left_on=["code", "sex", "year", "measure"], right_index=True, how="left", validate="1:1"
+        )
+        run(name, joined, joined["expected"], joined["parts"], name.split(" = ")[0])
+    return checks, qa
+
+
+def workbook_path(source: str | Path) -> Path:
+    """The workbook of ``source``: a file, or a folder holding exactly one ``*.xlsx``."""
+    p = paths.resolve(source)
+    if p.is_dir():
+        found = sorted(f for f in p.glob("*.xlsx") if not f.name.startswith("~$"))  # ~$: Excel lock files
+        if len(found) != 1:
+            raise InputError(
+                f"expected one IPSS workbook (*.xlsx) in the folder, found {len(found)}: {[f.name for f in found]}",
+                file=paths.relative(p),
+            )
+        p = found[0]
     where = paths.relative(p)
     if not p.is_file():
         raise InputError("input file not found", file=where)
+    if p.suffix.lower() == ".xls":
+        raise InputError(
+            f"an .xls workbook: the older 平成30年推計 files are .xls in another layout, not supported; expected {LAYOUT}",
+            file=where,
+        )
+    return p
+
+
+def read_workbook(source: str | Path) -> tuple[str, list[SheetTable], list[str]]:
+    """The file as cited, every area sheet read (:func:`read_sheet`) and the names of sheets
+    without a population table (an explanation sheet). Cells are read with calamine, empty
+    cells as ``None``, rows from row 1 (Excel numbering is kept)."""
+    p = workbook_path(source)
+    where = paths.relative(p)
+    if p.stat().st_size == 0:
+        raise InputError("the file is empty (0 bytes)", file=where)
     provenance.note_input(p)
-    wb = load_workbook(p, read_only=True, data_only=True)
-    frames, skipped = [], []
     try:
-        for ws in wb.worksheets:
-            rows = list(ws.iter_rows(values_only=True))
-            if not any("コード" in _text(v) for r in rows[:HEADER_SCAN_ROWS] for v in r):
-                skipped.append(ws.title)  # a notes/explanation sheet (注記, 利用上の注意): no table
-                continue
-            frames.append(read_ipss_sheet(rows, file=where, sheet=ws.title).assign(file=where, sheet=ws.title))
-    finally:
-        wb.close()
-    if not frames:
+        wb = CalamineWorkbook.from_path(str(p))
+        sheets = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+    except (CalamineError, OSError, ValueError) as exc:
         raise InputError(
-            f"no sheet has a header row with コード in its first {HEADER_SCAN_ROWS} rows (sheets: {skipped})",
-            file=where,
+            f"cannot be read as an .xlsx workbook (truncated or damaged?): {type(exc).__name__}: {exc}", file=where
+        ) from None
+    tables: list[SheetTable] = []
+    skipped: list[str] = []
+    for name, cells in sheets.items():
+        rows = [tuple(None if v == "" else v for v in row) for row in cells]
+        if not _SHEET.match(name):
+            if any(_text(v) == "男女計" for r in rows[:HEADER_SCAN_ROWS] for v in r):
+                raise InputError(
+                    "this sheet has a population table but its name does not start with an area code "
+                    "({code}_{name}, e.g. 14101_横浜市鶴見区)",
+                    file=where,
+                    sheet=name,
+                )
+            skipped.append(name)  # an explanation sheet (利用上の注意 …): no table
+            continue
+        tables.append(read_sheet(rows, file=where, sheet=name))
+    if not tables:
+        raise InputError(f"no sheet named {{code}}_{{name}} (sheets: {skipped}); expected {LAYOUT}", file=where)
+    return where, tables, skipped
+
+
+def _sheet_kind(code: str, table: pd.DataFrame, *, file: str, sheet: str) -> str:
+    if code == PREFECTURE_TOTAL_CODE:
+        return "prefecture"
+    if code not in table.index:
+        hint = (
+            " (a workbook of another prefecture? 神奈川県 is Municipalities/14.xlsx)"
+            if not code.startswith(municipalities.PREFECTURE_CODE)
+            else ""
         )
-    if skipped:
-        print(f"{where}: sheets without a table skipped: {', '.join(skipped)}")
-    return pd.concat(frames, ignore_index=True)
+        raise InputError(f"{code} is not a 神奈川県 municipality, ward or the prefecture{hint}", file=file, sheet=sheet)
+    return "designated_city" if table.at[code, "unit_type"] == "designated_city" else "unit"
 
 
-def ipss_files(source: str | Path) -> list[Path]:
-    """The workbooks of a source: a folder (every ``*.xlsx``, name order) or one file."""
-    p = paths.resolve(source)
-    files = sorted(p.glob("*.xlsx")) if p.is_dir() else [p]
-    files = [f for f in files if not f.name.startswith("~$")]  # Excel lock files
-    if not files:
-        raise InputError("no IPSS workbooks (*.xlsx) found", file=paths.relative(p))
-    return files
+def load_ipss(source: str | Path) -> IpssResult:
+    """Read the IPSS 令和5年推計 workbook of 神奈川県 into the canonical unit table (58 units x
+    years x sex x 20 bands), after every check (see the module docstring)."""
+    return assemble(*read_workbook(source))
 
 
-def load_ipss(
-    source: str | Path,
-    *,
-    ward_base: pd.DataFrame | None = None,
-    apportion_rule: str = apportion.DEFAULT_RULE,
-    base_year: int = 2020,
-) -> IpssResult:
-    """Read IPSS workbooks into the canonical unit table (区市町村別5歳階級別人口), checked.
-
-    Needs the 19 age-band measures. Unit rows are wards, cities and towns/villages; a
-    designated city with a city row but no ward rows is apportioned to its wards from
-    ``ward_base`` (a canonical table holding ``base_year``) by ``apportion_rule``. Every
-    total, 65+ and 75+ row and every city/prefecture row is checked against the unit sums.
-    """
-    files = ipss_files(source)
-    raw = pd.concat([read_ipss_workbook(f) for f in files], ignore_index=True)
-    where = paths.relative(paths.resolve(source))
-    dup = raw.duplicated(["municipality_code", "measure", "year"], keep=False)
-    if dup.any():
-        r = raw[dup].iloc[1]
-        raise InputError(
-            f"{r['municipality_code']} {r['measure']} {r['year']} appears twice",
-            file=r["file"],
-            sheet=r["sheet"],
-            row=int(r["row"]),
-        )
-    bands = raw[raw["measure"].isin(AGE_BANDS)]
-    missing_bands = [b for b in AGE_BANDS if b not in set(bands["measure"])]
-    if missing_bands:
-        raise InputError(
-            f"the 5-year age-band tables are needed for demand indices; missing bands {missing_bands} "
-            f"(found measures: {sorted(set(raw['measure']))})",
-            file=where,
-        )
-    unit_kinds = {"ward", "city", "town_village"}
-    units = bands[bands["kind"].isin(unit_kinds)]
-    pop = units.rename(columns={"measure": "age_band"})[["municipality_code", "year", "age_band", "population"]]
-    apportioned = []
-    parents = municipalities.units().groupby("parent_code")["municipality_code"].apply(list)
-    for city in sorted(set(bands.loc[bands["kind"] == "designated_city", "municipality_code"])):
-        if set(parents.get(city, [])) & set(units["municipality_code"]):
-            continue  # the city has ward rows: its row is a total to check
-        if ward_base is None:
+def assemble(where: str, tables: list[SheetTable], skipped: list[str]) -> IpssResult:
+    """The unit table from the area sheets of one workbook: each area once, 神奈川県 only, every
+    unit and the prefecture present, names matching codes, the same years everywhere, every
+    sum check passed (:func:`check_sheets`); where every row went."""
+    reference = municipalities.load_municipalities().set_index("municipality_code")
+    kinds: dict[str, list[str]] = {"prefecture": [], "designated_city": [], "unit": []}
+    seen: dict[str, str] = {}
+    for t in tables:
+        if t.code in seen:
+            raise InputError(f"area {t.code} has two sheets: {seen[t.code]!r} and {t.sheet!r}", file=where)
+        seen[t.code] = t.sheet
+        kinds[_sheet_kind(t.code, reference, file=where, sheet=t.sheet)].append(t.code)
+        _check_name(t, reference, file=where)
+        if t.years != tables[0].years:
             raise InputError(
-                f"designated city {city} has only a city total: give ward base data (ward_base) to apportion it",
+                f"years {list(t.years)} differ from those of sheet {tables[0].sheet!r} ({list(tables[0].years)})",
                 file=where,
+                sheet=t.sheet,
             )
-        city_rows = bands[(bands["municipality_code"] == city)].rename(columns={"measure": "age_band"})
-        pop = pd.concat(
-            [pop, apportion.apportion_to_wards(city_rows, ward_base, base_year=base_year, rule=apportion_rule)],
-            ignore_index=True,
+    units = municipalities.units()
+    missing = units[~units["municipality_code"].isin(kinds["unit"])]
+    if len(missing):
+        cities = sorted(set(missing["parent_code"]) & set(kinds["designated_city"]))
+        hint = (
+            f"; {', '.join(cities)} have only a whole-city sheet: the wards are needed (the 令和5年推計 workbook "
+            f"has a sheet per ward; for city totals only, use a population CSV with ward_base_csv)"
+            if cities
+            else ""
         )
-        apportioned.append(city)
-    pop = sort_population(pop.astype({"year": int, "population": float}))
-    check_complete(pop, file=where)
-    totals = raw[~raw["kind"].isin(unit_kinds) | ~raw["measure"].isin(AGE_BANDS)]
-    totals = totals[["municipality_code", "year", "measure", "population"]].reset_index(drop=True)
-    checked = check_totals(pop, totals, file=where)
+        shown = [f"{r.municipality_code} {r.full_name}" for r in missing.head(8).itertuples()]
+        raise InputError(f"no sheet for {len(missing)} of the 58 units: {shown}{hint}", file=where)
+    cells = all_cells(tables)
+    checks, qa = check_sheets(cells, file=where)
+    wholes = {
+        PREFECTURE_TOTAL_CODE: "the 58 units",
+        **{c: "its wards" for c in sorted(set(units["parent_code"]) - {""})},
+    }
+    qa += [  # the published layout has these sheets; without one, a check is missing (reported), no number is
+        QAEntry(
+            stage=STAGE,
+            file=where,
+            reason=f"no sheet for {code}: {what} were not checked against it",
+            action="not checked",
+            value=code,
+        )
+        for code, what in wholes.items()
+        if code not in kinds["prefecture"] + kinds["designated_city"]
+    ]
+    qa += [
+        QAEntry(
+            stage=STAGE,
+            file=where,
+            sheet=s,
+            reason="no population table (not a {code}_{name} sheet)",
+            action="excluded",
+        )
+        for s in skipped
+    ]
+    population = cells[(cells["role"] == "band") & cells["code"].isin(kinds["unit"])].rename(
+        columns={"code": "municipality_code", "measure": "age_band", "value": "population"}
+    )
+    population = sort_population(population[["municipality_code", "year", "sex", "age_band", "population"]])
+    population = population.astype({"year": int, "population": float})
+    check_complete(population, file=where)
+    by_kind = {k: [t for t in tables if t.code in set(v)] for k, v in kinds.items()}
+    units_rows = {k: sum(t.rows[k] for t in by_kind["unit"]) for k in ("band", "total", "restated", "share", "other")}
+    counts = Reconciliation(
+        rows_in=sum(sum(t.rows.values()) for t in tables),
+        kept=units_rows["band"],
+        excluded=(
+            ("総数 rows (checked against the bands)", units_rows["total"]),
+            ("（再掲） rows", units_rows["restated"]),
+            ("割合 rows", units_rows["share"]),
+            ("notes and other rows", units_rows["other"]),
+            (
+                "whole-city sheets (checked against their wards)",
+                sum(sum(t.rows.values()) for t in by_kind["designated_city"]),
+            ),
+            ("prefecture sheet (checked against the units)", sum(sum(t.rows.values()) for t in by_kind["prefecture"])),
+        ),
+    ).check()
     return IpssResult(
-        population=POPULATION_SCHEMA.validate(pop),
-        totals=totals,
-        files=[paths.relative(f) for f in files],
-        apportioned=apportioned,
-        totals_checked=checked,
+        population=POPULATION_SCHEMA.validate(population),
+        qa=qa,
+        counts=counts,
+        file=where,
+        sheets={**kinds, "skipped": skipped},
+        checks=checks,
     )

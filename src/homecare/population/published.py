@@ -1,9 +1,14 @@
 """Publication tables of the demand outlook (需要見通しの公表表): Japanese headers with units,
-rounded for reading; the unrounded numbers stay in the processed layer and the code."""
+rounded for reading (persons to whole persons, rates to three significant figures); the
+unrounded numbers stay in the processed layer and the code. Terms: docs/glossary.md."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from homecare.population import rates
+from homecare.population.aggregate import PREFECTURE_AREA
+from homecare.reference.areas import AreaScheme
 
 
 def _year(y: int) -> str:
@@ -42,17 +47,30 @@ def index_table(index: pd.DataFrame, *, scheme_label: str | None = None) -> pd.D
     return out
 
 
-def supply_table(supply: pd.DataFrame, *, base_year: int, target_year: int) -> pd.DataFrame:
-    """75歳以上千人当たり施設数 now and in ``target_year`` at today's supply."""
+def supply_table(supply: pd.DataFrame, *, population_year: int, target_year: int) -> pd.DataFrame:
+    """75歳以上人口10万人当たり施設数 now (``population_year``) and in ``target_year`` at today's
+    supply, from :func:`homecare.population.supply.facilities_per_75`; rates to three
+    significant figures."""
     return pd.DataFrame(
         {
-            "施設種別": supply["facility_type_label"],
+            "施設種別": supply["facility_group"],
+            "施設種別コード": supply["facility_types"],
             "圏域": supply["area"],
             "施設数（施設）": supply["facilities"],
-            f"75歳以上人口 {_year(base_year)}（人）": supply["aged75_base"].round().astype("int64"),
-            f"75歳以上人口 {_year(target_year)}（人）": supply["aged75_target"].round().astype("int64"),
-            "75歳以上千人当たり 現在（施設）": supply["per1000_base"].round(3),
-            f"75歳以上千人当たり {_year(target_year)}（施設）": supply["per1000_target"].round(3),
+            rates.population_header(population_year): supply["aged75_now"].round().astype("int64"),
+            rates.population_header(target_year): supply["aged75_target"].round().astype("int64"),
+            rates.rate_header("施設数", population_year): rates.published_rate(supply["rate_now"]),
+            rates.rate_header("現在の施設数のまま", target_year): rates.published_rate(supply["rate_target"]),
             "増減率（%）": supply["change_pct"].round(1),
         }
     ).reset_index(drop=True)
+
+
+def aged75_table(population: pd.DataFrame, scheme: AreaScheme, years: list[int]) -> pd.DataFrame:
+    """75歳以上人口（人、男女計）per area of ``scheme`` and for 神奈川県, one column per year: the
+    denominators of every rate, from :func:`homecare.population.rates.aged75_by_area`."""
+    out = pd.DataFrame({scheme.label: [*scheme.area_names, PREFECTURE_AREA]})
+    for year in sorted(set(years)):
+        aged = rates.aged75_by_area(population, scheme, year)[0].reindex(scheme.area_names)
+        out[rates.population_header(year)] = [*aged.round().astype("int64"), int(round(float(aged.sum())))]
+    return out

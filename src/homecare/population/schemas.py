@@ -1,7 +1,11 @@
-"""The canonical population table (人口表): one row per unit x year x 5-year age band, 58 units.
+"""The canonical population table (人口表): one row per unit x year x sex x 5-year age band,
+58 units.
 
-Every reader returns this shape (``municipality_code, year, age_band, population``) and the
-processed table ``population_by_unit`` holds it. Terms: docs/glossary.md.
+Every reader returns this shape (``municipality_code, year, sex, age_band, population``) and the
+processed table ``population_by_unit`` holds it. ``sex`` is ``total`` (男女計, always present)
+and, when the source splits the sexes, ``male`` (男) and ``female`` (女) as well: rows of
+different sexes overlap, so a sum over the table must pick one sex (``total`` for persons).
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -9,25 +13,37 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from homecare.population.bands import AGE_BANDS
+from homecare.population.bands import AGE_BANDS, SEXES
 
-COLUMNS = ["municipality_code", "year", "age_band", "population"]
+COLUMNS = ["municipality_code", "year", "sex", "age_band", "population"]
+KEY = ["municipality_code", "year", "sex", "age_band"]
 PROCESSED_NAME = "population_by_unit"
+QA_NAME = "population_by_unit_qa"
 
 POPULATION_SCHEMA = pa.DataFrameSchema(
     {
         "municipality_code": pa.Column(str, pa.Check.str_matches(r"^14\d{3}$")),
         "year": pa.Column(int, pa.Check.between(1900, 2100)),
+        "sex": pa.Column(str, pa.Check.isin(list(SEXES))),
         "age_band": pa.Column(str, pa.Check.isin(list(AGE_BANDS))),
         "population": pa.Column(float, pa.Check.ge(0)),
     },
     strict=True,
-    unique=["municipality_code", "year", "age_band"],
+    unique=KEY,
 )
 
 
 def sort_population(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows in code, year, band order (bands young to old), index reset: outputs are deterministic."""
-    order = {b: i for i, b in enumerate(AGE_BANDS)}
-    out = df.assign(_band=df["age_band"].map(order)).sort_values(["municipality_code", "year", "_band"])
-    return out.drop(columns="_band").reset_index(drop=True)
+    """Rows in code, year, sex (total, male, female), band (young to old) order, index reset:
+    outputs are deterministic."""
+    band = {b: i for i, b in enumerate(AGE_BANDS)}
+    sex = {s: i for i, s in enumerate(SEXES)}
+    out = df.assign(_sex=df["sex"].map(sex), _band=df["age_band"].map(band)).sort_values(
+        ["municipality_code", "year", "_sex", "_band"]
+    )
+    return out.drop(columns=["_sex", "_band"]).reset_index(drop=True)
+
+
+def totals(pop: pd.DataFrame) -> pd.DataFrame:
+    """The 男女計 rows (``sex == 'total'``): persons, whatever sexes the table splits."""
+    return pop[pop["sex"] == SEXES[0]]

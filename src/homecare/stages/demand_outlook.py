@@ -1,7 +1,9 @@
-"""Stage 06 人口と2040年の医療・介護需要の見通し: population and aged shares by area, demand indices
-(base year = 100), the age structure, facilities per 1,000 aged 75+ now and in the target year
-at today's supply, and the outlook under a draft area scheme. Population comes from the one
-processed table ``population_by_unit`` (stage 04). Terms: docs/glossary.md."""
+"""Stage 06 人口と2040年の医療・介護需要の見通し: population and aged shares by area, the population
+aged 75+ that every rate divides by, demand indices (base year = 100), the age structure,
+facilities per 10万人 aged 75+ now and in the target year at today's supply, and the outlook
+under a draft area scheme. Population comes from the one processed table ``population_by_unit``
+(stage 04); rates follow :mod:`homecare.population.rates`; facility types are the groups of
+:data:`homecare.figures.facilities.FACILITY_GROUPS`. Terms: docs/glossary.md."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from homecare.core import processed
+from homecare.core.errors import ParameterError
 from homecare.figures import demand as demand_figures
-from homecare.population import aggregate, demand, published, supply
+from homecare.figures.facilities import FACILITY_GROUPS, GROUP_NOTES, group_of_type
+from homecare.population import aggregate, demand, published, rates, supply
 from homecare.population import read as population_read
 from homecare.reference import areas, geo
 from homecare.stages.base import Stage
@@ -93,33 +97,86 @@ def age_structure(stage: Stage, outlook: Outlook, *, base_year: int, target_year
     stage.figure(fig, f"06_age_structure_{outlook.scheme.id}")
 
 
-def facilities_per_aged75(
-    stage: Stage, outlook: Outlook, supply_types: list[str], *, base_year: int, target_year: int
-) -> pd.DataFrame:
-    """75歳以上人口千人当たり施設数, now and in ``target_year`` at today's supply (cross-source
-    duplicates count once); prints where every facility row went."""
-    scheme = outlook.scheme
-    facilities = processed.read_processed("facilities")
-    ratios = supply.facilities_per_75(facilities, outlook.pop, scheme, base_year=base_year, target_year=target_year)
-    counted = int(ratios.loc[ratios["area"] == aggregate.PREFECTURE_AREA, "facilities"].sum())
-    print(
-        f"facilities read {len(facilities)} = counted {counted} + duplicates {ratios.attrs['duplicates']} "
-        f"+ without unit code {ratios.attrs['unassigned']}"
+def aged75_denominators(stage: Stage, outlook: Outlook, years: list[int]) -> pd.DataFrame:
+    """75歳以上人口 per area for ``years`` (whole persons, 男女計): the denominators of every rate,
+    published as ``06_aged75_<scheme>``."""
+    table = published.aged75_table(outlook.pop, outlook.scheme, years)
+    stage.table(
+        table,
+        f"06_aged75_{outlook.scheme.id}",
+        title=f"{outlook.scheme.label}別の75歳以上人口（男女計、率の分母）",
+        sheet=f"75歳以上人口_{outlook.scheme.label}",
+        sources=outlook.sources,
+        note=f"{rates.RATE_LABEL}の率はこの人口で割った値。2020年は国勢調査による実績値、以降は推計値。",
     )
+    return table
+
+
+def supply_groups(supply_types: list[str]) -> dict[str, tuple[str, ...]]:
+    """The facility groups ``supply_types`` names: a group of :data:`FACILITY_GROUPS` (特養, 診療所 …)
+    or a facility type code, which stands for its whole group (510 -> 特養 = 510 + 540)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    of_type = group_of_type()
+    for entry in supply_types:
+        group = entry if entry in FACILITY_GROUPS else of_type.get(str(entry))
+        if group is None:
+            raise ParameterError(
+                f"supply_types entry {entry!r} is neither a facility group ({', '.join(FACILITY_GROUPS)}) "
+                f"nor a facility type code ({', '.join(of_type)})"
+            )
+        if group != entry:
+            print(f"supply_types {entry!r}: shown as its group {group} ({'+'.join(FACILITY_GROUPS[group])})")
+        groups[group] = FACILITY_GROUPS[group]
+    return groups
+
+
+def facilities_per_aged75(
+    stage: Stage, outlook: Outlook, supply_types: list[str], *, population_year: int, target_year: int
+) -> pd.DataFrame:
+    """75歳以上人口10万人当たり施設数, now (the population of ``population_year``) and in
+    ``target_year`` at today's supply, per facility group of ``supply_types``; cross-source
+    duplicates count once. A group with no facility in the processed ``facilities`` table (its
+    input file is not configured in 02_facilities) is left out with a message and a note."""
+    scheme = outlook.scheme
+    groups = supply_groups(supply_types)
+    facilities = processed.read_processed("facilities")
+    ratios = supply.facilities_per_75(
+        facilities, outlook.pop, scheme, groups, population_year=population_year, target_year=target_year
+    )
+    stage.reconcile("facilities (06)", ratios.attrs["counts"])
+    empty = ratios.attrs["empty_groups"]
+    for group in empty:
+        print(
+            f"supply_types {group} ({'+'.join(groups[group])}): no facility of these types in the facilities table "
+            f"(is their input file, e.g. jigyosho_{groups[group][0]}.csv, configured in 02_facilities?): "
+            f"left out of the table and figure"
+        )
+    if ratios.empty:
+        print("no facility of any of the supply_types: the facilities-per-75+ table and figure are not published")
+        return ratios
+    missing_note = f"{'、'.join(empty)}は施設データに該当施設がないため表示しない。" if empty else ""
+    named = "".join(f"{g}＝{GROUP_NOTES[g]}。" for g in groups if g in GROUP_NOTES and g not in empty)
     sources = [*outlook.sources, FACILITY_SOURCE]
-    table = published.supply_table(ratios, base_year=base_year, target_year=target_year)
+    table = published.supply_table(ratios, population_year=population_year, target_year=target_year)
     stage.table(
         table,
         f"06_facilities_per_75_{scheme.id}",
-        title=f"75歳以上人口千人当たり施設数（現在と{target_year}年）",
-        sheet=f"千人当たり施設数_{scheme.label}",
+        title=f"{rates.RATE_LABEL}施設数（現在と{target_year}年）",
+        sheet=f"10万人当たり施設数_{scheme.label}",
         sources=sources,
-        note=f"{target_year}年は現在の施設数を{target_year}年の推計75歳以上人口で割った値。",
+        note=f"現在の値は施設数を{population_year}年の75歳以上人口で、{target_year}年は現在の施設数を"
+        f"{target_year}年の推計75歳以上人口で割った値。{named}{missing_note}",
     )
     fig = demand_figures.plot_facilities_per_75(
-        ratios, scheme, facility_types=supply_types, base_year=base_year, target_year=target_year, sources=sources
+        ratios,
+        scheme,
+        groups=[g for g in groups if g not in empty],
+        population_year=population_year,
+        target_year=target_year,
+        sources=sources,
+        note=named + missing_note,
     )
-    stage.figure(fig, f"06_facilities_per_75_{scheme.id}")
+    stage.figure(fig, f"06_facilities_per_75_{scheme.id}", table=f"06_facilities_per_75_{scheme.id}")
     return table[table["圏域"] == aggregate.PREFECTURE_AREA]
 
 

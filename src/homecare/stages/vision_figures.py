@@ -1,6 +1,6 @@
 """Stage 05 地域医療構想に向けた図表: the figure and table set for council documents (協議会資料).
 
-目標III scores by insurer and area, the indicator profile, facilities by area (and per 1,000
+目標III scores by insurer and area, the indicator profile, facilities by area (and per 10万人
 aged 75+ from the one population table), 協力医療機関の届出状況 and the ICT networks (council
 seed figures). Each function is one section of the notebook: it reads what it needs from
 ``data/processed`` or the seed files inside :meth:`Stage.section`, so each output's サンプルデータ
@@ -118,8 +118,10 @@ def facility_maps(stage: Stage, base: MapBase) -> None:
 
 
 def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.DataFrame:
-    """施設数 and 75歳以上人口千人あたり施設数 by area: table and figure, the denominator from the
-    processed ``population_by_unit`` (stage 04)."""
+    """施設数 and 75歳以上人口10万人当たり施設数 by area (:mod:`homecare.population.rates`: the
+    population of ``population_year``, 男女計, from the processed ``population_by_unit`` of
+    stage 04; the facility groups of :data:`homecare.figures.facilities.FACILITY_GROUPS`):
+    table and figure."""
     with stage.section():
         fac = processed.read_processed("facilities")
         population = population_read.read_population_by_unit()
