@@ -251,10 +251,12 @@ def read_databook(path: str | Path, prefecture: str | int = "14") -> Databook:
     )
 
 
-def _item_columns(grid: list[list[object]], where: str, sheet: str) -> dict[int, int]:
-    """{項目番号: 0-based column} from row 1."""
+def _item_columns(grid: list[list[object]], where: str, sheet: str, first: int) -> dict[int, int]:
+    """{項目番号: 0-based column} from row 1, right of the identifier columns (from ``first``)."""
     cols: dict[int, int] = {}
     for j, v in enumerate(grid[0] if grid else []):
+        if j < first:
+            continue
         num, status = _number(v)
         if status != "ok" or num is None or not float(num).is_integer():
             continue
@@ -279,7 +281,7 @@ def _read_sheet(
     if id_found is None:
         raise InputError(f"no row with 市区町村コード in the first {SCAN_ROWS} rows", file=where, sheet=sheet)
     id_row, id_cols = id_found
-    item_cols = _item_columns(grid, where, sheet)
+    item_cols = _item_columns(grid, where, sheet, max(id_cols.values()) + 1)
     national_row = next(
         (
             i

@@ -3,7 +3,7 @@
 Every sheet is read as a grid of Python values with the leading empty rows and columns kept,
 so that ``grid[i][j]`` is the cell at Excel row ``i + 1`` and column ``j + 1``: errors and QA
 entries name rows as the analyst sees them. Unreadable files become a located
-:class:`~homecare.core.errors.InputError`.
+:class:`~homecare.core.errors.InputError`. Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
