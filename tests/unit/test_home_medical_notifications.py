@@ -87,31 +87,23 @@ def test_institutions_notifications_and_reconciliation(tmp_path):
 
 
 def test_remark_detail_rows_belong_to_the_notification_they_repeat(tmp_path):
+    def ward(**kw):  # rows of one hospital's 一般病棟入院基本料 (第5号) unless said otherwise
+        return list_row(
+            "0100011",
+            name="にじ病院",
+            **{"symbol": "一般入院", "notification": "一般病棟入院基本料", "accepted": "第5号", **kw},
+        )
+
     rows = [
-        list_row("0100011", name="にじ病院", symbol="一般入院", notification="一般病棟入院基本料", accepted="第5号"),
-        list_row(
-            "0100011",
-            name="にじ病院",
-            symbol="一般入院",
-            notification="一般病棟入院基本料",
-            accepted="第5号",
-            remark=("病棟数", "2"),
-        ),
-        list_row(
-            "0100011",
-            name="にじ病院",
-            symbol="一般入院",
-            notification="一般病棟入院基本料",
-            accepted="第5号",
-            remark=("病床数", "120"),
-        ),
-        # another ward of the same type: another 受理番号, another notification
-        list_row("0100011", name="にじ病院", symbol="一般入院", notification="一般病棟入院基本料", accepted="第6号"),
+        ward(),
+        ward(remark=("病棟数", "2")),
+        ward(remark=("病床数", "120")),
+        ward(accepted="第6号"),  # another ward of the same type: another 受理番号, another notification
         # a notification given only as detail rows: its first row is the notification
-        list_row("0100011", name="にじ病院", symbol="地包ケア２", accepted="第7号", remark=("病床数", "45")),
-        list_row("0100011", name="にじ病院", symbol="地包ケア２", accepted="第7号", remark=("病棟数", "1")),
-        list_row("0100011", name="にじ病院", symbol="支援病２", accepted="第1号"),
-        list_row("0100011", name="にじ病院", symbol="支援病２", accepted="第1号", remark=("区分", "連携")),
+        ward(symbol="地包ケア２", notification="", accepted="第7号", remark=("病床数", "45")),
+        ward(symbol="地包ケア２", notification="", accepted="第7号", remark=("病棟数", "1")),
+        ward(symbol="支援病２", notification="", accepted="第1号"),
+        ward(symbol="支援病２", notification="", accepted="第1号", remark=("区分", "連携")),
     ]
     lst = read_notification_list(write_list(tmp_path / "list.xlsx", rows))
     notes = lst.notifications.set_index(["symbol", "acceptance_number"])

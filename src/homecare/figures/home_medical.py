@@ -147,6 +147,18 @@ def _bar_labels(ax, values: list[float], ys: list[float], vmax: float) -> None:
             )
 
 
+def _bar_axis(ax, *, xmax: float, names: list[str], xlabel: str, title: str) -> None:
+    """A horizontal bar panel: areas top to bottom (names only where given), the value axis
+    from 0, title on the left, no horizontal grid, no top/right spines."""
+    ax.set_xlim(0, xmax)
+    ax.set_yticks(range(len(names)), names, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel, fontsize=9.5)
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.grid(axis="y", visible=False)
+    hide_spines(ax)
+
+
 def plot_supply_rates(
     rates: pd.DataFrame,
     scheme: AreaScheme,
@@ -188,13 +200,13 @@ def plot_supply_rates(
     _bar_labels(ax1, now, [y - 0.2 for y in ys], vmax)
     _bar_labels(ax1, target, [y + 0.2 for y in ys], vmax)
     lines = _reference_lines(ax1, float(pref["supply_rate_now"]), national_rate, f"県計（{now_label}）", national_label)
-    ax1.set_xlim(0, vmax * 1.2)
-    ax1.set_yticks(ys, names, fontsize=9)
-    ax1.invert_yaxis()
-    ax1.set_xlabel(f"在支診＋在支病（{rate_label}）", fontsize=9.5)
-    ax1.set_title(f"{now_label}と{target_year}年（現在の数のまま）", fontsize=11, loc="left")
-    ax1.grid(axis="y", visible=False)
-    hide_spines(ax1)
+    _bar_axis(
+        ax1,
+        xmax=vmax * 1.2,
+        names=names,
+        xlabel=f"在支診＋在支病（{rate_label}）",
+        title=f"{now_label}と{target_year}年（現在の数のまま）",
+    )
     bars = [
         Patch(facecolor="#888888", edgecolor=OUTLINE_COLOR, label=now_label),
         Patch(facecolor="#888888", alpha=0.4, hatch="///", edgecolor=OUTLINE_COLOR, label=f"{target_year}年"),
@@ -206,14 +218,14 @@ def plot_supply_rates(
     lines2 = _reference_lines(
         ax2, float(pref["clinic_enhanced_share"]), national_enhanced_share, "県計", national_label
     )
-    ax2.set_xlim(0, 100)
-    ax2.set_yticks(ys, [""] * len(ys))
-    ax2.invert_yaxis()
-    ax2.set_xlabel("在支診のうち機能強化型の割合（％）", fontsize=9.5)
-    ax2.set_title("在支診のうち機能強化型（単独型＋連携型）", fontsize=11, loc="left")
-    ax2.grid(axis="y", visible=False)
+    _bar_axis(
+        ax2,
+        xmax=100,
+        names=[""] * len(ys),
+        xlabel="在支診のうち機能強化型の割合（％）",
+        title="在支診のうち機能強化型（単独型＋連携型）",
+    )
     ax2.legend(handles=lines2, loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
-    hide_spines(ax2)
     return style.finish_figure(
         fig,
         title=f"{scheme.label}別の在宅療養支援診療所・病院（{rate_label}）",
@@ -253,14 +265,14 @@ def plot_activity_rates(
             if pd.isna(v):
                 ax.text(vmax * 0.015, y, "秘匿", va="center", ha="left", fontsize=7.5, color="#666666")
         lines = _reference_lines(ax, pref, national, "県計", national_label)
-        ax.set_xlim(0, vmax * 1.22)
-        ax.set_yticks(ys, groups if k == 0 else [""] * len(groups), fontsize=9)
-        ax.invert_yaxis()
         unit = "実施件数" if d["unit"].iloc[0] == "件" else "施設数"
-        ax.set_title(f"{d['label'].iloc[0]} {unit}", fontsize=11, loc="left")
-        ax.set_xlabel(rate_label, fontsize=9)
-        ax.grid(axis="y", visible=False)
-        hide_spines(ax)
+        _bar_axis(
+            ax,
+            xmax=vmax * 1.22,
+            names=groups if k == 0 else [""] * len(groups),
+            xlabel=rate_label,
+            title=f"{d['label'].iloc[0]} {unit}",
+        )
         if k == 0:
             fig.legend(
                 handles=lines, loc="lower center", bbox_to_anchor=(0.55, 0.125), ncol=2, fontsize=9, frameon=False

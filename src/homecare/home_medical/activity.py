@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from homecare.core import paths, provenance
 from homecare.core.errors import ParameterError, ReferenceDataError
 from homecare.home_medical.geography import source_code_of_units
+from homecare.home_medical.reference_files import read_reference_table
 
-NATIONAL_POPULATION_FILE = "home_medical/national_population.csv"
+NATIONAL_POPULATION_NAME = "national_population.csv"
 TOTAL = "県計"
 NATIONAL = "全国"
 
@@ -59,18 +59,9 @@ class NationalPopulation:
     status: str
 
 
-def national_population_path():
-    return paths.reference_dir() / NATIONAL_POPULATION_FILE
-
-
 def load_national_population(year: int) -> NationalPopulation:
     """The national population aged 75+ of ``year`` from the reference file (recorded as an input)."""
-    path = national_population_path()
-    where = paths.relative(path)
-    provenance.note_input(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", encoding="utf-8")
-    if list(df.columns) != ["year", "date", "aged75", "source", "status"]:
-        raise ReferenceDataError(f"{where}: columns must be year, date, aged75, source, status")
+    df, where = read_reference_table(NATIONAL_POPULATION_NAME, ["year", "date", "aged75", "source", "status"])
     rows = df[df["year"] == str(year)]
     if len(rows) != 1:
         raise ParameterError(

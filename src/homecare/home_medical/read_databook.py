@@ -32,11 +32,12 @@ from homecare.core import paths, provenance
 from homecare.core.dates import ERA_START_YEAR, era_year, parse_era_date
 from homecare.core.errors import InputError, ReferenceDataError
 from homecare.core.qa import QAEntry, Reconciliation
+from homecare.home_medical.reference_files import read_reference_table, reference_path
 from homecare.home_medical.sheets import cell, open_workbook, text
 from homecare.reference import municipalities
 
 STAGE = "07_home_care_supply"
-ITEMS_FILE = "home_medical/databook_items.csv"
+ITEMS_NAME = "databook_items.csv"
 KINDS = ("facilities", "cases", "population")
 ID_LABELS = {  # identifier column -> accepted labels (NFKC, no spaces)
     "municipality_code": ("市区町村コード", "市町村コード"),
@@ -100,17 +101,14 @@ class Databook:
 
 
 def items_path():
-    return paths.reference_dir() / ITEMS_FILE
+    return reference_path(ITEMS_NAME)
 
 
 @lru_cache(maxsize=1)
 def _load_items() -> tuple[Item, ...]:
-    path = items_path()
-    where = paths.relative(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", encoding="utf-8")
-    expected = ["item_id", "sheet", "item_no", "label_all", "label_none", "kind", "label_ja", "status"]
-    if list(df.columns) != expected:
-        raise ReferenceDataError(f"{where}: columns must be {expected}, found {list(df.columns)}")
+    df, where = read_reference_table(
+        ITEMS_NAME, ["item_id", "sheet", "item_no", "label_all", "label_none", "kind", "label_ja", "status"], note=False
+    )
     out: list[Item] = []
     for i, r in enumerate(df.to_dict("records"), start=1):
         sheet = unicodedata.normalize("NFKC", r["sheet"]).strip()
@@ -251,6 +249,11 @@ def read_databook(path: str | Path, prefecture: str | int = "14") -> Databook:
     )
 
 
+def _cell_qa(where: str, sheet: str, row: int, col: int, reason: str, value: str, action: str = "kept") -> QAEntry:
+    """A QA entry located at a 0-based (row, column) of a sheet."""
+    return QAEntry(STAGE, where, reason, action, sheet=sheet, row=row + 1, column=cell(0, col)[:-1], value=value)
+
+
 def _item_columns(grid: list[list[object]], where: str, sheet: str, first: int) -> dict[int, int]:
     """{項目番号: 0-based column} from row 1, right of the identifier columns (from ``first``)."""
     cols: dict[int, int] = {}
@@ -353,15 +356,8 @@ def _read_sheet(
         v, status = _number(_at(grid, national_row, j))
         if status != "ok":
             qa.append(
-                QAEntry(
-                    STAGE,
-                    where,
-                    f"全国計が数値でない（{status}）",
-                    "kept",
-                    sheet=sheet,
-                    row=national_row + 1,
-                    column=cell(0, j)[:-1],
-                    value=text(_at(grid, national_row, j)),
+                _cell_qa(
+                    where, sheet, national_row, j, f"全国計が数値でない（{status}）", text(_at(grid, national_row, j))
                 )
             )
         national.append({"item_id": item_id, "value": v, "status": status})
@@ -397,20 +393,12 @@ def _municipality_rows(
             excluded["blank rows"] += 1
             continue
         raw_code = ids["municipality_code"]
+
         try:
             code = municipalities.code5_from_any(raw_code)
         except ValueError:
             qa.append(
-                QAEntry(
-                    STAGE,
-                    where,
-                    "市区町村コードが読めない: 行を使わない",
-                    "quarantined",
-                    sheet=sheet,
-                    row=i + 1,
-                    column=cell(0, code_col)[:-1],
-                    value=raw_code,
-                )
+                _cell_qa(where, sheet, i, code_col, "市区町村コードが読めない: 行を使わない", raw_code, "quarantined")
             )
             quarantined += 1
             continue
@@ -422,18 +410,9 @@ def _municipality_rows(
             excluded["prefecture rows"] += 1
             continue
         if code not in known.index:
-            qa.append(
-                QAEntry(
-                    STAGE,
-                    where,
-                    "県内の既知の区市町村コードでない: 行を使わない",
-                    "quarantined",
-                    sheet=sheet,
-                    row=i + 1,
-                    column=cell(0, code_col)[:-1],
-                    value=f"{raw_code} {ids.get('municipality_name', '')}",
-                )
-            )
+            reason = "県内の既知の区市町村コードでない: 行を使わない"
+            value = f"{raw_code} {ids.get('municipality_name', '')}"
+            qa.append(_cell_qa(where, sheet, i, code_col, reason, value, "quarantined"))
             quarantined += 1
             continue
         unit_type = known.at[code, "unit_type"]
@@ -448,18 +427,8 @@ def _municipality_rows(
         for item_id, (item, j) in columns.items():
             v, status = _number(_at(grid, i, j))
             if status != "ok":
-                qa.append(
-                    QAEntry(
-                        STAGE,
-                        where,
-                        f"値が数値でない（{status}）: 欠損として扱い0にしない",
-                        "kept",
-                        sheet=sheet,
-                        row=i + 1,
-                        column=cell(0, j)[:-1],
-                        value=text(_at(grid, i, j)),
-                    )
-                )
+                reason = f"値が数値でない（{status}）: 欠損として扱い0にしない"
+                qa.append(_cell_qa(where, sheet, i, j, reason, text(_at(grid, i, j))))
             out.append(
                 {
                     "sheet": sheet,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -146,18 +147,21 @@ def _as_of(grid: list[list[object]], header_row: int) -> date | None:
     return None
 
 
-def _sheet_rows(grid: list[list[object]], header_row: int, cols: dict[str, int], sheet: str) -> pd.DataFrame:
-    """The data rows under the header as text (raw, as written) with ``sheet`` and Excel ``row``."""
+def _sheet_rows(grid: list[list[object]], header_row: int, cols: dict[str, int], sheet: str) -> list[dict]:
+    """The data rows under the header as text (raw, as written) with ``sheet`` and Excel ``row``;
+    columns the sheet lacks are ''."""
     records = []
     width = max(cols.values()) + 1
+    absent = {k: "" for k in HEADERS if k not in cols}
     for i in range(header_row + 1, len(grid)):
         cells = list(grid[i]) + [None] * max(0, width - len(grid[i]))
         rec = {k: "" if cells[j] is None else str(cells[j]) for k, j in cols.items()}
+        rec.update(absent)
         rec["_raw"] = tuple("" if v is None else str(v) for v in grid[i])
         rec["sheet"] = sheet
         rec["row"] = i + 1
         records.append(rec)
-    return pd.DataFrame(records, columns=[*cols, "_raw", "sheet", "row"])
+    return records
 
 
 def _qa(where: str, reason: str, action: str, r: dict, column: str = "", value: object = "") -> QAEntry:
@@ -174,7 +178,8 @@ def read_notification_list(path: str | Path, prefecture: str | int = "14") -> No
         raise InputError(f"prefecture must be a 2-digit 都道府県コード, got {prefecture!r}", file=where)
     table = symbol_map.load_symbols()
     qa: list[QAEntry] = []
-    frames, dates = [], {}
+    frames: list[dict] = []
+    dates: dict[str, date | None] = {}
     for sheet, grid in wb.sheets.items():
         found = _find_header(grid)
         if found is None:
@@ -192,7 +197,7 @@ def read_notification_list(path: str | Path, prefecture: str | int = "14") -> No
                 column=missing[0],
             )
         dates[sheet] = _as_of(grid, header_row)
-        frames.append(_sheet_rows(grid, header_row, cols, sheet))
+        frames += _sheet_rows(grid, header_row, cols, sheet)
     if not frames:
         raise InputError(
             f"no sheet has the list's header (医療機関番号, 医療機関名称, 受理記号) in its first {HEADER_SCAN_ROWS} rows "
@@ -204,15 +209,11 @@ def read_notification_list(path: str | Path, prefecture: str | int = "14") -> No
         qa.append(QAEntry(STAGE, where, "「…現在」の日付が見出しの上にない: 名簿の時点が不明", "kept"))
     elif len({d for d in dates.values() if d is not None}) > 1:
         qa.append(QAEntry(STAGE, where, f"シートごとに時点が違う: {dates}", "kept", value=as_of.isoformat()))
-    rows = pd.concat(frames, ignore_index=True)
-    for c in HEADERS:
-        if c not in rows:
-            rows[c] = ""
-    return _build(rows, where, pref, as_of, table, qa)
+    return _build(frames, where, pref, as_of, table, qa)
 
 
 def _build(
-    rows: pd.DataFrame,
+    rows: list[dict],
     where: str,
     pref: str,
     as_of: date | None,
@@ -235,7 +236,7 @@ def _build(
     seen_raw: set[tuple[str, ...]] = set()
     notifications: dict[tuple[str, str, str, str], dict] = {}
     institutions: dict[str, dict] = {}
-    for r in rows.to_dict("records"):
+    for r in rows:
         if not any(v.strip() for v in r["_raw"]):
             excluded["blank rows"] += 1
             continue
@@ -363,10 +364,7 @@ def _notification(
             )
         )
     raw_date = text(r["start_date"])
-    try:
-        started = parse_era_date(raw_date)
-    except ValueError:
-        started = None
+    started = _start_date(raw_date)
     if raw_date and started is None:
         qa.append(
             _qa(where, "算定開始年月日を和暦の日付として読めない: 空欄とする", "kept", r, "算定開始年月日", raw_date)
@@ -385,6 +383,15 @@ def _notification(
         "sheet": r["sheet"],
         "source_row": int(r["row"]),
     }
+
+
+@lru_cache(maxsize=50_000)
+def _start_date(raw: str) -> date | None:
+    """算定開始年月日 as a date (None when it is not a 和暦 date); the same dates repeat on many rows."""
+    try:
+        return parse_era_date(raw)
+    except ValueError:
+        return None
 
 
 def _finish_notification(n: dict) -> dict:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from homecare.core import paths, provenance
 from homecare.core.errors import InputError
+from homecare.core.inputs import checked_input
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,7 @@ def open_workbook(path: str | Path) -> Workbook:
     """Read every sheet of an .xlsx/.xls file (recorded as a stage input)."""
     from python_calamine import CalamineWorkbook
 
-    p = paths.resolve(path)
-    where = paths.relative(p)
-    if not p.is_file():
-        raise InputError("input file does not exist", file=where)
-    if p.stat().st_size == 0:
-        raise InputError("the file is empty (0 bytes)", file=where)
-    provenance.note_input(p)
+    p, where = checked_input(path)
     try:
         wb = CalamineWorkbook.from_path(str(p))
         loaded = {name: wb.get_sheet_by_name(name) for name in wb.sheet_names}
@@ -53,10 +48,18 @@ def open_workbook(path: str | Path) -> Workbook:
     return Workbook(where, sheets, merges)
 
 
+@lru_cache(maxsize=200_000)
+def _text_of_str(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip()
+
+
 def text(value: object) -> str:
-    """A cell as text: NFKC, surrounding spaces removed; whole numbers without ``.0``; '' for empty."""
+    """A cell as text: NFKC, surrounding spaces removed; whole numbers without ``.0``; '' for empty.
+    (Lists repeat the same texts on every row: the string case is cached.)"""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _text_of_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime, date)):

@@ -15,12 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pandas as pd
-
-from homecare.core import paths, provenance
+from homecare.core import provenance
 from homecare.core.errors import ReferenceDataError
+from homecare.home_medical.reference_files import read_reference_table, reference_path
 
-SYMBOLS_FILE = "home_medical/notification_symbols.csv"
+SYMBOLS_NAME = "notification_symbols.csv"
 SUPPLY_CATEGORIES = ("support_clinic", "support_hospital", "backup_hospital")
 CATEGORIES = (*SUPPLY_CATEGORIES, "lookalike")
 SUPPORT_TYPES = ("enhanced_single", "enhanced_linked", "conventional")
@@ -67,17 +66,14 @@ def norm(text: object) -> str:
 
 
 def symbols_path():
-    return paths.reference_dir() / SYMBOLS_FILE
+    return reference_path(SYMBOLS_NAME)
 
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[Symbol, ...]:
-    path = symbols_path()
-    where = paths.relative(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", encoding="utf-8")
-    expected = ["symbol", "match", "category", "support_type", "name_contains", "status", "note"]
-    if list(df.columns) != expected:
-        raise ReferenceDataError(f"{where}: columns must be {expected}, found {list(df.columns)}")
+    df, where = read_reference_table(
+        SYMBOLS_NAME, ["symbol", "match", "category", "support_type", "name_contains", "status", "note"], note=False
+    )
     out: list[Symbol] = []
     for i, r in enumerate(df.to_dict("records"), start=1):
         if r["match"] not in ("exact", "prefix") or r["category"] not in CATEGORIES:
@@ -111,6 +107,7 @@ def lookup(symbol: str, table: tuple[Symbol, ...]) -> Symbol | None:
     return None
 
 
+@lru_cache(maxsize=20_000)
 def classify(symbol: str, name: str, table: tuple[Symbol, ...]) -> Classified:
     """Sort one notification (受理記号, 受理届出名称): a mapped supply symbol, a known look-alike,
     an unknown symbol that looks like home care (name or symbol shape), or another notification."""

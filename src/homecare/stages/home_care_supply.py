@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from homecare.core import paths, processed, provenance
-from homecare.core.errors import InputError
+from homecare.core.errors import InputError, ReferenceDataError
 from homecare.core.qa import QA_SCHEMA, QAEntry, qa_frame, qa_table_ja
 from homecare.facilities import geocode
 from homecare.facilities.address import normalize_address, split_prefecture
@@ -38,6 +38,14 @@ LIST_SOURCE = "関東信越厚生局「届出受理医療機関名簿（医科�
 DATABOOK_SOURCE = "厚生労働省「在宅医療にかかる地域別データ集」"
 FACILITY_SOURCE = "医療情報ネット（処理済み facilities 表）"
 MEDICAL_TYPES = ("hospital", "clinic")
+# データ集 items the stage uses (activity measures and the 在支診・在支病 counts of the cross-check)
+REQUIRED_ITEMS = (
+    *(i for m in activity.MEASURES for i in m.items),
+    "support_clinics",
+    "support_clinics_enhanced_single",
+    "support_clinics_enhanced_linked",
+    "support_hospitals",
+)
 ACTIVITY_FIGURE_MEASURES = ("home_visit", "house_call", "end_of_life")
 
 
@@ -74,6 +82,11 @@ def read_sources(stage: Stage, notification_file: str, databook_file: str, prefe
     with stage.section():
         lst = read_notification_list(notification_file, prefecture_code)
         book = read_databook(databook_file, prefecture_code)
+    missing = sorted(set(REQUIRED_ITEMS) - set(book.items["item_id"]))
+    if missing:
+        raise ReferenceDataError(
+            f"the データ集 item map (data/raw/reference/home_medical/databook_items.csv) lacks items stage 07 uses: {missing}"
+        )
     files = {}
     for f in (notification_file, databook_file):
         p = paths.resolve(f)
@@ -194,6 +207,7 @@ def locate_institutions(
             note="照合の順序：医療機関コード、名称と所在地、名称のみ（一意）、所在地のみ（種別が同じで一意）。",
         )
     stage.rows["home_care_institutions"] = len(table)
+    stage.notes["linked"] = {link.RULE_LABELS[r]: int(n) for r, n in located.linked_all.items()}
     linked = int((table["facility_id"] != "").sum())
     rules = ", ".join(f"{link.RULE_LABELS[r]} {int(n)}" for r, n in located.linked_all.items())
     print(
