@@ -130,3 +130,26 @@ def test_ward_rows_and_unknown_codes(tmp_path):
     assert book.counts.quarantined == 1 and book.counts.ok
     bad = [e for e in book.qa if e.action == "quarantined"]
     assert bad[0].row == last + 2 and "14999" in bad[0].value
+
+
+def test_unmerged_headings_other_sheet_names_and_subtotal_rows(tmp_path):
+    path = _copy(tmp_path)
+    wb = load_workbook(path)
+    ws = wb["R6年"]
+    ws.unmerge_cells("P3:S3")  # 在宅療養支援診療所 written once over items 9-12, not merged
+    ws.unmerge_cells("Q4:R4")
+    ws.title = "R6年度"
+    row = ws.max_row + 1
+    ws.cell(row=row, column=2, value=14)
+    ws.cell(row=row, column=6, value="県計")  # a subtotal row without a municipality code
+    wb.save(path)
+    book = rd.read_databook(path)
+    items = book.items.set_index("item_id")
+    assert items.at["support_clinics_enhanced_linked", "label"] == "在宅療養支援診療所 うち機能強化型 連携型"
+    assert items.at["support_clinics", "sheet"] == "R6年度"
+    assert dict(book.counts.excluded)["subtotal rows without a municipality code"] == 1 and book.counts.ok
+    wb = load_workbook(path)
+    wb.copy_worksheet(wb["R6年度"]).title = "R6年"
+    wb.save(path)
+    with pytest.raises(InputError, match="two sheets for the data year 2024"):
+        rd.read_databook(path)

@@ -13,7 +13,9 @@ that level (``level = designated_city``), never split into wards.
 :func:`read_databook` returns the values of the items for one prefecture (tidy), the 全国計 of
 each item (the national benchmark), what was found per item, the QA entries (suppressed,
 blank or unreadable cells; sheets and rows not read) and the reconciliation
-``rows in = kept + other prefectures + prefecture rows + blank rows + quarantined``.
+``rows in = kept + other prefectures + subtotal rows + prefecture rows + ward rows of a city given
+as a whole + blank rows + quarantined``. Group headings are read from merged cells, or carried
+right from the cell where they are written when the file does not merge them.
 Terms: docs/glossary.md.
 """
 
@@ -50,7 +52,8 @@ ID_LABELS = {  # identifier column -> accepted labels (NFKC, no spaces)
 SCAN_ROWS = 20
 LABEL_ROWS = 4  # item labels sit in the rows between データ時点 and 全国計 (rows 3-6)
 SUPPRESSED = {"-", "ー", "‐", "―", "*", "＊", "x", "X", "×", "…", "秘匿", "#"}
-_SHEET = re.compile(r"^(?:R|令和)(\d+|元)年$")
+_SHEET = re.compile(r"^(?:R|令和)(\d+|元)年")  # 「R５年」, 「R6年」, 「R6年度」; a bracket marks a notes sheet
+NATIONAL_LABELS = ("全国", "全国計", "全国合計")
 _ISO = re.compile(r"(\d{4})[年/.-](\d{1,2})[月/.-](\d{1,2})")
 VALUE_COLUMNS = [
     "sheet",
@@ -135,9 +138,11 @@ def load_items() -> tuple[Item, ...]:
 
 
 def sheet_year(name: str) -> int | None:
-    """Calendar year of a data-year sheet name (「R５年」 -> 2023, 「R6年」 -> 2024); None for others."""
-    m = _SHEET.match(unicodedata.normalize("NFKC", name).replace(" ", ""))
-    return era_year("令和", m.group(1)) if m else None
+    """Calendar year of a data-year sheet name (「R５年」 -> 2023, 「R6年」 -> 2024); None for others
+    (notes sheets such as 「R6年（注記）」 have a bracket)."""
+    s = unicodedata.normalize("NFKC", name).replace(" ", "")
+    m = _SHEET.match(s)
+    return era_year("令和", m.group(1)) if m and "(" not in s else None
 
 
 def _sheet_key(year: int) -> str:
@@ -173,6 +178,19 @@ def _filled(grid: list[list[object]], merges: list, row: int, col: int) -> str:
         if r0 <= row <= r1 and c0 <= col <= c1:
             return text(_at(grid, r0, c0))
     return text(_at(grid, row, col))
+
+
+def _carried(grid: list[list[object]], merges: list, row: int, col: int, first: int, bottom: bool) -> str:
+    """A heading cell's text, or (not in the bottom label row) the nearest heading to its left."""
+    own = _filled(grid, merges, row, col)
+    if own or bottom:
+        return own
+    return next((t for j in range(col - 1, first - 1, -1) if (t := _filled(grid, merges, row, j))), "")
+
+
+def _label_matches(label: str, item: Item) -> bool:
+    squeezed = label.replace(" ", "")
+    return all(w in squeezed for w in item.label_all) and not any(w in squeezed for w in item.label_none)
 
 
 def _at(grid: list[list[object]], row: int, col: int) -> object:
@@ -213,7 +231,15 @@ def read_databook(path: str | Path, prefecture: str | int = "14") -> Databook:
     where = wb.file
     pref = str(prefecture).strip().zfill(2)
     items = load_items()
-    by_year = {sheet_year(name): name for name in wb.sheets if sheet_year(name) is not None}
+    by_year: dict[int, str] = {}
+    for name in wb.sheets:
+        year = sheet_year(name)
+        if year is not None and year in by_year:
+            raise InputError(
+                f"two sheets for the data year {year}: {by_year[year]!r} and {name!r}", file=where, sheet=name
+            )
+        if year is not None:
+            by_year[year] = name
     sheets = {_sheet_key(y): name for y, name in by_year.items()}
     qa: list[QAEntry] = []
     values, national, found = [], [], []
@@ -285,11 +311,12 @@ def _read_sheet(
         raise InputError(f"no row with 市区町村コード in the first {SCAN_ROWS} rows", file=where, sheet=sheet)
     id_row, id_cols = id_found
     item_cols = _item_columns(grid, where, sheet, max(id_cols.values()) + 1)
-    national_row = next(
+    first_item = min(item_cols.values(), default=8)
+    national_row = next(  # the 全国計 row closest above the identifier row (row 7 over row 8)
         (
             i
-            for i in range(1, id_row)
-            if any("全国" in text(_at(grid, i, j)) for j in range(min(item_cols.values(), default=8)))
+            for i in range(id_row - 1, 0, -1)
+            if any(text(_at(grid, i, j)).replace(" ", "") in NATIONAL_LABELS for j in range(first_item))
         ),
         None,
     )
@@ -308,8 +335,12 @@ def _read_sheet(
         j = item_cols[item.item_no]
         label_rows = range(max(2, national_row - LABEL_ROWS), national_row)
         label = " ".join(t for t in (_filled(grid, merges, r, j) for r in label_rows) if t)
-        squeezed = label.replace(" ", "")
-        if not all(w in squeezed for w in item.label_all) or any(w in squeezed for w in item.label_none):
+        # headings written once over several items without merging: carried right, bottom row excepted
+        carried = " ".join(
+            t for t in (_carried(grid, merges, r, j, first_item, r == label_rows[-1]) for r in label_rows) if t
+        )
+        label = next((x for x in (label, carried) if _label_matches(x, item)), label)
+        if not _label_matches(label, item):
             raise InputError(
                 f"項目番号 {item.item_no} is labelled 「{label}」, which does not match {item.item_id} "
                 f"(must contain {list(item.label_all)}, not {list(item.label_none)}): the numbering changed; "
@@ -379,6 +410,7 @@ def _municipality_rows(
     code_col = id_cols["municipality_code"]
     excluded = {
         "other prefectures": 0,
+        "subtotal rows without a municipality code": 0,
         "prefecture rows": 0,
         "ward rows of a city given as a whole": 0,
         "blank rows": 0,
@@ -393,6 +425,13 @@ def _municipality_rows(
             excluded["blank rows"] += 1
             continue
         raw_code = ids["municipality_code"]
+        written_pref = ids.get("prefecture_code", "")
+        if written_pref and written_pref.zfill(2) != pref:
+            excluded["other prefectures"] += 1
+            continue
+        if not raw_code and any("計" in v for v in ids.values()):
+            excluded["subtotal rows without a municipality code"] += 1
+            continue
 
         try:
             code = municipalities.code5_from_any(raw_code)
