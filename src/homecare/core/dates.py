@@ -17,6 +17,7 @@ REIWA_START = ERA_START_YEAR["令和"]
 _ERA_YEAR = re.compile(r"(令和|平成|昭和)\s*(元|\d+)\s*年")
 _ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日")
 _FISCAL = re.compile(r"令和\s*(元|\d+)\s*年度")
+_AS_OF = re.compile(_ERA_DATE.pattern + r"\s*現在")
 
 
 def era_year(era: str, number: str | int) -> int:
@@ -63,6 +64,17 @@ def parse_era_date(text: object) -> date | None:
     ``None`` when ``text`` holds no era date. Raises ValueError for an impossible date."""
     s = unicodedata.normalize("NFKC", "" if text is None else str(text))
     m = _ERA_DATE.search(s)
+    if m is None:
+        return None
+    return date(era_year(m.group(1), m.group(2)), int(m.group(3)), int(m.group(4)))
+
+
+def parse_as_of_date(text: object) -> date | None:
+    """The 和暦 date written before 現在 (「[令和７年９月１日 現在 ]令和７年１０月２日作成」 -> 2025-09-01,
+    not the date the file was made); ``None`` when ``text`` holds no such date. Raises ValueError
+    for an impossible date."""
+    s = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    m = _AS_OF.search(s)
     if m is None:
         return None
     return date(era_year(m.group(1), m.group(2)), int(m.group(3)), int(m.group(4)))

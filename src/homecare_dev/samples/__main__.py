@@ -4,12 +4,13 @@ sample input under ``data/raw/sample/`` deterministically, with its SAMPLES.sha2
 from __future__ import annotations
 
 from homecare.core import paths
-from homecare_dev.samples import facilities, population, scores
+from homecare_dev.samples import facilities, home_medical, population, scores
 
 
 def main() -> None:
-    """Regenerate the score, facility and population samples."""
-    for path in [*scores.generate(), *facilities.generate(), *population.write_samples()]:
+    """Regenerate the score, facility, population and home-care samples (home-care after
+    facilities: its list reuses the facility samples' hospitals and clinics)."""
+    for path in [*scores.generate(), *facilities.generate(), *population.write_samples(), *home_medical.generate()]:
         print(f"wrote {paths.relative(path)}")
 
 
