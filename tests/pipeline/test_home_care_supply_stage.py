@@ -66,7 +66,8 @@ def run(tmp_path_factory):
     act = stage07.activity_by_area(stage, sources, located, target_year=2040, national_population_year=2023)
     cc = stage07.crosscheck_support_clinics(stage, sources, located)
     qa = stage07.publish_qa(stage, sources, located)
-    record = json.loads(stage.finish().read_text(encoding="utf-8"))
+    stage.finish()
+    record = json.loads((out / "stages" / "07_home_care_supply.json").read_text(encoding="utf-8"))
     yield {"out": out, "located": located, "supply": supply, "activity": act, "cc": cc, "qa": qa, "record": record}
     mp.undo()
 
