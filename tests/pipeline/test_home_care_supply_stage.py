@@ -74,7 +74,7 @@ def run(tmp_path_factory):
 
 def test_both_reconciliations_are_recorded(run):
     rec = run["record"]["notes"]["reconciliation"]
-    assert rec["07 届出受理医療機関名簿"].startswith("rows in 1116 = kept 1021")
+    assert rec["07 届出受理医療機関名簿"].startswith("rows in 1108 = kept 1000")
     assert "other prefectures 6" in rec["07 届出受理医療機関名簿"]
     assert rec["07 地域別データ集"].startswith("rows in 80 = kept 66 + other prefectures 14")
     assert run["record"]["notes"]["list_date"] == "2025-09-01"
@@ -82,19 +82,19 @@ def test_both_reconciliations_are_recorded(run):
 
 def test_institutions_placed_and_linked(run):
     table = run["located"].table
-    assert len(table) == 104 and table["municipality_code"].notna().all()
+    assert len(table) == 96 and table["municipality_code"].notna().all()
     linked = table["facility_id"] != ""
-    assert linked.sum() == 87  # the facility samples' hospitals and clinics (some renamed: by address)
+    assert linked.sum() == 80  # the facility samples' hospitals and clinics (some renamed: by address)
     assert set(table.loc[linked, "link_rule"]) == {"name_address", "address"}
     assert set(run["located"].unlinked["理由"]) == {"候補なし"}
-    assert processed.read_processed("home_care_institutions").shape[0] == 104
+    assert processed.read_processed("home_care_institutions").shape[0] == 96
 
 
 def test_supply_table_counts_types_and_rates(run):
     t = run["supply"].set_index("二次保健医療圏")
     total = t.loc["県計"]
-    assert total["在支診 計（施設）"] == 77 and total["在支病 計（施設）"] == 22
-    assert total["在宅療養後方支援病院（施設）"] == 5
+    assert total["在支診 計（施設）"] == 67 and total["在支病 計（施設）"] == 23
+    assert total["在宅療養後方支援病院（施設）"] == 6
     parts = [f"在支診 {x}（施設）" for x in ("機能強化型（単独型）", "機能強化型（連携型）", "従来型")]
     assert (t[parts].sum(axis=1) == t["在支診 計（施設）"]).all()
     rate = t.loc["横浜", f"在支診（{rates.RATE_LABEL}、2025年）"]
@@ -124,7 +124,7 @@ def test_crosscheck_adds_up(run):
         int(total[c]) for c in ("差（名簿－データ集、施設）", "うち算定開始が2024-03-31より後（施設）", "残差（施設）")
     )
     assert diff == new + resid
-    assert total["在支診 名簿（施設、2025-09-01）"] == 77
+    assert total["在支診 名簿（施設、2025-09-01）"] == 67
     assert len(cc) == 34
 
 

@@ -171,6 +171,18 @@ def _facility_rows() -> list[dict]:
     return out
 
 
+def _postal(f: dict) -> str:
+    """A synthetic 郵便番号 for a list row: 医療情報ネット files carry none, the list always does."""
+    digits = int(f["ID"][-5:]) if f["ID"][-5:].isdigit() else 0
+    return f"2{digits % 100:02d}-{digits % 10000:04d}"
+
+
+def _phone(f: dict) -> str:
+    """A synthetic 電話番号 (the '-00-' the list's FAX number replaces)."""
+    digits = int(f["ID"][-4:]) if f["ID"][-4:].isdigit() else 0
+    return f"045-00-{digits:04d}"
+
+
 def _institution_rows(g: _Gen, inst: dict, notifications: list[tuple[str, str, date, str, str]]) -> list[list[str]]:
     """The list rows of one institution: one per notification (or one empty row)."""
     base = [
@@ -225,10 +237,10 @@ def build_list(g: _Gen) -> tuple[list[list[str]], list[dict]]:
             "number": g.number(1 + k % 20),
             "symbol_number": "",
             "name": name,
-            "postal": f["郵便番号"],
+            "postal": _postal(f),
             "address": address,
-            "phone": f["電話番号"],
-            "beds": f"一般　　{f['一般病床数']}" if f["一般病床数"] else "",
+            "phone": _phone(f),
+            "beds": f"一般　　{f['一般病床']}" if f["一般病床"].strip() else "",
             "accept_base": rng.randint(0, 300),
         }
         notes: list[tuple[str, str, date, str, str]] = []
