@@ -191,8 +191,11 @@ def test_header_found_by_text_on_another_row_and_bad_files(tmp_path):
     with pytest.raises(InputError, match="empty"):
         read_notification_list(tmp_path / "empty.xlsx")
     (tmp_path / "text.xlsx").write_text("項番,医療機関番号\n", encoding="utf-8")
-    with pytest.raises(InputError, match="cannot be read as an Excel workbook"):
+    with pytest.raises(InputError, match="not an Excel .xlsx workbook"):
         read_notification_list(tmp_path / "text.xlsx")
+    (tmp_path / "cut.xls").write_bytes(b"\xd0\xcf\x11\xe0 a truncated old .xls")  # not a zip: calamine refuses it
+    with pytest.raises(InputError, match="cannot be read as an Excel workbook"):
+        read_notification_list(tmp_path / "cut.xls")
 
 
 def test_missing_column_names_the_column(tmp_path):

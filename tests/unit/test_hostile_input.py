@@ -4,6 +4,7 @@ secrets and small person counts each end in a clear error or a neutralised value
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -77,6 +78,44 @@ def test_workbook_with_a_far_away_cell_is_refused_before_loading(tmp_path: Path)
     assert path.stat().st_size < 30_000
     with pytest.raises(InputError, match="declares 1,048,576 rows x 16,384 columns"):
         check_workbook(path)
+
+
+def _lying_workbook(path: Path) -> Path:
+    """A workbook whose sheet says A1:A1 but holds a cell at XFD1048576."""
+    wb = Workbook()
+    wb.active["A1"] = "通し番号"
+    wb.active["XFD1048576"] = 1
+    plain = io.BytesIO()
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<dimension ref="A1:XFD1048576"', b'<dimension ref="A1:A1"')
+            dst.writestr(item, data)
+    return path
+
+
+def test_workbook_whose_dimension_lies_is_refused_by_every_reader(tmp_path: Path) -> None:
+    from homecare.home_medical.sheets import open_workbook
+    from homecare.population.ipss import read_workbook
+
+    path = _lying_workbook(tmp_path / "lying.xlsx")
+    for read in (check_workbook, open_workbook, read_workbook):
+        with pytest.raises(InputError, match=r"holds cells spanning 1,048,576 rows x 16,384 columns \(A1:XFD1048576\)"):
+            read(path)
+
+
+def test_workbook_readers_refuse_paths_outside_the_project(tmp_path: Path) -> None:
+    from homecare.home_medical.sheets import open_workbook
+    from homecare.population.ipss import read_workbook
+
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as outside:  # not a data root of the tests
+        path = Path(outside) / "14.xlsx"
+        Workbook().save(path)
+        for read in (check_workbook, open_workbook, read_workbook):
+            with pytest.raises(InputError, match="must lie inside the project"):
+                read(path)
 
 
 def test_zip_bomb_is_refused(tmp_path: Path) -> None:

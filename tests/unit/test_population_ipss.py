@@ -174,6 +174,8 @@ def test_differences_within_rounding_are_kept_and_reported(sheets, sample) -> No
         ("D15", "-", "not a number: 45～49歳, 男女計 2030年", (15, "D")),
         ("D15", None, "empty cell \\(a formula without a saved value\\?", (15, "D")),
         ("U7", -3, "negative population: 5～9歳, 女 2025年", (7, "U")),
+        ("U7", 0.3, "not a whole number of persons: 5～9歳, 女 2025年", (7, "U")),
+        ("U7", 1e15, "more persons than the whole prefecture could hold", (7, "U")),
         ("J12", "25～29歳", "男 block's label differs from 男女計's", (12, "J")),
         (
             "A24",
@@ -246,7 +248,7 @@ def test_files_it_cannot_read(tmp_path, sheets) -> None:
         ipss.load_ipss(old)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not a workbook")
-    with pytest.raises(InputError, match="cannot be read as an .xlsx workbook") as exc:
+    with pytest.raises(InputError, match="not an Excel .xlsx workbook \\(not a zip file") as exc:
         ipss.load_ipss(broken)
     assert exc.value.file.endswith("broken.xlsx")
     wb = Workbook()

@@ -32,8 +32,9 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
-from homecare.core import paths, provenance
+from homecare.core import paths
 from homecare.core.errors import InputError
+from homecare.core.inputs import checked_input
 from homecare.core.qa import QAEntry, Reconciliation
 from homecare.population.aggregate import PREFECTURE_TOTAL_CODE, check_complete
 from homecare.population.bands import (
@@ -47,7 +48,7 @@ from homecare.population.bands import (
     normalise_label,
     parse_band,
 )
-from homecare.population.schemas import POPULATION_SCHEMA, sort_population
+from homecare.population.schemas import POPULATION_SCHEMA, implausible_count, sort_population
 from homecare.reference import municipalities
 
 STAGE = "04_population"
@@ -244,9 +245,7 @@ def _count_row(rows: list[tuple], i: int, blocks: list[Block], *, file: str, she
                 if value is None
                 else "not a number"
                 if number is None
-                else "negative population"
-                if number < 0
-                else ""
+                else implausible_count(number)
             )
             if why:
                 raise InputError(
@@ -491,7 +490,7 @@ def check_sheets(cells: pd.DataFrame, *, file: str) -> tuple[dict[str, int], lis
 
 def workbook_path(source: str | Path) -> Path:
     """The workbook of ``source``: a file, or a folder holding exactly one ``*.xlsx``."""
-    p = paths.resolve(source)
+    p = paths.resolve_input(source)
     if p.is_dir():
         found = sorted(f for f in p.glob("*.xlsx") if not f.name.startswith("~$"))  # ~$: Excel lock files
         if len(found) != 1:
@@ -515,11 +514,7 @@ def read_workbook(source: str | Path) -> tuple[str, list[SheetTable], list[str]]
     """The file as cited, every area sheet read (:func:`read_sheet`) and the names of sheets
     without a population table (an explanation sheet). Cells are read with calamine, empty
     cells as ``None``, rows from row 1 (Excel numbering is kept)."""
-    p = workbook_path(source)
-    where = paths.relative(p)
-    if p.stat().st_size == 0:
-        raise InputError("the file is empty (0 bytes)", file=where)
-    provenance.note_input(p)
+    p, where = checked_input(workbook_path(source))
     try:
         wb = CalamineWorkbook.from_path(str(p))
         sheets = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}

@@ -20,6 +20,7 @@ with/without BOM, CP932). Later stages read the processed table with
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ from homecare.population.bands import (
     parse_band,
     parse_sex,
 )
-from homecare.population.schemas import KEY, POPULATION_SCHEMA, PROCESSED_NAME, sort_population
+from homecare.population.schemas import KEY, POPULATION_SCHEMA, PROCESSED_NAME, implausible_count, sort_population
 from homecare.reference import municipalities
 
 FORMATS = ("ipss", "csv")
@@ -147,7 +148,8 @@ def _codes(raw: pd.DataFrame, where: str) -> list[str]:
     return codes
 
 
-def _numbers(raw: pd.DataFrame, column: str, where: str, *, integer: bool) -> list[float]:
+def _numbers(raw: pd.DataFrame, column: str, where: str, *, persons: bool) -> list[float]:
+    """The whole numbers of ``column``; counts of ``persons`` also checked for plausibility."""
     if column not in raw.columns:
         raise InputError(f"missing column {column!r}", file=where, row=1)
     out = []
@@ -157,9 +159,10 @@ def _numbers(raw: pd.DataFrame, column: str, where: str, *, integer: bool) -> li
             value = float(s)
         except ValueError:
             raise InputError("not a number", file=where, row=i + 2, column=column, value=text) from None
-        if value < 0 or value != value or (integer and value != int(value)):
+        why = implausible_count(value) if persons else ""
+        if why or not math.isfinite(value) or value < 0 or value != int(value):
             raise InputError(
-                "must be a non-negative " + ("whole number" if integer else "number"),
+                why or "must be a non-negative whole number",
                 file=where,
                 row=i + 2,
                 column=column,
@@ -229,8 +232,8 @@ def load_population_csv(
     where = paths.relative(p)
     raw, _ = read_csv_text(p)
     codes = _codes(raw, where)
-    years = [int(v) for v in _numbers(raw, "year", where, integer=True)]
-    populations = _numbers(raw, "population", where, integer=False)
+    years = [int(v) for v in _numbers(raw, "year", where, persons=False)]
+    populations = _numbers(raw, "population", where, persons=True)
     if "age_band" not in raw.columns:
         raise InputError("missing column 'age_band'", file=where, row=1)
     bands = _labels(raw, "age_band", parse_band, where, hint=_band_hint)

@@ -20,13 +20,32 @@ KEY = ["municipality_code", "year", "sex", "age_band"]
 PROCESSED_NAME = "population_by_unit"
 QA_NAME = "population_by_unit_qa"
 
+# A count of persons in one unit, year, sex and band (or a whole city or the prefecture in a
+# source table): the prefecture holds about 9.2 million, so ten million is beyond any cell.
+MAX_PERSONS = 10_000_000
+
+
+def implausible_count(value: float) -> str:
+    """Why a published population count is not plausible ('' when it is): counts of persons are
+    whole numbers from 0 to :data:`MAX_PERSONS`."""
+    if value != value:
+        return "not a number"
+    if value < 0:
+        return "negative population"
+    if value > MAX_PERSONS:  # before the whole-number test: inf has no int
+        return f"more persons than the whole prefecture could hold (limit {MAX_PERSONS:,})"
+    if value != int(value):
+        return "not a whole number of persons"
+    return ""
+
+
 POPULATION_SCHEMA = pa.DataFrameSchema(
     {
         "municipality_code": pa.Column(str, pa.Check.str_matches(r"^14\d{3}$")),
         "year": pa.Column(int, pa.Check.between(1900, 2100)),
         "sex": pa.Column(str, pa.Check.isin(list(SEXES))),
         "age_band": pa.Column(str, pa.Check.isin(list(AGE_BANDS))),
-        "population": pa.Column(float, pa.Check.ge(0)),
+        "population": pa.Column(float, pa.Check.in_range(0, MAX_PERSONS)),
     },
     strict=True,
     unique=KEY,
