@@ -32,7 +32,7 @@ def test_clean_sample_writes_tidy_csv_and_qa(tmp_path: Path) -> None:
     result = _clean(score_samples.sample_path(2026), out, 2026)
     assert result.returncode == 0, result.stderr
     assert (
-        "rows in 627 = kept 33 + statistics rows 9 + other prefectures 572 + without scores (広域連合) 13 + quarantined 0"
+        "rows in 481 = kept 33 + statistics rows 9 + other prefectures 429 + without scores (広域連合) 10 + quarantined 0"
         in result.stdout
     )
     df = pd.read_csv(out, encoding="utf-8-sig", dtype={"insurer_number": str, "municipality_code": str})

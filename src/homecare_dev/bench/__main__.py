@@ -11,6 +11,7 @@ import sys
 # (module, function) pairs; each function takes no arguments and prints its figures.
 BENCHMARKS: list[tuple[str, str]] = [
     ("homecare_dev.bench.geocoder", "main"),
+    ("homecare_dev.bench.scores", "main"),
     ("homecare_dev.bench.pipeline", "pipeline_runs"),
 ]
 

@@ -27,8 +27,8 @@ and values, the municipalities outside 神奈川県 and all scores. 支援 目�
 structure of ``goal3_items.csv``; activity items are awarded by national rank band
 (①-④ = top 70/50/30/10 %), as the research reads the real 該当率.
 
-``make samples`` writes the small committed samples (all rows, only the 支援 目標Ⅲ answer
-columns); ``make bench`` writes the full-size file with :func:`write_national`.
+``make samples`` writes the small committed samples (a quarter of the nation outside 神奈川県,
+answer columns of 支援 目標Ⅲ only); ``make bench`` writes the full-size file.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ UNIONS = [
 SLOPE = 0.35
 DIFFICULTY = {"binary": (-1.1, 1.0), "outcome": (1.0, 0.6)}  # mean, SD of item difficulty
 BAND_NOISE = 2.5
-SAMPLE_SHARE = 1 / 3  # committed samples: a third of the municipalities outside 神奈川県
+SAMPLE_SHARE = 1 / 4  # committed samples: a quarter of the municipalities outside 神奈川県
 SIZE_CLASS_LIMITS = (3_000, 10_000, 50_000, 100_000)  # 第1号被保険者数 -> 区分 1..5
 KANAGAWA_FIRST_INSURED = {"横浜市": 930_000, "川崎市": 320_000, "相模原市": 190_000, "横須賀市": 120_000}
 
@@ -382,10 +382,10 @@ def score_columns(fiscal_year: int) -> list[Column]:
 
 
 def answer_columns(items: list[Column], n: int, only: tuple[str, str] | None = None) -> list[Column]:
-    """``n`` 該当状況 columns spread over the items (about four per item), headers as the
-    item's, no 配点. ``only=(fund, goal)`` keeps those of one goal (small samples)."""
+    """``n`` 該当状況 columns spread over the items (the first answer of each says ○/×), headers
+    as the item's, no 配点. ``only=(fund, goal)`` spreads them over one goal (small samples)."""
     chosen = [k for k, c in enumerate(items) if only is None or (c.fund, c.goal) == only]
-    per, extra = divmod(n, len(chosen)) if only is None else (4, 0)
+    per, extra = divmod(n, len(chosen))
     out = []
     for rank, k in enumerate(chosen):
         c = items[k]
@@ -544,13 +544,15 @@ def competition_rank(values: np.ndarray) -> np.ndarray:
 def build_national(fiscal_year: int, *, full: bool = False) -> NationalSheet:
     """The workbook of one fiscal year (2025: 令和7年度 layout, 2026: 令和8年度). ``full``: every
     municipality and the 1,226 該当状況 columns (1,779 x 1,563, the benchmark file); else the
-    committed sample: about a third of the other prefectures' municipalities and only the
-    該当状況 columns of 支援 目標Ⅲ."""
+    committed sample: a quarter of the other prefectures' municipalities and two 該当状況
+    columns per item of 支援 目標Ⅲ only."""
     if fiscal_year < 2025:
         raise ValueError("the real layout starts with 令和7年度 (2025) here; older files use samples.scores")
     cols = score_columns(fiscal_year)
     items = [c for c in cols if c.kind == "item"]
-    answer_cols = answer_columns(items, ANSWER_COLUMNS_R8, None) if full else answer_columns(items, 0, ("支援", "III"))
+    goal3 = ("支援", "III")
+    n_goal3 = sum((c.fund, c.goal) == goal3 for c in items)
+    answer_cols = answer_columns(items, ANSWER_COLUMNS_R8) if full else answer_columns(items, 2 * n_goal3, goal3)
     layout = cols + answer_cols
     share = 1.0 if full else SAMPLE_SHARE
     everyone = municipalities_of_nation(share)
