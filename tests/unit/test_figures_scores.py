@@ -174,7 +174,7 @@ def test_missed_items_figure_and_table(scheme, tmp_path):
     missed = t["goal3_missed_items"].query("fiscal_year == 2026")
     assert int((np.asarray(image) == 1).sum()) == len(missed)  # highlighted cells = missed common items
     texts = figure_texts(fig)
-    assert "全国の該当率（％）" in texts and "県内の該当率（％）" in texts
+    assert "全国平均の該当率（％）" in texts and "県平均の該当率（％）" in texts and _has_means(fig)
     table = indicators.missed_items_table(*args)
     assert len(table) == 33 + 2 and table["基準以上なのに0点の項目数"].sum() == len(missed)
     style.save_figure(fig, tmp_path, "missed")

@@ -263,3 +263,21 @@ def test_one_parser_reads_both_layouts_into_the_same_tables(cleaned) -> None:
     # the older layout writes rates in percent: converted, and said so
     assert older.benchmark["scoring_rate"].max() <= 1
     assert older.qa_table()["reason"].str.contains("written in percent").sum() == 2
+
+
+def test_an_answer_column_ending_in_kei_is_not_a_subtotal(tmp_path: Path, sheet, cleaned) -> None:
+    """A 該当状況 column labelled like a total (…の合計) but without 配点 is an answer column."""
+    variant = copy.deepcopy(sheet)
+    j = variant.column_of(lambda c: c.kind == "answer" and c.label == "回答1")
+    variant.header[ns.HEADER_ROWS - 1][j] = "回答件数の合計"
+    result = clean.clean_file(_write(tmp_path, variant), FY)
+    assert len(result.benchmark) == len(cleaned.benchmark)
+    assert not result.qa_table()["column"].str.contains("回答件数の合計").any()
+
+
+def test_a_title_that_also_names_another_year_is_accepted(tmp_path: Path, sheet) -> None:
+    variant = copy.deepcopy(sheet)
+    variant.title = "令和８年度 保険者機能強化推進交付金等 評価結果（令和７年度の取組の状況）"
+    assert clean.clean_file(_write(tmp_path, variant), FY).counts["kept"] == 33
+    with pytest.raises(InputError, match="the title says 令和8年度"):
+        clean.clean_file(_write(tmp_path, variant), 2024)

@@ -65,6 +65,20 @@ def area_rows(scheme: AreaScheme) -> pd.DataFrame:
     return df
 
 
+def column_header(ax, text: str, lo: float, hi: float, offset: float, size: float) -> None:
+    """A header centred over heatmap columns lo..hi, ``offset`` points above the axes."""
+    ax.annotate(
+        text,
+        xy=((lo + hi) / 2, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, offset),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=size,
+    )
+
+
 def indicator_shares(
     by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year: int, level: str = "area"
 ) -> pd.DataFrame:
@@ -200,16 +214,7 @@ def plot_indicator_profile(
     # indicator group headers (体制・取組指標群 / 活動指標群) above the columns
     for group, idx in order.groupby("indicator_group", sort=False).groups.items():
         lo, hi = min(idx), max(idx)
-        ax.annotate(
-            group,
-            xy=((lo + hi) / 2, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 58),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=10.5,
-        )
+        column_header(ax, group, lo, hi, 58, 10.5)
         ax.annotate(
             "",
             xy=(lo - 0.45, 1),
@@ -337,7 +342,10 @@ def _missed_grid(
     ].set_index(["indicator", "item"])
     national = bench["scoring_rate"].where(bench["scoring_rate"].notna(), bench["scoring_rate_rows"])
     pref = df.groupby("key")["points"].agg(lambda p: float((p > 0).mean()))
-    rates = {"全国の該当率": [float(national.get(k, np.nan)) for k in items], "県内の該当率": [pref[k] for k in items]}
+    rates = {
+        "全国平均の該当率": [float(national.get(k, np.nan)) for k in items],
+        "県平均の該当率": [pref[k] for k in items],
+    }
     return grid, rates, items
 
 
@@ -408,16 +416,7 @@ def plot_goal3_missed_items(
         lo, hi = min(cols), max(cols)
         if lo > 0:
             ax.axvline(lo - 0.5, color=style.TEXT_COLOR, linewidth=0.8)
-        ax.annotate(
-            INDICATOR_SHORT.get(name, name).replace("\n", ""),
-            xy=((lo + hi) / 2, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 20),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
+        column_header(ax, INDICATOR_SHORT.get(name, name).replace("\n", ""), lo, hi, 20, 9)
     handles = [Patch(facecolor=c, edgecolor="#999999", label=MISSED_LABELS[k]) for k, c in MISSED_COLORS.items()]
     fig.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(0.16, 1 - 0.95 / height), ncol=3, frameon=False, fontsize=9.5

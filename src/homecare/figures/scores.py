@@ -40,6 +40,15 @@ THRESHOLD_COLOR = "#C00000"  # 著しく低い水準
 MEAN_STYLES = {"national": (NATIONAL_COLOR, "-."), "prefecture": (PREFECTURE_COLOR, "--")}
 
 
+def marker_handle(
+    label: str, *, marker: str = "o", face: str = "#777777", edge: str = OUTLINE_COLOR, size: float = 7
+) -> Line2D:
+    """A legend entry for a kind of dot (this year, the previous year, a mean)."""
+    return Line2D(
+        [0], [0], marker=marker, linestyle="", markerfacecolor=face, markeredgecolor=edge, markersize=size, label=label
+    )
+
+
 def mean_lines(ax: Axes, national: float | None, prefecture: float, *, unit: str = "点", fmt: str = ".1f") -> list:
     """Vertical lines at the national (全国平均) and prefecture (県平均) mean; returns legend handles."""
     handles = []
@@ -181,10 +190,21 @@ def plot_goal3_score_map(
     cb = fig.colorbar(sm, cax=cax)
     cb.ax.set_title(f"得点（点）\n満点{max_points:.0f}点", fontsize=9, loc="left", pad=8)  # upright, not rotated
     means = _means(rows)
+    lower = min(means, key=lambda k: means[k] if pd.notna(means[k]) else np.inf)
     for key, value in means.items():
-        if pd.notna(value):
-            color, dash = MEAN_STYLES[key]
-            cb.ax.axhline(value, color=color, linestyle=dash, linewidth=2.2)
+        if pd.notna(value):  # a mark across the colour bar, its label left of it (the lower one below its line)
+            color = MEAN_STYLES[key][0]
+            cb.ax.plot([-0.3, 1.0], [value, value], color=color, linewidth=2.0, clip_on=False)
+            cb.ax.text(
+                -0.4,
+                value,
+                "全国平均" if key == "national" else "県平均",
+                ha="right",
+                va="top" if key == lower else "bottom",
+                fontsize=7.5,
+                color=color,
+                transform=cb.ax.get_yaxis_transform(),
+            )
     handles = [Line2D([0], [0], color=a.color, linewidth=3, label=a.name) for a in scheme.areas]
     fig.legend(
         handles=handles,
@@ -196,7 +216,7 @@ def plot_goal3_score_map(
         title_fontsize=9,
     )
     df = ordered_insurers(rows, scheme, "points")
-    note = f"政令指定都市の区は市の値。{_means_text(means)}（カラーバーの破線は県平均、一点鎖線は全国平均）。"
+    note = f"政令指定都市の区は市の値。{_means_text(means)}（カラーバーに表示）。"
     return style.finish_figure(
         fig,
         title=f"{GOAL3_LABEL}の得点（{_title_year(fiscal_year)}）",
@@ -298,31 +318,9 @@ def plot_goal3_score_rank(
     mean_handles = mean_lines(ax, means["national"], means["prefecture"])
     ax.set_xlim(0, max_points * 1.06)
     ax.set_xlabel(f"得点（点、満点{max_points:.0f}点）。右端の数字は{_title_year(fiscal_year)}の得点")
-    handles = [
-        Line2D(
-            [0],
-            [0],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#777777",
-            markeredgecolor=OUTLINE_COLOR,
-            markersize=7,
-            label=_title_year(fiscal_year),
-        )
-    ]
+    handles = [marker_handle(_title_year(fiscal_year))]
     if has_prev.any():
-        handles.append(
-            Line2D(
-                [0],
-                [0],
-                marker="o",
-                linestyle="",
-                markerfacecolor="white",
-                markeredgecolor="#888888",
-                markersize=6,
-                label=_title_year(fiscal_year - 1),
-            )
-        )
+        handles.append(marker_handle(_title_year(fiscal_year - 1), face="white", edge="#888888", size=6))
     ax.legend(
         handles=handles + mean_handles,
         loc="lower left",
@@ -459,26 +457,8 @@ def plot_score_comparison(
         ax.set_title(f"{d['measure_label'].iloc[0]}（満点{top:.0f}点）", fontsize=11.5, loc="left")
         ax.set_xlabel(f"得点（点）。右端は全国順位（{int(d['national_n'].iloc[0])}保険者中）", fontsize=9.5)
     legend = [
-        Line2D(
-            [0],
-            [0],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#777777",
-            markeredgecolor=OUTLINE_COLOR,
-            markersize=7,
-            label="保険者の得点（色は圏域）",
-        ),
-        Line2D(
-            [0],
-            [0],
-            marker="D",
-            linestyle="",
-            markerfacecolor="white",
-            markeredgecolor="#777777",
-            markersize=6,
-            label="同じ規模区分の全国平均",
-        ),
+        marker_handle("保険者の得点（色は圏域）"),
+        marker_handle("同じ規模区分の全国平均", marker="D", face="white", edge="#777777", size=6),
         Line2D([0], [0], color=NATIONAL_COLOR, linestyle="-.", label="全国平均"),
         Line2D([0], [0], color=PREFECTURE_COLOR, linestyle="--", label="県平均"),
         Line2D([0], [0], color=THRESHOLD_COLOR, linestyle=":", label="著しく低い水準"),

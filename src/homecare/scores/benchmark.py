@@ -21,6 +21,7 @@ from homecare.scores import indicators as ind
 from homecare.scores import totals as tot
 from homecare.scores.header import Column
 from homecare.scores.read import ParsedFile
+from homecare.scores.schemas import BENCHMARK_KEY
 
 # statistics row label -> column of the benchmark table
 STAT_FIELDS = {
@@ -37,16 +38,9 @@ STAT_FIELDS = {
 RATE_FIELDS = ("mean_rate", "scoring_rate")
 MEAN_TOLERANCE = 1e-3  # a stated 平均点 may be rounded to 3 decimals
 BENCHMARK_COLUMNS = [
-    "column_kind",
     "level",
     "measure",
-    "fund",
-    "goal",
-    "indicator_group",
-    "indicator",
-    "item",
-    "label",
-    "src_column",
+    *BENCHMARK_KEY,
     *STAT_FIELDS.values(),
     "n_rows",
     "mean_rows",

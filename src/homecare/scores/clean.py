@@ -86,8 +86,9 @@ def clean_file(
     fy = int(fiscal_year)
     parsed = parse_file(path, prefecture=prefecture, sheet=sheet)
     file, sheet_name = parsed.file, parsed.sheet
+    named_years = {named for _, _, named in parsed.title_years}
     for row, column, named in parsed.title_years:
-        if named != fy:
+        if fy not in named_years:  # a title naming this year and another (実施年度) is accepted
             raise InputError(
                 f"the title says {reiwa_fiscal_year(named)} (FY{named}) but --fiscal-year/input year is {fy} "
                 f"({reiwa_fiscal_year(fy)}): wrong file or wrong year?",

@@ -92,6 +92,7 @@ class Column:
     item: str = ""  # 枝番 (ア, イ②), canonical
     detail: str = ""  # further header text below the 指標名 (設問), tells items of coarse goals apart
     max_points: float | None = None  # 配点 (score and total columns)
+    under_item: bool = False  # a 計/合計 label below an item's 指標番号/枝番 (an answer column, unless it has a 配点)
 
     @property
     def letter(self) -> str:
@@ -342,6 +343,7 @@ def _classify(index: int, raw: list[str]) -> Column:
     goal = next((g for g in map(ind.goal_of, texts) if g), None)
     if texts and _is_total(texts[-1]):
         _classify_total(col, texts, goal)
+        col.under_item = any(ind.item_label(t) or ind.indicator_number(t) is not None for t in texts[:-1])
         return col
     if goal is None:
         return col
@@ -485,8 +487,8 @@ def _apply_max_points(sh: Sheet) -> None:
             raise InputError(
                 "text in the 配点 row", file=sh.file, sheet=sh.name, row=i + 1, column=c.label(), value=row[c.index]
             ) from None
-        if c.kind == "score" and c.max_points is None:
-            c.kind = "answer"
+        if c.max_points is None and (c.kind == "score" or (c.kind == "total" and c.under_item)):
+            c.kind = "answer"  # a 該当状況 column: its item's header (even one ending in 計), no 配点
         elif c.kind == "other" and c.max_points is not None:
             sh.notes.append((c, f"配点 {c.max_points:g} but the header names no goal (目標): column not read"))
 

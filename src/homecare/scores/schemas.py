@@ -72,6 +72,8 @@ GOAL3_SUMMARY_SCHEMA = pa.DataFrameSchema(
 
 
 _STAT = {"nullable": True}
+# what identifies a column of the national benchmark (with the fiscal year)
+BENCHMARK_KEY = ["column_kind", "fund", "goal", "indicator_group", "indicator", "item", "label", "src_column"]
 NATIONAL_BENCHMARK_SCHEMA = pa.DataFrameSchema(
     {
         "fiscal_year": pa.Column(int),
@@ -98,17 +100,7 @@ NATIONAL_BENCHMARK_SCHEMA = pa.DataFrameSchema(
         "mean_rows": pa.Column(float, **_STAT),
         "scoring_rate_rows": pa.Column(float, pa.Check.between(0, 1), **_STAT),
     },
-    unique=[
-        "fiscal_year",
-        "column_kind",
-        "fund",
-        "goal",
-        "indicator_group",
-        "indicator",
-        "item",
-        "label",
-        "src_column",
-    ],
+    unique=["fiscal_year", *BENCHMARK_KEY],
     strict=True,
     coerce=True,
 )

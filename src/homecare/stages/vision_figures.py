@@ -167,7 +167,7 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
             title=f"目標III 項目別の得点状況（全国の{threshold:.0%}以上が得点している項目の0点＝×）",
             sources=[scores.SCORE_SOURCE],
             sheet="目標III項目別",
-            note="○得点あり、×0点（全国の該当率が基準以上）、－0点（基準未満）。最後の2行は全国・県内の該当率（％）。",
+            note="○得点あり、×0点（全国の該当率が基準以上）、－0点（基準未満）。最後の2行は全国平均・県平均の該当率（得点した保険者の割合、％）。",
         )
         for fy in fiscal_years:
             stage.figure(

@@ -46,7 +46,7 @@ from homecare.core import paths
 from homecare.core.dates import reiwa_fiscal_year, reiwa_number
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
 from homecare.reference import municipalities
-from homecare.scores import crosswalk
+from homecare.scores import crosswalk, totals
 from homecare.scores import indicators as ind
 
 SHEET = "全国集計（市町村）"
@@ -62,7 +62,7 @@ GOAL_TITLES = {
     ("支援", "III"): "在宅医療・在宅介護連携の体制を構築する",
     ("支援", "IV"): "高齢者がその状況に応じて可能な限り自立した日常生活を営む",
 }
-ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ"}
+ROMAN = totals.ROMAN_DISPLAY
 GROUPS = {"i": "（ⅰ）体制・取組指標群", "ii": "（ⅱ）活動指標群", "outcome": "成果指標群"}
 GROUP_OF_GOAL3 = {"体制・取組指標群": "i", "活動指標群": "ii"}
 # subtotal 配点 per (fund, goal): (ⅰ), (ⅱ) [research: the same in 令和6-8年度]

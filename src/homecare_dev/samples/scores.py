@@ -35,18 +35,10 @@ from homecare_dev.samples import national_scores
 
 SAMPLE_FOLDER = "data/raw/sample/scores"
 SEED = 20240401
-FUND_LABELS = {"推進": "保険者機能強化推進交付金", "支援": "介護保険保険者努力支援交付金"}
-GOAL_TITLES = {
-    ("推進", "I"): "持続可能な地域のあるべき姿をかたちにする",
-    ("推進", "II"): "公正・公平な給付を行う体制を構築する",
-    ("推進", "III"): "介護人材の確保その他のサービス提供基盤の整備を推進する",
-    ("支援", "I"): "介護予防/日常生活支援を推進する",
-    ("支援", "II"): "認知症総合支援を推進する",
-    ("支援", "III"): "在宅医療・介護連携の体制を構築する",
-    ("推進", "IV"): "高齢者がその状況に応じて可能な限り自立した日常生活を営む",
-    ("支援", "IV"): "高齢者がその状況に応じて可能な限り自立した日常生活を営む",
-}
-ROMAN_DISPLAY = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ"}
+FUND_LABELS = national_scores.FUND_LABELS
+# the older layout writes 目標Ⅲ's title without 「在宅」 before 介護連携
+GOAL_TITLES = {**national_scores.GOAL_TITLES, ("支援", "III"): "在宅医療・介護連携の体制を構築する"}
+ROMAN_DISPLAY = national_scores.ROMAN
 GROUP_DISPLAY = {
     "体制・取組指標群": "（ⅰ）体制・取組指標群",
     "活動指標群": "（ⅱ）活動指標群",
