@@ -5,7 +5,8 @@ columns, 令和8年度, every 該当状況 answer column) in a temporary folder,
 fresh processes, so that each peak memory is that of the step alone:
 
 - ``clean``: :func:`homecare.scores.clean.clean_file` (what notebook 01 and ``homecare scores
-  clean`` run): seconds and the peak resident memory of the process (target: 10 s, 1 GB);
+  clean`` run): seconds and the peak resident memory of the process, interpreter and imports
+  included (target: 10 s, 1 GB);
 - ``calamine`` / ``openpyxl``: reading every cell value of the sheet, python-calamine
   (``to_python``) against openpyxl read-only (``iter_rows(values_only=True)``).
 
@@ -28,6 +29,13 @@ FISCAL_YEAR = 2026
 
 
 def _peak_mb() -> float:
+    """Peak resident memory of this process since it started (VmHWM, which execve resets;
+    ``ru_maxrss`` would also count the parent's pages from before the exec)."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
