@@ -281,3 +281,79 @@ def test_a_title_that_also_names_another_year_is_accepted(tmp_path: Path, sheet)
     assert clean.clean_file(_write(tmp_path, variant), FY).counts["kept"] == 33
     with pytest.raises(InputError, match="the title says 令和8年度"):
         clean.clean_file(_write(tmp_path, variant), 2024)
+
+
+def test_size_class_and_depopulated_per_insurer(sheet, cleaned) -> None:
+    scored = [r for r in sheet.body if r[SERIAL] is not None]
+    ins = cleaned.insurers
+    assert ins["depopulated"].sum() == sum(r[11] == "○" for r in scored)
+    assert sorted(ins["size_class"].unique()) == sorted({str(r[10]) for r in scored})
+    assert np.allclose(ins["population"], [r[8] for r in scored])  # 人口 found by its label
+    assert ins["previous_rank"].between(1, len(scored)).all()
+
+
+@pytest.mark.parametrize(
+    "value, expected", [("○", True), ("〇", True), ("", False), (None, False), ("×", False), ("－", False)]
+)
+def test_depopulated_marks(value, expected) -> None:
+    from homecare.scores.read import depopulated
+
+    assert depopulated(value) is expected
+
+
+def _label_in_column_e(v: ns.NationalSheet) -> None:
+    for row in v.stats:  # the research only says the labels sit somewhere in E-K
+        row[4], row[ns.STAT_LABEL_COLUMN] = row[ns.STAT_LABEL_COLUMN], None
+
+
+def _header_repeated_not_merged(v: ns.NationalSheet) -> None:
+    for r0, c0, r1, c1 in v.merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                v.header[r][c] = v.header[r0][c0]
+    v.merges = []
+
+
+def _no_merges(v: ns.NationalSheet) -> None:
+    v.merges = []  # values in the top-left cells only, as a file saved without merges
+
+
+def _no_title(v: ns.NationalSheet) -> None:
+    v.title = ""
+
+
+@pytest.mark.parametrize("change", [_label_in_column_e, _header_repeated_not_merged, _no_merges, _no_title])
+def test_layout_variants_read_the_same(tmp_path: Path, sheet, cleaned, change) -> None:
+    variant = copy.deepcopy(sheet)
+    change(variant)
+    result = clean.clean_file(_write(tmp_path, variant), FY)
+    pd.testing.assert_frame_equal(result.scores, cleaned.scores)
+    pd.testing.assert_frame_equal(result.benchmark, cleaned.benchmark)
+    assert result.counts == cleaned.counts
+
+
+def test_a_goal_given_only_as_its_total_is_not_checked_but_counts(tmp_path: Path, sheet, cleaned) -> None:
+    """A file whose 支援 block gives 目標Ⅳ only as Ⅳ合計 (no item columns): the goal total is
+    reported as not checkable, and the fund totals still add up."""
+    variant = copy.deepcopy(sheet)
+    drop = [
+        variant.n_ids + k
+        for k, c in enumerate(variant.columns)
+        if c.kind == "item" and (c.fund, c.goal) == ("支援", "IV")
+    ]
+    keep = [j for j in range(len(variant.header[1])) if j not in set(drop)]
+    for rows in (variant.header, variant.stats, variant.body):
+        for i, r in enumerate(rows):
+            rows[i] = [r[j] for j in keep]
+    new_index = {j: n for n, j in enumerate(keep)}
+    variant.merges = [
+        (r0, new_index[c0], r1, max(new_index[j] for j in range(c0, c1 + 1) if j in new_index))
+        for r0, c0, r1, c1 in variant.merges
+        if c0 in new_index
+    ]
+    result = clean.clean_file(_write(tmp_path, variant), FY)
+    qa = result.qa_table()
+    assert qa["reason"].str.startswith("no item columns under this total").sum() == 1
+    assert not qa["reason"].str.startswith("sum of").any() and not qa["reason"].str.contains("other prefectures:").any()
+    iv = result.measures.query("measure == '支援IV'")["points"].to_numpy()
+    assert np.allclose(iv, cleaned.measures.query("measure == '支援IV'")["points"])

@@ -46,8 +46,8 @@ ID_LABELS: dict[str, tuple[str, ...]] = {
     "previous_total": ("前年度得点", "前年度合計点"),
     "previous_rank": ("前年度順位",),
 }
-# labels that may carry a suffix in the cell (第１号被保険者数（令和7年3月31日現在）, 区分（…）)
-PREFIX_IDS = ("first_insured", "size_class", "depopulated")
+# labels that may carry a suffix in the cell (第１号被保険者数（令和7年3月31日現在）, 人口（…）, 区分（…）)
+PREFIX_IDS = ("population", "first_insured", "size_class", "depopulated")
 # the previous year's result in the real file: R7評価指標合計得点 / R7評価指標合計得点順位
 PREVIOUS_RE = {
     "previous_rank": re.compile(r"^R\d+評価指標合計得点順位"),
@@ -484,6 +484,8 @@ def _apply_max_points(sh: Sheet) -> None:
         try:
             c.max_points = parse_max_points(row[c.index])
         except ValueError:
+            if c.kind == "other":  # e.g. the statistics label itself, written in an unnamed column
+                continue
             raise InputError(
                 "text in the 配点 row", file=sh.file, sheet=sh.name, row=i + 1, column=c.label(), value=row[c.index]
             ) from None

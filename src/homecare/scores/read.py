@@ -79,6 +79,16 @@ def insurer_number(value: object) -> str:
     return ind.normalise(value)
 
 
+NOT_DEPOPULATED = {"", "×", "－", "-", "ー", "無", "なし", "非該当", "0"}
+
+
+def depopulated(value: object) -> bool:
+    """過疎地域該当有無: ○ (or any other mark) is True; blank, ×, －, 無, なし, 0 are False."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == value and value != 0
+    return ind.normalise(value) not in NOT_DEPOPULATED
+
+
 def same_prefecture(name: object, prefecture: str) -> bool:
     """神奈川県 / 神奈川 / full-width variants name the same prefecture."""
     strip = lambda s: ind.normalise(s).rstrip("都道府県")  # noqa: E731
@@ -269,7 +279,7 @@ def _insurers(
             "first_insured": [_number_or_nan(v) for v in col("first_insured")],
             "size_class": [_class_text(v) for v in col("size_class")],
             "depopulated": pd.array(
-                [None if "depopulated" not in ids else not cells.is_blank(v) for v in depop], dtype="boolean"
+                [None if "depopulated" not in ids else depopulated(v) for v in depop], dtype="boolean"
             ),
             "previous_total": [_number_or_nan(v) for v in col("previous_total")],
             "previous_rank": [_number_or_nan(v) for v in col("previous_rank")],

@@ -74,10 +74,12 @@ def expected_values(
     items: list[Column],
     totals: list[Column],
     item_values: np.ndarray,
+    total_values: np.ndarray,
 ) -> tuple[np.ndarray, float | None, str]:
-    """What a subtotal should hold, from the items alone (rows), its maximum and the rule:
-    a 指標群 or goal sums its items, a goal capped at its own 配点 when its items are worth
-    more; a fund sums its goals; the overall total sums the funds (目標Ⅳ counted in each)."""
+    """What a subtotal should hold, from the items (rows), its maximum and the rule: a 指標群
+    or goal sums its items, a goal capped at its own 配点 when its items are worth more; a
+    fund sums its goals; the overall total sums the funds (目標Ⅳ counted in each). A goal
+    that the file gives as a total without any item columns counts with the file's value."""
     fund, goal, group = scope
     n = item_values.shape[0]
     if level in ("group", "goal"):
@@ -93,8 +95,13 @@ def expected_values(
     values, top, capped = np.zeros(n), 0.0, False
     for f, g in parts:
         if not any(_in_scope(c, f, g, "") for c in items):
+            k = next((k for k, t in enumerate(totals) if t.level == "goal" and (t.fund, t.goal) == (f, g)), None)
+            if k is not None:  # a goal total without item columns: the file's own value
+                values = values + np.nan_to_num(total_values[:, k])
+                m = totals[k].max_points
+                top = None if top is None or m is None else top + m
             continue
-        v, m, rule = expected_values((f, g, ""), "goal", items, totals, item_values)
+        v, m, rule = expected_values((f, g, ""), "goal", items, totals, item_values, total_values)
         values = values + v
         top = None if top is None or m is None else top + m
         capped = capped or "capped" in rule
@@ -109,7 +116,21 @@ def check_subtotals(parsed, *, stage: str) -> list[QAEntry]:
     ins = parsed.insurers
     in_pref = ins["in_prefecture"].to_numpy(bool)
     for k, t in enumerate(parsed.totals):
-        expected, _, what = expected_values(_scope_of(t), t.level, parsed.items, parsed.totals, parsed.item_values)
+        if t.level in ("group", "goal") and not any(_in_scope(c, *_scope_of(t)) for c in parsed.items):
+            qa.append(
+                QAEntry(
+                    stage,
+                    parsed.file,
+                    "no item columns under this total: not checked",
+                    "reported",
+                    sheet=parsed.sheet,
+                    column=t.label(),
+                )
+            )
+            continue
+        expected, _, what = expected_values(
+            _scope_of(t), t.level, parsed.items, parsed.totals, parsed.item_values, parsed.total_values
+        )
         given = parsed.total_values[:, k]
         diff = given - expected
         wrong = np.isfinite(given) & np.isfinite(expected) & (np.abs(diff) > TOLERANCE)
@@ -170,10 +191,10 @@ def measure_values(parsed) -> pd.DataFrame:
         k = file_column(parsed.totals, m)
         fund = m.fund or None
         goal = m.goal or None
-        if not any(_in_scope(c, fund, goal, "") for c in parsed.items):
-            continue
+        if k is None and not any(_in_scope(c, fund, goal, "") for c in parsed.items):
+            continue  # neither a column of its own nor items: the file does not have this measure
         computed, top, parts = expected_values(
-            (fund, goal, ""), m.level, parsed.items, parsed.totals, parsed.item_values
+            (fund, goal, ""), m.level, parsed.items, parsed.totals, parsed.item_values, parsed.total_values
         )
         if k is not None and parsed.totals[k].max_points is not None:
             top = parsed.totals[k].max_points
