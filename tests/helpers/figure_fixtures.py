@@ -61,7 +61,7 @@ def goal3_by_indicator(years: tuple[int, ...] = (2024, 2025), seed: int = 7) -> 
                         mx,
                     )
                 )
-    return pd.DataFrame(
+    df = pd.DataFrame(
         rows,
         columns=[
             "fiscal_year",
@@ -73,6 +73,9 @@ def goal3_by_indicator(years: tuple[int, ...] = (2024, 2025), seed: int = 7) -> 
             "max_points",
         ],
     )
+    # 全国平均 of each indicator: a little below the prefecture's mean
+    df["national_mean"] = df.groupby(["fiscal_year", "indicator"])["points"].transform("mean") * 0.95
+    return df
 
 
 def goal3_summary(years: tuple[int, ...] = (2024, 2025), seed: int = 7) -> pd.DataFrame:
@@ -87,6 +90,9 @@ def goal3_summary(years: tuple[int, ...] = (2024, 2025), seed: int = 7) -> pd.Da
     df = df.sort_values(["municipality_code", "fiscal_year"])
     df["change_from_previous"] = df.groupby("municipality_code")["points"].diff()
     df["prefecture_mean"] = df.groupby("fiscal_year")["points"].transform("mean")
+    df["national_mean"] = df["fiscal_year"].map(
+        ind.drop_duplicates(["fiscal_year", "indicator"]).groupby("fiscal_year")["national_mean"].sum()
+    )
     return df.sort_values(["fiscal_year", "municipality_code"]).reset_index(drop=True)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from figure_fixtures import facilities, goal3_by_indicator, goal3_summary, population
+from figure_fixtures import facilities, population
+from scores_fixtures import stage_tables
 
 from homecare.core import paths, processed
 from homecare.publish import index as report
@@ -20,8 +21,9 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     monkeypatch.setenv("HOMECARE_PROCESSED_DIR", str(tmp_path / "processed"))  # the kernel inherits it
     scheme, units = areas.load_scheme(), geo.load_units()
-    processed.write_processed(goal3_summary(), "goal3_summary", sample=True)
-    processed.write_processed(goal3_by_indicator(), "goal3_by_indicator", sample=True)
+    for name, table in stage_tables().items():  # stage 01 on the committed samples (令和7・8年度)
+        attrs = {"common_item_threshold": 0.5} if name == "goal3_missed_items" else None
+        processed.write_processed(table, name, sample=True, attrs=attrs)
     processed.write_processed(facilities(units, scheme, n_per_unit=3), "facilities", sample=True)
     population_stage.write(
         population(units, year=2025).astype({"population": float}), source_label="テスト人口", population_format="csv"
@@ -41,11 +43,14 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
     assert stage["rows"]["05_cooperation_status"] == 7 and stage["rows"]["05_goal3_score"] == 66
     names = sorted(p.stem for p in (out / "figures").glob("*.json"))
     expected = {
-        "05_goal3_score_map_2024",
         "05_goal3_score_map_2025",
-        "05_goal3_score_rank_2025",
-        "05_goal3_score_change_2025",
-        "05_goal3_indicators_area_2025",
+        "05_goal3_score_map_2026",
+        "05_goal3_score_rank_2026",
+        "05_goal3_score_change_2026",
+        "05_goal3_indicators_area_2026",
+        "05_score_comparison_2026",
+        "05_score_distribution_2026",
+        "05_goal3_missed_items_2026",
         "05_facilities_map",
         "05_facilities_counts",
         "05_facilities_per_aged75",
@@ -54,7 +59,7 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
         "05_ict_coverage_map",
     }
     assert expected <= set(names)
-    assert "05_goal3_score_change_2024" not in names  # first year: no change chart
+    assert "05_goal3_score_change_2025" not in names  # first year: no change chart
     seed_fig = json.loads((out / "figures" / "05_cooperation_status.json").read_text(encoding="utf-8"))
     assert seed_fig["sample"] is False
     build_workbook(out)

@@ -1,4 +1,6 @@
-"""目標III score figures and indicator profile on small synthetic frames."""
+"""Score figures: 目標III map/rank/change and indicator profile on small synthetic frames; the
+comparison, distribution and missed-items figures on the stage-01 tables of the committed
+samples. Every score figure shows 全国平均 and 県平均; 川崎市 is one insurer."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from figure_fixtures import (  # noqa: F401  fixtures
     scheme_fixture,
     units_fixture,
 )
+from scores_fixtures import stage_tables
 
 from homecare.core.errors import ParameterError
 from homecare.core.labels import SAMPLE_LABEL
@@ -56,8 +59,9 @@ def test_rank_chart_has_every_insurer_previous_year_and_mean(scheme, tmp_path):
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == 33 and "川崎市※" in labels
-    mean = summary.loc[summary["fiscal_year"] == 2025, "prefecture_mean"].iloc[0]
-    assert f"県平均 {mean:.1f}点" in figure_texts(fig)
+    one = summary[summary["fiscal_year"] == 2025].iloc[0]
+    texts = figure_texts(fig)
+    assert f"県平均 {one['prefecture_mean']:.1f}点" in texts and f"全国平均 {one['national_mean']:.1f}点" in texts
     # current year dots and previous year rings: two scatter collections of 33 points
     sizes = sorted(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets") and len(c.get_offsets()))
     assert sizes.count(33) >= 2
@@ -81,9 +85,11 @@ def test_indicator_shares_by_area(scheme):
     one = bi[(bi["fiscal_year"] == 2025)]
     ind = "入退院支援の実施状況"
     kawasaki = one[(one["municipality_code"] == "14130") & (one["indicator"] == ind)].iloc[0]
-    for area in ("川崎北部", "川崎南部"):  # the city's value counts in both of its areas
-        row = shares[(shares["area"] == area) & (shares["indicator"] == ind)].iloc[0]
-        assert row["share"] == pytest.approx(kawasaki["points"] / kawasaki["max_points"] * 100)
+    # 川崎北部 and 川崎南部 are both 川崎市: one row, one measurement, not two
+    assert "川崎北部" not in set(shares["row"]) and "川崎南部" not in set(shares["row"])
+    row = shares[(shares["row"] == "川崎北部、川崎南部") & (shares["indicator"] == ind)]
+    assert len(row) == 1 and row["n_insurers"].iloc[0] == 1 and not row["shared"].iloc[0]
+    assert row["share"].iloc[0] == pytest.approx(kawasaki["points"] / kawasaki["max_points"] * 100)
     kensei = scheme.assignment().query("area == '県西'")["municipality_code"]
     sub = one[one["municipality_code"].isin(kensei) & (one["indicator"] == ind)]
     row = shares[(shares["area"] == "県西") & (shares["indicator"] == ind)].iloc[0]
@@ -93,12 +99,22 @@ def test_indicator_shares_by_area(scheme):
 def test_indicator_table_headers_use_per_insurer_maximum(scheme):
     table = indicators.indicator_profile_table(goal3_by_indicator(), scheme, 2025, "area")
     assert "在宅医療・介護連携に関する課題・対応策の検討（満点26点）得点率（%）" in table.columns
-    assert len(table) == 9 and table["目標III 計 得点率（%）"].between(0, 100).all()
+    assert len(table) == 8 + 2 and table["目標III 計 得点率（%）"].between(0, 100).all()  # 8 rows + 県平均, 全国平均
+    assert list(table["二次保健医療圏"].tail(2)) == ["県平均", "全国平均"]
     with pytest.raises(ParameterError):
         indicators.indicator_shares(goal3_by_indicator(), scheme, 2025, "ward")
 
 
-@pytest.mark.parametrize("level,rows", [("area", 9), ("municipality", 33)])
+def test_area_rows_of_a_scheme_that_splits_a_city_into_three():
+    """横浜 split into three areas (scenario): one row 横浜北部、横浜西部、横浜南部 (横浜市)."""
+    from homecare.reference import areas
+
+    rows = indicators.area_rows(areas.load_scheme("scenario_yokohama3_kawasaki1"))
+    yokohama = rows[rows["insurer_code"] == "14100"]
+    assert len(yokohama) == 1 and yokohama["row"].iloc[0].count("、") == 2 and not rows["shared"].any()
+
+
+@pytest.mark.parametrize("level,rows", [("area", 8 + 2), ("municipality", 33 + 2)])
 def test_indicator_profile_heatmap(scheme, level, rows, tmp_path):
     fig = indicators.plot_indicator_profile(goal3_by_indicator(), scheme, 2025, level=level, sample=True)
     image = fig.axes[0].images[0].get_array()
@@ -106,4 +122,59 @@ def test_indicator_profile_heatmap(scheme, level, rows, tmp_path):
     assert float(np.nanmax(image)) <= 100 and float(np.nanmin(image)) >= 0
     texts = figure_texts(fig)
     assert "体制・取組指標群" in texts and "活動指標群" in texts and any(SAMPLE_LABEL in t for t in texts)
+    assert "全国平均" in texts and any(t.startswith("県平均") for t in texts)
     style.save_figure(fig, tmp_path, f"profile_{level}")
+
+
+def _has_means(fig) -> bool:
+    texts = " ".join(figure_texts(fig))
+    return "全国平均" in texts and "県平均" in texts
+
+
+def test_every_goal3_figure_shows_national_and_prefecture_means(scheme, units):
+    summary = goal3_summary()
+    assert _has_means(scores.plot_goal3_score_map(summary, units, scheme, 2025, sample=True))
+    assert _has_means(scores.plot_goal3_score_rank(summary, scheme, 2025, sample=True))
+    assert _has_means(scores.plot_goal3_score_change(summary, scheme, 2025, sample=True))
+
+
+def test_comparison_figure(scheme, tmp_path):
+    t = stage_tables()
+    fig = scores.plot_score_comparison(t["score_comparison"], scheme, 2026, sample=True)
+    assert _has_means(fig) and len(fig.axes) == 2
+    labels = [tk.get_text() for tk in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 33 and labels.count("川崎市※") == 1  # one insurer, shown once
+    ranks = t["score_comparison"].query("fiscal_year == 2026 and measure == '合計'")["national_rank"]
+    texts = figure_texts(fig)
+    assert all(f"{r}位" in texts for r in ranks)
+    style.save_figure(fig, tmp_path, "comparison")
+    with pytest.raises(ParameterError, match="available"):
+        scores.plot_score_comparison(t["score_comparison"], scheme, 2030)
+
+
+def test_distribution_figure_names_who_falls_below_the_threshold(tmp_path):
+    t = stage_tables()
+    fig = scores.plot_score_distribution(t["national_measures"], t["score_comparison"], 2026, sample=True)
+    assert _has_means(fig)
+    below = t["score_comparison"].query("fiscal_year == 2026 and measure == '合計' and below_low_threshold")
+    texts = figure_texts(fig)
+    assert any(t_.startswith("著しく低い水準") for t_ in texts)
+    assert all(common.short_name(n) in texts for n in below["municipality_name"])
+    bars = sum(p.get_height() for p in fig.axes[0].patches)
+    assert bars == len(t["national_measures"].query("fiscal_year == 2026 and measure == '合計'"))
+    style.save_figure(fig, tmp_path, "distribution")
+
+
+def test_missed_items_figure_and_table(scheme, tmp_path):
+    t = stage_tables()
+    args = (t["insurer_scores"], t["national_benchmark"], t["goal3_missed_items"], scheme, 2026)
+    fig = indicators.plot_goal3_missed_items(*args, threshold=0.5, sample=True)
+    image = fig.axes[0].images[0].get_array()
+    assert image.shape == (33, 31)
+    missed = t["goal3_missed_items"].query("fiscal_year == 2026")
+    assert int((np.asarray(image) == 1).sum()) == len(missed)  # highlighted cells = missed common items
+    texts = figure_texts(fig)
+    assert "全国平均の該当率（％）" in texts and "県平均の該当率（％）" in texts and _has_means(fig)
+    table = indicators.missed_items_table(*args)
+    assert len(table) == 33 + 2 and table["基準以上なのに0点の項目数"].sum() == len(missed)
+    style.save_figure(fig, tmp_path, "missed")

@@ -99,9 +99,10 @@ def _lying_workbook(path: Path) -> Path:
 def test_workbook_whose_dimension_lies_is_refused_by_every_reader(tmp_path: Path) -> None:
     from homecare.home_medical.sheets import open_workbook
     from homecare.population.ipss import read_workbook
+    from homecare.scores.cells import Book
 
     path = _lying_workbook(tmp_path / "lying.xlsx")
-    for read in (check_workbook, open_workbook, read_workbook):
+    for read in (check_workbook, open_workbook, read_workbook, Book):
         with pytest.raises(InputError, match=r"holds cells spanning 1,048,576 rows x 16,384 columns \(A1:XFD1048576\)"):
             read(path)
 
@@ -109,11 +110,12 @@ def test_workbook_whose_dimension_lies_is_refused_by_every_reader(tmp_path: Path
 def test_workbook_readers_refuse_paths_outside_the_project(tmp_path: Path) -> None:
     from homecare.home_medical.sheets import open_workbook
     from homecare.population.ipss import read_workbook
+    from homecare.scores.cells import Book
 
     with tempfile.TemporaryDirectory(dir="/var/tmp") as outside:  # not a data root of the tests
         path = Path(outside) / "14.xlsx"
         Workbook().save(path)
-        for read in (check_workbook, open_workbook, read_workbook):
+        for read in (check_workbook, open_workbook, read_workbook, Book):
             with pytest.raises(InputError, match="must lie inside the project"):
                 read(path)
 

@@ -28,10 +28,13 @@ def _assert_error(result, *parts: str) -> None:
 
 
 def test_clean_sample_writes_tidy_csv_and_qa(tmp_path: Path) -> None:
-    out = tmp_path / "scores_2025.csv"
-    result = _clean(score_samples.sample_path(2025), out, 2025)
+    out = tmp_path / "scores_2026.csv"
+    result = _clean(score_samples.sample_path(2026), out, 2026)
     assert result.returncode == 0, result.stderr
-    assert "rows in 49 = kept 33 + statistics rows 9 + other prefectures 6 + quarantined 1" in result.stdout
+    assert (
+        "rows in 481 = kept 33 + statistics rows 9 + other prefectures 429 + without scores (広域連合) 10 + quarantined 0"
+        in result.stdout
+    )
     df = pd.read_csv(out, encoding="utf-8-sig", dtype={"insurer_number": str, "municipality_code": str})
     assert list(df.columns) == [
         "fiscal_year",
@@ -46,8 +49,8 @@ def test_clean_sample_writes_tidy_csv_and_qa(tmp_path: Path) -> None:
         "points",
         "max_points",
     ]
-    assert df["municipality_code"].nunique() == 33 and set(df["fiscal_year"]) == {2025}
-    qa = pd.read_csv(tmp_path / "scores_2025_qa.csv", encoding="utf-8-sig")
+    assert df["municipality_code"].nunique() == 33 and set(df["fiscal_year"]) == {2026}
+    qa = pd.read_csv(tmp_path / "scores_2026_qa.csv", encoding="utf-8-sig")
     assert {"stage", "file", "sheet", "row", "column", "value", "reason", "action"} <= set(qa.columns)
 
 
@@ -76,8 +79,10 @@ def test_sheet_missing(tmp_path: Path) -> None:
 
 
 def test_named_sheet_missing(tmp_path: Path) -> None:
-    result = _clean(score_samples.sample_path(2025), tmp_path / "o.csv", 2025, "--sheet", "評価結果")
-    _assert_error(result, "hyoka_kekka_FY2025_R07_sample.xlsx", "sheet '評価結果'", "sheet not found", "市町村別得点")
+    result = _clean(score_samples.sample_path(2026), tmp_path / "o.csv", 2026, "--sheet", "評価結果")
+    _assert_error(
+        result, "zenkoku_shukei_FY2026_R08_sample.xlsx", "sheet '評価結果'", "sheet not found", "全国集計（市町村）"
+    )
 
 
 def test_column_renamed_slightly(tmp_path: Path) -> None:
@@ -176,7 +181,7 @@ def test_insurer_rows_cut_off(tmp_path: Path) -> None:
 
 
 def test_truncated_file(tmp_path: Path) -> None:
-    data = score_samples.sample_path(2024).read_bytes()
+    data = score_samples.older_sample_path().read_bytes()
     path = tmp_path / "truncated.xlsx"
     path.write_bytes(data[: len(data) // 2])
     _assert_error(_clean(path, tmp_path / "o.csv"), "truncated.xlsx", "truncated or damaged")
@@ -206,13 +211,13 @@ def test_score_above_its_maximum(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("prefecture", ["東京都"])
 def test_other_prefecture_is_refused(tmp_path: Path, prefecture: str) -> None:
-    result = _clean(score_samples.sample_path(2024), tmp_path / "o.csv", 2024, "--prefecture", prefecture)
+    result = _clean(score_samples.older_sample_path(), tmp_path / "o.csv", 2024, "--prefecture", prefecture)
     _assert_error(result, "only 神奈川県 has a municipality reference table")
 
 
 def test_previous_output_reports_a_changed_insurer_number(tmp_path: Path) -> None:
     first = tmp_path / "scores_2024.csv"
-    assert _clean(score_samples.sample_path(2024), first).returncode == 0
+    assert _clean(score_samples.older_sample_path(), first).returncode == 0
     sheet = score_samples.build_sheet(2025)
     i = body_index(sheet, "三浦市")
     sheet.body[i][sheet.layout.index(("id", "保険者番号"))] = "148888"
@@ -225,8 +230,8 @@ def test_previous_output_reports_a_changed_insurer_number(tmp_path: Path) -> Non
 
 
 def test_title_year_other_than_the_fiscal_year(tmp_path: Path) -> None:
-    """The 令和7年度 sample's title names its year: cleaning it as 2024 is an error."""
-    result = _clean(score_samples.sample_path(2025), tmp_path / "o.csv", 2024)
+    """The 令和8年度 sample's title names its year: cleaning it as 2025 is an error."""
+    result = _clean(score_samples.sample_path(2026), tmp_path / "o.csv", 2025)
     _assert_error(
-        result, "hyoka_kekka_FY2025_R07_sample.xlsx", "sheet '市町村別得点'", "row 1", "令和7年度", "令和6年度"
+        result, "zenkoku_shukei_FY2026_R08_sample.xlsx", "sheet '全国集計（市町村）'", "row 1", "令和8年度", "令和7年度"
     )

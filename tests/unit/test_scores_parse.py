@@ -1,5 +1,6 @@
-"""Reading the national insurer-function results file (保険者機能評価): header by labels,
-statistics rows, sub-items, roman numerals, full-width text, crosswalk to municipality codes."""
+"""Reading insurer-function results files in the OLDER layout (8-row header, statistics rows
+below it): header by labels, statistics rows, sub-items, roman numerals, full-width text,
+crosswalk to municipality codes. The real MHLW layout: test_scores_real_layout.py."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from scores_fixtures import body_index, score_column
+from scores_fixtures import body_index, older_variant_2025, score_column
 
+from homecare.core.errors import InputError
 from homecare.core.qa import ReconciliationError
 from homecare.scores import clean, header
 from homecare.scores import indicators as ind
@@ -19,15 +21,20 @@ KEY = ["fund", "goal", "indicator_group", "indicator", "item"]
 
 
 @pytest.fixture(scope="module")
-def cleaned() -> dict[int, clean.CleanResult]:
-    return {fy: clean.clean_file(score_samples.sample_path(fy), fy) for fy in YEARS}
+def files(tmp_path_factory) -> dict[int, Path]:
+    """The committed older-layout fixture (令和6年度) and its 令和7年度 variant, written here."""
+    return {2024: score_samples.older_sample_path(), 2025: older_variant_2025(tmp_path_factory.mktemp("older"))}
 
 
-def test_committed_sample_matches_generator(tmp_path: Path) -> None:
-    """The committed sample files are exactly what the deterministic generator writes."""
-    for fy in YEARS:
-        fresh = score_samples.write_xlsx(score_samples.build_sheet(fy), tmp_path / f"{fy}.xlsx")
-        assert fresh.read_bytes() == score_samples.sample_path(fy).read_bytes()
+@pytest.fixture(scope="module")
+def cleaned(files) -> dict[int, clean.CleanResult]:
+    return {fy: clean.clean_file(files[fy], fy) for fy in YEARS}
+
+
+def test_committed_older_sample_matches_generator(tmp_path: Path) -> None:
+    """The committed older-layout fixture is exactly what the deterministic generator writes."""
+    fresh = score_samples.write_xlsx(score_samples.build_sheet(2024), tmp_path / "2024.xlsx")
+    assert fresh.read_bytes() == score_samples.older_sample_path().read_bytes()
 
 
 @pytest.mark.parametrize("fy", YEARS)
@@ -72,16 +79,10 @@ def test_subitem_shown_only_as_circled_number_takes_the_earlier_letter(cleaned: 
 
 
 def test_reconciliation_adds_up_per_category(cleaned: dict) -> None:
-    n_other = len(score_samples.OTHERS_BEFORE) + len(score_samples.OTHERS_AFTER)
-    expected = {
-        2024: {"kept": 33, "statistics": len(score_samples.STAT_ROWS), "other_prefectures": n_other, "quarantined": 0},
-        2025: {
-            "kept": 33,
-            "statistics": len(score_samples.STAT_ROWS),
-            "other_prefectures": n_other,
-            "quarantined": 1,
-        },  # the note row
-    }
+    others = score_samples.OTHERS_BEFORE + score_samples.OTHERS_AFTER
+    n_other = sum(scored for *_, scored in others)  # the 広域連合 has no scores
+    base = {"kept": 33, "statistics": len(score_samples.STAT_ROWS), "other_prefectures": n_other, "unscored": 1}
+    expected = {2024: {**base, "quarantined": 0}, 2025: {**base, "quarantined": 1}}  # 2025: the note row
     for fy in YEARS:
         counts = cleaned[fy].counts
         assert {k: counts[k] for k in expected[fy]} == expected[fy]
@@ -89,6 +90,7 @@ def test_reconciliation_adds_up_per_category(cleaned: dict) -> None:
         assert clean.reconciliation(counts).line().startswith(f"rows in {counts['rows_read']} = kept 33")
         qa = cleaned[fy].qa_table()
         assert (qa["action"] == "quarantined").sum() == counts["quarantined"]
+        assert qa["reason"].str.startswith("row without any score (広域連合").sum() == counts["unscored"]
         assert qa["reason"].str.startswith("statistics row").sum() == counts["statistics"]
         assert (
             qa["reason"].str.extract(r"other prefecture .*: (\d+) row")[0].dropna().astype(int).sum()
@@ -98,7 +100,9 @@ def test_reconciliation_adds_up_per_category(cleaned: dict) -> None:
 
 def test_reconciliation_rejects_counts_that_do_not_add_up() -> None:
     with pytest.raises(ReconciliationError, match="MISMATCH"):
-        clean.reconciliation({"rows_read": 10, "kept": 3, "statistics": 2, "other_prefectures": 4, "quarantined": 0})
+        clean.reconciliation(
+            {"rows_read": 10, "kept": 3, "statistics": 2, "other_prefectures": 4, "unscored": 0, "quarantined": 0}
+        )
 
 
 def test_blank_and_dash_scores_are_zero_with_a_qa_entry(cleaned: dict) -> None:
@@ -140,14 +144,13 @@ def test_missing_and_extra_statistics_rows_are_tolerated(tmp_path: Path, cleaned
     pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)
 
 
-def test_without_a_haiten_row_goal3_maxima_come_from_the_data_file(tmp_path: Path) -> None:
+def test_without_a_haiten_row_the_file_cannot_be_read(tmp_path: Path) -> None:
+    """Score columns are those with a numeric 配点: without the 配点 row nothing can be scored."""
     sheet = score_samples.build_sheet(2024)
     del sheet.body[next(i for i, r in enumerate(sheet.body) if r[0] == "配点")]
-    result = clean.clean_file(_write(tmp_path, sheet), 2024)
-    goal3 = result.scores.query("fund == '支援' and goal == 'III'")
-    assert goal3["max_points"].notna().all() and goal3.groupby("municipality_code")["max_points"].sum().eq(100).all()
-    assert result.scores["max_points"].isna().any()  # other goals: unknown, reported
-    assert result.qa_table()["reason"].str.contains("no 配点").any()
+    with pytest.raises(InputError, match="no 配点 row") as exc:
+        clean.clean_file(_write(tmp_path, sheet), 2024)
+    assert "全国合計" in str(exc.value) and exc.value.row == score_samples.HEADER_ROWS + 1
 
 
 def test_roman_numerals_in_either_form(tmp_path: Path, cleaned: dict) -> None:
@@ -209,8 +212,8 @@ def test_prefecture_extract_with_only_kanagawa_rows(tmp_path: Path, cleaned: dic
     pd.testing.assert_frame_equal(result.scores, cleaned[2024].scores)
 
 
-def test_the_data_sheet_is_found_among_other_sheets() -> None:
-    sh = header.read_sheet(score_samples.sample_path(2025))
+def test_the_data_sheet_is_found_among_other_sheets(files) -> None:
+    sh = header.read_sheet(files[2025])
     assert sh.name == "市町村別得点" and sh.header_start == 3 and sh.header_end == 10
 
 

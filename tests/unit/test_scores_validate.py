@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from scores_fixtures import body_index, excel_row, score_column
+from scores_fixtures import body_index, excel_row, older_variant_2025, score_column
 
 from homecare.core.errors import InputError
 from homecare.scores import clean, summary
@@ -55,7 +55,7 @@ def test_sum_of_items_is_compared_with_the_file_totals(tmp_path: Path) -> None:
     qa = _clean_variant(tmp_path, sheet).qa_table()
     diff = qa[qa["reason"].str.startswith("sum of items")]
     assert len(diff) == 1 and "by -3" in diff["reason"].iloc[0]
-    clean_qa = clean.clean_file(score_samples.sample_path(FY), FY).qa_table()
+    clean_qa = clean.clean_file(score_samples.older_sample_path(), FY).qa_table()
     assert not clean_qa["reason"].str.startswith("sum of items").any()  # the sample's totals agree
 
 
@@ -63,16 +63,12 @@ def test_insurer_number_that_changes_between_years_is_reported(tmp_path: Path) -
     later = score_samples.build_sheet(2025)
     i = body_index(later, "逗子市")
     later.body[i][later.layout.index(("id", "保険者番号"))] = "149999"
-    files = {FY: score_samples.sample_path(FY), 2025: score_samples.write_xlsx(later, tmp_path / "later.xlsx")}
+    files = {FY: score_samples.older_sample_path(), 2025: score_samples.write_xlsx(later, tmp_path / "later.xlsx")}
     qa = clean.clean_years(files).qa_table()
     hit = qa[qa["reason"].str.contains("differs between years")]
     assert len(hit) == 1 and "逗子市 (14208)" in hit["reason"].iloc[0] and "2025: 149999" in hit["reason"].iloc[0]
-    assert (
-        not clean.clean_years({FY: score_samples.sample_path(FY), 2025: score_samples.sample_path(2025)})
-        .qa_table()["reason"]
-        .str.contains("differs between years")
-        .any()
-    )
+    unchanged = {FY: score_samples.older_sample_path(), 2025: older_variant_2025(tmp_path)}
+    assert not clean.clean_years(unchanged).qa_table()["reason"].str.contains("differs between years").any()
 
 
 def _tidy(rows: list[tuple[int, str, str, float]]) -> pd.DataFrame:
@@ -131,12 +127,14 @@ def test_change_is_nan_when_the_previous_year_is_absent() -> None:
 
 def test_processed_and_published_outputs(tmp_path: Path, isolated_dirs: dict[str, Path]) -> None:
     stage = Stage("01_insurer_scores", isolated_dirs["outputs"] / "run")
-    result = clean.clean_years({fy: score_samples.sample_path(fy) for fy in (2024, 2025)})
-    tables = insurer_scores.write_processed(stage, result)
+    result = clean.clean_years({fy: score_samples.sample_path(fy) for fy in score_samples.NATIONAL_YEARS})
+    tables = insurer_scores.write_processed(stage, result, 0.5)
     processed = isolated_dirs["processed"]
-    for name in ("insurer_scores", "insurer_scores_qa", "goal3_by_indicator", "goal3_summary"):
+    for name in insurer_scores.PROCESSED:
         assert (processed / f"{name}.parquet").is_file() and (processed / f"{name}.csv").is_file()
         assert json.loads((processed / f"{name}.meta.json").read_text(encoding="utf-8"))["sample"] is True
+    meta = json.loads((processed / "goal3_missed_items.meta.json").read_text(encoding="utf-8"))
+    assert meta["attrs"] == {"common_item_threshold": 0.5}
     s = pd.read_parquet(processed / "goal3_summary.parquet")
     assert list(s.columns) == [
         "fiscal_year",
@@ -148,11 +146,13 @@ def test_processed_and_published_outputs(tmp_path: Path, isolated_dirs: dict[str
         "rank",
         "change_from_previous",
         "prefecture_mean",
+        "national_mean",
     ]
-    assert len(s) == 66 and s.loc[s["fiscal_year"] == 2024, "change_from_previous"].isna().all()
-    assert s.loc[s["fiscal_year"] == 2025, "change_from_previous"].notna().all()
+    assert len(s) == 66 and s.loc[s["fiscal_year"] == 2025, "change_from_previous"].isna().all()
+    assert s.loc[s["fiscal_year"] == 2026, "change_from_previous"].notna().all()
+    assert s["national_mean"].notna().all()
     assert len(pd.read_parquet(processed / "goal3_by_indicator.parquet")) == 66 * 5
-    out = insurer_scores.publish(stage, tables)
+    out = insurer_scores.publish(stage, tables, 0.5)
     head = pd.read_csv(out["summary"], encoding="utf-8-sig", nrows=0).columns.tolist()
     assert {
         "目標III得点（点）",
@@ -160,11 +160,22 @@ def test_processed_and_published_outputs(tmp_path: Path, isolated_dirs: dict[str
         "県内順位（位）",
         "前年度差（点）",
         "県平均（点）",
+        "全国平均（点）",
         "体制・取組指標群（点）",
     } <= set(head)
+    comparison = pd.read_csv(out["comparison"], encoding="utf-8-sig")
+    assert {
+        "全国平均（点）",
+        "県平均（点）",
+        "同じ規模区分の全国平均（点）",
+        "全国順位（位）",
+        "県内順位（位）",
+    } <= set(comparison.columns)
+    assert len(comparison) == 2 * 33 * 11  # two years, 33 insurers, 11 measures
     ws = load_workbook(out["workbook"]).active
     assert ws.freeze_panes == "A3" and ws.cell(row=2, column=4).value == "目標III得点（点）"
     assert json.loads(out["summary"].with_suffix(".json").read_text(encoding="utf-8"))["sample"] is True
+    assert all(p.name.startswith("01_") for p in out.values())
 
 
 def _append_column(sheet: score_samples.SampleSheet, header: list[str | None], values: list[object]) -> None:

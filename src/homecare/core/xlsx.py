@@ -74,7 +74,7 @@ def check_workbook(path: str | Path) -> Path:
                         _check_cells(z, m, where)
     except zipfile.BadZipFile:
         raise InputError(
-            "not an Excel .xlsx workbook (not a zip file; an old .xls or a damaged download?)", file=where
+            "not an Excel .xlsx workbook (not a zip file: truncated or damaged download, or an old .xls?)", file=where
         ) from None
     return p
 

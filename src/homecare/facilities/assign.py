@@ -11,6 +11,8 @@ Rules (DOMAIN.md "Geocoding facts"):
    when within ``tolerance_m`` metres, with the distance in the note; farther is "outside".
 3. For records with both, the point is cross-checked and every disagreement reported
    (never silently resolved).
+
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations

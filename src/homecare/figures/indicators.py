@@ -1,11 +1,13 @@
-"""目標III 指標別の得点率（指標プロファイル）: heatmap per area or per insurer.
+"""目標III 指標別の得点率（指標プロファイル）: heatmap per area or per insurer, and the items an
+insurer misses although most insurers nationally score them.
 
 Input is the processed table ``goal3_by_indicator`` (``fiscal_year, municipality_code,
-municipality_name, indicator_group, indicator, points, max_points``). The share of points
-achieved (得点率) in an area is the sum of its insurers' points over the sum of their
-maximum points, so every insurer weighs the same; an insurer spanning two areas (川崎市 in
-the 二次保健医療圏) counts in both.
-Terms: docs/glossary.md.
+municipality_name, indicator_group, indicator, points, max_points, national_mean``). The
+share of points achieved (得点率) in an area is the sum of its insurers' points over the sum
+of their maximum points, so every insurer weighs the same. Scores are per insurer: areas
+whose insurers are the same (川崎北部 and 川崎南部 are both 川崎市) are ONE row, never two
+rows repeating one measurement; a row that shares an insurer with another row is marked ※.
+Every heatmap ends with the 県平均 and 全国平均 rows. Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import numpy as np
 import pandas as pd
 from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from homecare.core.dates import reiwa_fiscal_year
 from homecare.core.errors import ParameterError
 from homecare.figures import style
 from homecare.figures.common import area_tag, insurer_area_pairs, insurer_areas, short_name, text_color_on
-from homecare.figures.scores import GOAL3_LABEL, SCORE_CMAP, SCORE_SOURCE, SPLIT_MARK, select_year
+from homecare.figures.scores import GOAL3_LABEL, SCORE_CMAP, SCORE_SOURCE, SPLIT_MARK, ordered_insurers, select_year
 from homecare.reference.areas import AreaScheme
 
 INDICATOR_SHORT = {  # labels that fit a heatmap column; unknown indicators keep their full name
@@ -41,27 +44,80 @@ def _indicator_order(rows: pd.DataFrame) -> pd.DataFrame:
     return first.assign(max_points=first["indicator"].map(max_pts)).reset_index(drop=True)
 
 
+def area_rows(scheme: AreaScheme) -> pd.DataFrame:
+    """The rows of area-level score figures, one per insurer and row: ``insurer_code, row,
+    area, area_order, shared``. Areas with the same insurers form one row named by all of
+    them (``川崎北部、川崎南部``: both are 川崎市, one measurement); ``shared`` marks an insurer
+    that still lies in several rows (an area mixing its own insurers with part of a city)."""
+    pairs = insurer_area_pairs(scheme)
+    members = pairs.groupby("area", sort=False)["insurer_code"].agg(frozenset)
+    order = pairs.drop_duplicates("area").set_index("area")["area_order"]
+    groups: dict[frozenset, list[str]] = {}
+    for area in sorted(members.index, key=lambda a: order[a]):
+        groups.setdefault(members[area], []).append(area)
+    rows = [
+        {"insurer_code": code, "row": "、".join(names), "area": names[0], "area_order": int(order[names[0]])}
+        for codes, names in groups.items()
+        for code in sorted(codes)
+    ]
+    df = pd.DataFrame(rows)
+    df["shared"] = df["insurer_code"].map(df.groupby("insurer_code")["row"].nunique()) > 1
+    return df
+
+
+def column_header(ax, text: str, lo: float, hi: float, offset: float, size: float) -> None:
+    """A header centred over heatmap columns lo..hi, ``offset`` points above the axes."""
+    ax.annotate(
+        text,
+        xy=((lo + hi) / 2, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, offset),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=size,
+    )
+
+
 def indicator_shares(
     by_indicator: pd.DataFrame, scheme: AreaScheme, fiscal_year: int, level: str = "area"
 ) -> pd.DataFrame:
     """Share of points achieved (得点率, %) per row (area or insurer) and indicator, long form:
-    ``row, area, area_order, indicator_group, indicator, points, max_points, share``."""
+    ``row, area, area_order, indicator_group, indicator, points, max_points, share``; area
+    rows also carry ``n_insurers`` and ``shared`` (the row shares an insurer with another)."""
     if level not in LEVELS:
         raise ParameterError(f"level must be one of {LEVELS}, got {level!r}")
     rows = select_year(by_indicator, fiscal_year)
     if level == "area":
-        pairs = insurer_area_pairs(scheme)
+        pairs = area_rows(scheme)
         df = rows.merge(pairs, left_on="municipality_code", right_on="insurer_code", how="inner", validate="m:m")
-        out = df.groupby(["area", "area_order", "indicator_group", "indicator"], as_index=False, sort=False)[
+        out = df.groupby(["row", "area", "area_order", "indicator_group", "indicator"], as_index=False, sort=False)[
             ["points", "max_points"]
         ].sum()
-        out["row"] = out["area"]
-        out["n_insurers"] = out["area"].map(pairs.groupby("area")["insurer_code"].nunique())
+        out["n_insurers"] = out["row"].map(pairs.groupby("row")["insurer_code"].nunique())
+        shared = pairs.groupby("row")["shared"].any()
+        out["shared"] = out["row"].map(shared)
+        out["row"] = out["row"] + np.where(out["shared"], SPLIT_MARK, "")
     else:
         areas = insurer_areas(scheme)
         df = rows.merge(areas, left_on="municipality_code", right_on="insurer_code", how="inner", validate="m:1")
         out = df.copy()
         out["row"] = out["municipality_name"].map(short_name) + np.where(out["n_areas"] > 1, SPLIT_MARK, "")
+    out["share"] = out["points"] / out["max_points"] * 100
+    return out
+
+
+MEAN_ROWS = ("県平均", "全国平均")
+
+
+def mean_shares(by_indicator: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
+    """得点率 (%) per indicator of the prefecture (all insurers, each weighing the same) and of
+    the nation (national mean ÷ 配点): ``row, indicator, points, max_points, share``."""
+    rows = select_year(by_indicator, fiscal_year)
+    pref = rows.groupby("indicator", sort=False)[["points", "max_points"]].sum().reset_index()
+    nat = rows.groupby("indicator", sort=False)[["national_mean", "max_points"]].first().reset_index()
+    nat = nat.rename(columns={"national_mean": "points"})
+    out = pd.concat([pref.assign(row=MEAN_ROWS[0]), nat.assign(row=MEAN_ROWS[1])], ignore_index=True)
     out["share"] = out["points"] / out["max_points"] * 100
     return out
 
@@ -80,7 +136,14 @@ def indicator_profile_table(
     for r in order.itertuples():
         out[f"{r.indicator}（満点{r.max_points:.0f}点）得点率（%）"] = wide[r.indicator].round(1)
     out["目標III 計 得点率（%）"] = (totals["points"] / totals["max_points"] * 100).round(1)
-    return out.reset_index(drop=True)
+    means = mean_shares(by_indicator, fiscal_year)
+    extra = pd.DataFrame({"年度": reiwa_fiscal_year(fiscal_year), out.columns[1]: list(MEAN_ROWS)})
+    wide_means = means.pivot_table(index="row", columns="indicator", values="share", dropna=False).reindex(MEAN_ROWS)
+    for r in order.itertuples():
+        extra[f"{r.indicator}（満点{r.max_points:.0f}点）得点率（%）"] = wide_means[r.indicator].round(1).to_numpy()
+    tot_means = means.groupby("row")[["points", "max_points"]].sum(min_count=1).reindex(MEAN_ROWS)
+    extra["目標III 計 得点率（%）"] = (tot_means["points"] / tot_means["max_points"] * 100).round(1).to_numpy()
+    return pd.concat([out.reset_index(drop=True), extra], ignore_index=True)
 
 
 def plot_indicator_profile(
@@ -107,6 +170,11 @@ def plot_indicator_profile(
         row_order = row_order.sort_values(["area_order", "total", "row"], ascending=[True, False, True])
     rows_ = list(row_order["row"])
     grid = long.pivot_table(index="row", columns="indicator", values="share").loc[rows_, list(order["indicator"])]
+    means = mean_shares(by_indicator, fiscal_year).pivot_table(
+        index="row", columns="indicator", values="share", dropna=False
+    )
+    grid = pd.concat([grid, means.reindex(index=list(MEAN_ROWS), columns=list(order["indicator"]))])
+    n_data = len(rows_)
     n_rows, n_cols = grid.shape
     height = 4.2 + 0.34 * n_rows if level == "municipality" else 6.6
     fig, ax = plt.subplots(figsize=(11, height))
@@ -146,16 +214,7 @@ def plot_indicator_profile(
     # indicator group headers (体制・取組指標群 / 活動指標群) above the columns
     for group, idx in order.groupby("indicator_group", sort=False).groups.items():
         lo, hi = min(idx), max(idx)
-        ax.annotate(
-            group,
-            xy=((lo + hi) / 2, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 58),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=10.5,
-        )
+        column_header(ax, group, lo, hi, 58, 10.5)
         ax.annotate(
             "",
             xy=(lo - 0.45, 1),
@@ -164,10 +223,15 @@ def plot_indicator_profile(
             textcoords=("data", "axes fraction"),
             arrowprops={"arrowstyle": "-", "color": "#666666"},
         )
+    ax.axhline(n_data - 0.5, color="white", linewidth=6)  # the 県平均/全国平均 rows stand apart
+    mean_labels = [
+        f"{name}（{select_year(by_indicator, fiscal_year)['municipality_code'].nunique()}保険者）" if k == 0 else name
+        for k, name in enumerate(MEAN_ROWS)
+    ]
     if level == "area":
-        ax.set_yticks(range(n_rows), [""] * n_rows)
+        ax.set_yticks(range(n_rows), [""] * n_data + mean_labels, fontsize=9.5)
         for i, r in enumerate(row_order.itertuples()):
-            area_tag(ax, r.area, scheme.colors[r.area], (0, i), ax.get_yaxis_transform(), (-8, 0))
+            area_tag(ax, r.row, scheme.colors[r.area], (0, i), ax.get_yaxis_transform(), (-8, 0))
         counts = long.drop_duplicates("row").set_index("row")["n_insurers"]
         for i, name in enumerate(rows_):
             ax.annotate(
@@ -182,7 +246,7 @@ def plot_indicator_profile(
                 color=style.MUTED_COLOR,
             )
     else:
-        ax.set_yticks(range(n_rows), rows_, fontsize=9)
+        ax.set_yticks(range(n_rows), rows_ + mean_labels, fontsize=9)
         areas_of = row_order.reset_index(drop=True)
         for area, idx in areas_of.groupby("area", sort=False).groups.items():
             lo, hi = min(idx), max(idx)
@@ -193,9 +257,13 @@ def plot_indicator_profile(
     cb = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax)
     cb.ax.set_title("得点率（%）", fontsize=9, loc="left", pad=8)
     what = scheme.label if level == "area" else "保険者"
-    note = "得点率＝得点の合計÷満点の合計（保険者を同じ重みで合計）。" + (
-        "市単位の保険者が複数の圏域にまたがる場合は各圏域に含める。" if level == "area" else ""
-    )
+    note = "得点率＝得点の合計÷満点の合計（保険者を同じ重みで合計）。全国平均＝全国の平均点÷配点。"
+    if level == "area":
+        merged = [r for r in rows_ if "、" in r]
+        if merged:
+            note += f"得点は保険者（市町村）単位：{'、'.join(merged)}は同じ保険者のため1行で示す。"
+        if long["shared"].any():
+            note += f"{SPLIT_MARK}は他の行と共有する保険者を含む行（同じ保険者の値が複数の行に入る）。"
     if level == "municipality" and long["n_areas"].gt(1).any():
         note += f"{SPLIT_MARK}は複数の圏域にまたがる保険者（最初の圏域に表示）。"
     return style.finish_figure(
@@ -205,4 +273,163 @@ def plot_indicator_profile(
         sample=sample,
         caption=f"{GOAL3_LABEL}の5指標の得点率、{what}別（{reiwa_fiscal_year(fiscal_year)}）",
         note=note,
+    )
+
+
+MISSED_COLORS = {"scored": "#F6E3B4", "missed_common": "#D55E00", "zero": "#E4E4E4"}
+MISSED_LABELS = {
+    "scored": "得点あり",
+    "missed_common": "0点（全国では基準以上が得点）",
+    "zero": "0点（全国でも基準未満）",
+}
+
+
+def missed_items_table(
+    item_scores: pd.DataFrame, benchmark: pd.DataFrame, missed: pd.DataFrame, scheme: AreaScheme, fiscal_year: int
+) -> pd.DataFrame:
+    """The table behind the missed-items matrix: one row per insurer (area order) with, per
+    目標III item, 「○」 scored, 「×」 0 points although the national 該当率 reaches the
+    threshold, 「－」 0 points otherwise; then the national and prefecture 該当率 (%)."""
+    grid, rates, items = _missed_grid(item_scores, benchmark, missed, scheme, fiscal_year)
+    marks = {"scored": "○", "missed_common": "×", "zero": "－"}
+    out = pd.DataFrame({"年度": reiwa_fiscal_year(fiscal_year), "保険者名": grid.index})
+    for k, (indicator, item) in enumerate(items):
+        out[f"{INDICATOR_SHORT.get(indicator, indicator).replace(chr(10), '')} {item}"] = (
+            grid.iloc[:, k].map(marks).to_numpy()
+        )
+    out["基準以上なのに0点の項目数"] = (grid == "missed_common").sum(axis=1).to_numpy()
+    for label, values in rates.items():
+        row = {"年度": reiwa_fiscal_year(fiscal_year), "保険者名": f"{label}（％）"}
+        row.update({c: round(100 * v, 1) for c, v in zip(out.columns[2:-1], values, strict=True)})
+        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
+    return out
+
+
+def _missed_grid(
+    item_scores: pd.DataFrame, benchmark: pd.DataFrame, missed: pd.DataFrame, scheme: AreaScheme, fiscal_year: int
+) -> tuple[pd.DataFrame, dict[str, list[float]], list[tuple[str, str]]]:
+    """Status per insurer (rows, area order, label) and 目標III item (columns), and the
+    national / prefecture 該当率 per item."""
+    focus = item_scores[
+        (item_scores["fiscal_year"] == fiscal_year) & (item_scores["fund"] == "支援") & (item_scores["goal"] == "III")
+    ]
+    if focus.empty:
+        raise ParameterError(f"no 目標III item scores for fiscal year {fiscal_year}")
+    items = list(dict.fromkeys(zip(focus["indicator"], focus["item"], strict=True)))
+    hit = set(
+        zip(
+            *(missed.loc[missed["fiscal_year"] == fiscal_year, c] for c in ("municipality_code", "indicator", "item")),
+            strict=True,
+        )
+    )
+    status = np.where(focus["points"] > 0, "scored", "zero")
+    keys = zip(focus["municipality_code"], focus["indicator"], focus["item"], strict=True)
+    status = np.where([k in hit for k in keys], "missed_common", status)
+    df = focus.assign(status=status, key=list(zip(focus["indicator"], focus["item"], strict=True)))
+    counts = df.groupby(["municipality_code", "municipality_name"], as_index=False)["status"].agg(
+        lambda s: int((s == "missed_common").sum())
+    )
+    order = ordered_insurers(counts.rename(columns={"status": "n_missed"}), scheme, "n_missed")
+    wide = df.pivot_table(index="municipality_code", columns="key", values="status", aggfunc="first")
+    grid = wide.loc[order["municipality_code"], items]
+    grid.index = order["label"]
+    grid.attrs["areas"] = list(order["area"])
+    bench = benchmark[
+        (benchmark["fiscal_year"] == fiscal_year)
+        & (benchmark["column_kind"] == "item")
+        & (benchmark["fund"] == "支援")
+        & (benchmark["goal"] == "III")
+    ].set_index(["indicator", "item"])
+    national = bench["scoring_rate"].where(bench["scoring_rate"].notna(), bench["scoring_rate_rows"])
+    pref = df.groupby("key")["points"].agg(lambda p: float((p > 0).mean()))
+    rates = {
+        "全国平均の該当率": [float(national.get(k, np.nan)) for k in items],
+        "県平均の該当率": [pref[k] for k in items],
+    }
+    return grid, rates, items
+
+
+def plot_goal3_missed_items(
+    item_scores: pd.DataFrame,
+    benchmark: pd.DataFrame,
+    missed: pd.DataFrame,
+    scheme: AreaScheme,
+    fiscal_year: int,
+    *,
+    threshold: float,
+    sample: bool | None = None,
+    sources: list[str] | None = None,
+) -> Figure:
+    """全国の多くが得点しているのに0点の目標III項目: insurers (rows, by area) x the 31 items of
+    目標III, each cell scored / 0 points although the national 該当率 is at least ``threshold``
+    (highlighted) / 0 points otherwise; the last two rows give the national (全国平均) and the
+    prefecture (県平均) 該当率 of each item. Inputs: processed ``insurer_scores``,
+    ``national_benchmark`` and ``goal3_missed_items``."""
+    style.apply_style()
+    grid, rates, items = _missed_grid(item_scores, benchmark, missed, scheme, fiscal_year)
+    codes = {k: i for i, k in enumerate(MISSED_COLORS)}
+    n_rows, n_cols = grid.shape
+    height = 4.6 + 0.3 * (n_rows + 2)
+    fig, ax = plt.subplots(figsize=(15, height))
+    top_in, bottom_in = 2.0, 1.0
+    fig.subplots_adjust(left=0.16, right=0.98, top=1 - top_in / height, bottom=bottom_in / height)
+    cmap = mcolors.ListedColormap(list(MISSED_COLORS.values()))
+    ax.imshow(grid.replace(codes).to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5, aspect="auto")
+    for k, values in enumerate(rates.values()):
+        y = n_rows + 0.6 + k
+        for j, v in enumerate(values):
+            bold = v >= threshold
+            ax.text(
+                j,
+                y,
+                "－" if np.isnan(v) else f"{100 * v:.0f}",
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                color=style.TEXT_COLOR if bold else style.MUTED_COLOR,
+            )
+    ax.set_ylim(n_rows + 0.6 + len(rates) - 0.5, -0.5)
+    ax.set_yticks(
+        list(range(n_rows)) + [n_rows + 0.6 + k for k in range(len(rates))],
+        list(grid.index) + [f"{name}（％）" for name in rates],
+        fontsize=8.5,
+    )
+    ax.set_xticks(range(n_cols), [item for _, item in items], fontsize=8.5)
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="both", length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.0)
+    ax.tick_params(which="minor", length=0)
+    areas_ = pd.Series(grid.attrs["areas"])
+    for area, idx in areas_.groupby(areas_, sort=False).groups.items():
+        lo, hi = min(idx), max(idx)
+        area_tag(ax, area, scheme.colors[area], (0, (lo + hi) / 2), ax.get_yaxis_transform(), (-58, 0))
+        if lo > 0:
+            ax.axhline(lo - 0.5, color=style.TEXT_COLOR, linewidth=0.8)
+    indicators_ = list(dict.fromkeys(ind for ind, _ in items))
+    for name in indicators_:
+        cols = [j for j, (ind, _) in enumerate(items) if ind == name]
+        lo, hi = min(cols), max(cols)
+        if lo > 0:
+            ax.axvline(lo - 0.5, color=style.TEXT_COLOR, linewidth=0.8)
+        column_header(ax, INDICATOR_SHORT.get(name, name).replace("\n", ""), lo, hi, 20, 9)
+    handles = [Patch(facecolor=c, edgecolor="#999999", label=MISSED_LABELS[k]) for k, c in MISSED_COLORS.items()]
+    fig.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(0.16, 1 - 0.95 / height), ncol=3, frameon=False, fontsize=9.5
+    )
+    n_missed = int((grid == "missed_common").to_numpy().sum())
+    return style.finish_figure(
+        fig,
+        title=f"全国の{threshold:.0%}以上が得点しているのに0点の目標III項目（{reiwa_fiscal_year(fiscal_year)}）",
+        sources=sources or [SCORE_SOURCE],
+        sample=sample,
+        caption=f"{GOAL3_LABEL}の項目別の得点状況（保険者別）と全国・県内の該当率（{reiwa_fiscal_year(fiscal_year)}）",
+        note=(
+            f"該当率＝得点した保険者の割合（全国はファイルの統計行、基準 {threshold:.0%}）。該当する0点は{n_missed}件。"
+            "活動指標（①～④）は全国順位の帯（上位7割・5割・3割・1割）で、取組の有無ではない。"
+        ),
     )

@@ -1,11 +1,14 @@
-"""在宅医療・介護連携（保険者機能評価 支援交付金 目標III）の得点: map, ranked chart, change.
+"""保険者機能評価の得点の図: 目標III（在宅医療・介護連携）の地図・順位・増減, the comparison of
+each insurer with the national, prefecture and size-class means, and the national
+distribution of a score with the 「著しく得点の低い」 threshold.
 
-Input is the processed table ``goal3_summary`` (one row per insurer and fiscal year:
-``fiscal_year, municipality_code, municipality_name, points, max_points, pct, rank,
-change_from_previous, prefecture_mean``). Insurers are the 33 municipalities; on the
-58-unit map every ward shows its city's value. Under a scheme that splits a city
-(川崎北部 / 川崎南部), the city is listed once, under its first area, and marked ※.
-Terms: docs/glossary.md.
+Inputs are processed tables of stage 01: ``goal3_summary`` (one row per insurer and fiscal
+year: ``points, max_points, pct, rank, change_from_previous, prefecture_mean,
+national_mean``), ``score_comparison`` (per insurer and measure) and ``national_measures``
+(every insurer of the nation). Every figure shows 全国平均 and 県平均. Insurers are the 33
+municipalities, each shown once: on the 58-unit map every ward shows its city's value, and
+under a scheme that splits a city (川崎北部 / 川崎南部) the city is listed once, under its
+first area, and marked ※. Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from homecare.core.dates import reiwa_fiscal_year
 from homecare.core.errors import ParameterError
@@ -30,6 +34,33 @@ SCORE_SOURCE = "厚生労働省「保険者機能強化推進交付金・介護�
 GOAL3_LABEL = "在宅医療・介護連携（目標III）"
 SCORE_CMAP = "YlOrBr"  # sequential, colour-blind safe, and unlike every area colour (outlines stay visible)
 SPLIT_MARK = "※"
+NATIONAL_COLOR = "#1F4E79"  # 全国平均: dark blue, dash-dot
+PREFECTURE_COLOR = "#444444"  # 県平均: dark grey, dashed
+THRESHOLD_COLOR = "#C00000"  # 著しく低い水準
+MEAN_STYLES = {"national": (NATIONAL_COLOR, "-."), "prefecture": (PREFECTURE_COLOR, "--")}
+
+
+def marker_handle(
+    label: str, *, marker: str = "o", face: str = "#777777", edge: str = OUTLINE_COLOR, size: float = 7
+) -> Line2D:
+    """A legend entry for a kind of dot (this year, the previous year, a mean)."""
+    return Line2D(
+        [0], [0], marker=marker, linestyle="", markerfacecolor=face, markeredgecolor=edge, markersize=size, label=label
+    )
+
+
+def mean_lines(ax: Axes, national: float | None, prefecture: float, *, unit: str = "点", fmt: str = ".1f") -> list:
+    """Vertical lines at the national (全国平均) and prefecture (県平均) mean; returns legend handles."""
+    handles = []
+    for key, value, label in (("national", national, "全国平均"), ("prefecture", prefecture, "県平均")):
+        if value is None or pd.isna(value):
+            continue
+        color, dash = MEAN_STYLES[key]
+        ax.axvline(value, color=color, linestyle=dash, linewidth=1.4, zorder=1)
+        handles.append(
+            Line2D([0], [0], color=color, linestyle=dash, linewidth=1.4, label=f"{label} {value:{fmt}}{unit}")
+        )
+    return handles
 
 
 def select_year(summary: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
@@ -75,6 +106,7 @@ def goal3_score_table(summary: pd.DataFrame, scheme: AreaScheme, fiscal_years: l
                     "県内順位（位）": df["rank"],
                     "前年度からの増減（点）": df["change_from_previous"],
                     "県平均（点）": df["prefecture_mean"].round(1),
+                    "全国平均（点）": df["national_mean"].round(1),
                 }
             )
         )
@@ -89,6 +121,17 @@ def _split_note(df: pd.DataFrame) -> str | None:
         f"{SPLIT_MARK}{short_name(r.municipality_name)}は{r.areas}の{r.n_areas}圏域にまたがる（保険者は市単位）"
         for r in split.itertuples()
     )
+
+
+def _means(rows: pd.DataFrame) -> dict[str, float]:
+    """全国平均 and 県平均 of one year's goal3_summary rows (NaN when unknown)."""
+    national = rows["national_mean"].iloc[0] if "national_mean" in rows else float("nan")
+    return {"national": float(national), "prefecture": float(rows["prefecture_mean"].iloc[0])}
+
+
+def _means_text(means: dict[str, float]) -> str:
+    nat = "全国平均 不明" if pd.isna(means["national"]) else f"全国平均 {means['national']:.1f}点"
+    return f"{nat}、県平均 {means['prefecture']:.1f}点"
 
 
 def _title_year(fiscal_year: int) -> str:
@@ -146,6 +189,22 @@ def plot_goal3_score_map(
     cax = fig.add_axes([0.88, 0.45, 0.018, 0.35])
     cb = fig.colorbar(sm, cax=cax)
     cb.ax.set_title(f"得点（点）\n満点{max_points:.0f}点", fontsize=9, loc="left", pad=8)  # upright, not rotated
+    means = _means(rows)
+    lower = min(means, key=lambda k: means[k] if pd.notna(means[k]) else np.inf)
+    for key, value in means.items():
+        if pd.notna(value):  # a mark across the colour bar, its label left of it (the lower one below its line)
+            color = MEAN_STYLES[key][0]
+            cb.ax.plot([-0.3, 1.0], [value, value], color=color, linewidth=2.0, clip_on=False)
+            cb.ax.text(
+                -0.4,
+                value,
+                "全国平均" if key == "national" else "県平均",
+                ha="right",
+                va="top" if key == lower else "bottom",
+                fontsize=7.5,
+                color=color,
+                transform=cb.ax.get_yaxis_transform(),
+            )
     handles = [Line2D([0], [0], color=a.color, linewidth=3, label=a.name) for a in scheme.areas]
     fig.legend(
         handles=handles,
@@ -157,8 +216,7 @@ def plot_goal3_score_map(
         title_fontsize=9,
     )
     df = ordered_insurers(rows, scheme, "points")
-    mean = float(rows["prefecture_mean"].iloc[0])
-    note = f"政令指定都市の区は市の値。県平均 {mean:.1f}点。"
+    note = f"政令指定都市の区は市の値。{_means_text(means)}（カラーバーに表示）。"
     return style.finish_figure(
         fig,
         title=f"{GOAL3_LABEL}の得点（{_title_year(fiscal_year)}）",
@@ -181,14 +239,22 @@ def _grouped_axis(ax: Axes, df: pd.DataFrame, scheme: AreaScheme) -> np.ndarray:
         y += 1.0
         previous = area
     ys = np.array(pos)
-    for area, idx in df.groupby("area", sort=False).groups.items():
-        top, bottom = ys[idx].min() - 0.5, ys[idx].max() + 0.5
-        ax.axhspan(top, bottom, color=scheme.colors[area], alpha=0.10, linewidth=0)
+    for area, (top, bottom) in _area_bands(ax, df, ys, scheme).items():
         area_tag(ax, area, scheme.colors[area], (0, (top + bottom) / 2), ax.get_yaxis_transform(), (-66, 0))
     ax.set_yticks(ys, df["label"], fontsize=8.5)
     ax.set_ylim(ys.max() + 0.8, ys.min() - 0.8)
     ax.grid(axis="y", visible=False)
     return ys
+
+
+def _area_bands(ax: Axes, df: pd.DataFrame, ys: np.ndarray, scheme: AreaScheme) -> dict[str, tuple[float, float]]:
+    """A light band in each area's colour behind its insurers; returns each area's extent."""
+    out = {}
+    for area, idx in df.groupby("area", sort=False).groups.items():
+        top, bottom = ys[idx].min() - 0.5, ys[idx].max() + 0.5
+        ax.axhspan(top, bottom, color=scheme.colors[area], alpha=0.10, linewidth=0)
+        out[area] = (top, bottom)
+    return out
 
 
 def _grouped_chart(df: pd.DataFrame, scheme: AreaScheme) -> tuple[Figure, Axes, np.ndarray]:
@@ -248,51 +314,26 @@ def plot_goal3_score_rank(
     )
     for y, v in zip(ys, df["points"], strict=True):
         ax.text(max_points * 1.005, y, f"{v:.0f}", va="center", ha="left", fontsize=8.5)
-    mean = float(rows["prefecture_mean"].iloc[0])
-    ax.axvline(mean, color="#444444", linestyle="--", linewidth=1.2, zorder=1)
-    ax.annotate(
-        f"県平均 {mean:.1f}点",
-        xy=(mean, 1),
-        xycoords=ax.get_xaxis_transform(),
-        xytext=(0, 3),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=9.5,
-    )
+    means = _means(rows)
+    mean_handles = mean_lines(ax, means["national"], means["prefecture"])
     ax.set_xlim(0, max_points * 1.06)
     ax.set_xlabel(f"得点（点、満点{max_points:.0f}点）。右端の数字は{_title_year(fiscal_year)}の得点")
-    handles = [
-        Line2D(
-            [0],
-            [0],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#777777",
-            markeredgecolor=OUTLINE_COLOR,
-            markersize=7,
-            label=_title_year(fiscal_year),
-        )
-    ]
+    handles = [marker_handle(_title_year(fiscal_year))]
     if has_prev.any():
-        handles.append(
-            Line2D(
-                [0],
-                [0],
-                marker="o",
-                linestyle="",
-                markerfacecolor="white",
-                markeredgecolor="#888888",
-                markersize=6,
-                label=_title_year(fiscal_year - 1),
-            )
-        )
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, frameon=False, fontsize=9.5)
+        handles.append(marker_handle(_title_year(fiscal_year - 1), face="white", edge="#888888", size=6))
+    ax.legend(
+        handles=handles + mean_handles,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.01),
+        ncol=4,
+        frameon=False,
+        fontsize=9.5,
+    )
     return _finish_scores(
         fig,
         df,
         title=f"{GOAL3_LABEL}の得点（{_title_year(fiscal_year)}）",
-        caption=f"{scheme.label}ごとの保険者別得点（{_title_year(fiscal_year)}）と前年度、県平均",
+        caption=f"{scheme.label}ごとの保険者別得点（{_title_year(fiscal_year)}）と前年度、全国平均、県平均",
         note="点の色は圏域。圏域内は得点の高い順。",
         sample=sample,
         sources=sources,
@@ -337,6 +378,13 @@ def plot_goal3_score_change(
     ax.axvline(0, color=OUTLINE_COLOR, linewidth=0.9)
     ax.set_xlim(-span * 1.2, span * 1.2)
     ax.set_xlabel(f"{_title_year(fiscal_year - 1)}からの増減（点）")
+    before = summary[summary["fiscal_year"] == fiscal_year - 1]
+    now, prev = _means(rows), (_means(before) if len(before) else {"national": np.nan, "prefecture": np.nan})
+    handles = mean_lines(ax, now["national"] - prev["national"], now["prefecture"] - prev["prefecture"], fmt="+.1f")
+    for h in handles:
+        h.set_label(h.get_label().replace("平均", "平均の増減"))
+    if handles:
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, frameon=False, fontsize=9.5)
     return _finish_scores(
         fig,
         df,
@@ -345,4 +393,157 @@ def plot_goal3_score_change(
         note="棒の色は圏域。圏域内は増加の大きい順。",
         sample=sample,
         sources=sources,
+    )
+
+
+def _select(frame: pd.DataFrame, fiscal_year: int, measure: str, what: str) -> pd.DataFrame:
+    rows = frame[(frame["fiscal_year"] == fiscal_year) & (frame["measure"] == measure)]
+    if rows.empty:
+        have = sorted({(int(y), m) for y, m in zip(frame["fiscal_year"], frame["measure"], strict=True)})
+        raise ParameterError(f"no {what} rows for fiscal year {fiscal_year} and measure {measure!r}; available: {have}")
+    return rows.copy()
+
+
+def plot_score_comparison(
+    comparison: pd.DataFrame,
+    scheme: AreaScheme,
+    fiscal_year: int,
+    measures: tuple[str, ...] = ("支援III", "合計"),
+    *,
+    sample: bool | None = None,
+    sources: list[str] | None = None,
+) -> Figure:
+    """各保険者の得点と全国・県・同規模の平均: one panel per measure (default 支援 目標Ⅲ and
+    推進・支援合計), insurers grouped by area, each insurer's score (dot in its area's colour)
+    against the national mean of its 区分 (white diamond), 全国平均, 県平均 and the
+    「著しく得点の低い」 threshold, with its national rank at the right. ``comparison`` is the
+    processed ``score_comparison``."""
+    style.apply_style()
+    first = _select(comparison, fiscal_year, measures[0], "score_comparison")
+    df = ordered_insurers(first, scheme, "points")
+    fig, axes = plt.subplots(1, len(measures), figsize=(6.2 * len(measures) + 1.6, 9.8), sharey=True, squeeze=False)
+    axes = axes[0]
+    fig.subplots_adjust(left=0.15, right=0.98, top=0.86, bottom=0.12, wspace=0.08)
+    ys = _grouped_axis(axes[0], df, scheme)
+    handles: dict[str, object] = {}
+    for ax, key in zip(axes, measures, strict=True):
+        d = _select(comparison, fiscal_year, key, "score_comparison").set_index("municipality_code")
+        d = d.loc[df["municipality_code"]]
+        if ax is not axes[0]:
+            _area_bands(ax, df, ys, scheme)
+            ax.grid(axis="y", visible=False)
+        hide_spines(ax)
+        top = float(d["max_points"].iloc[0])
+        threshold = float(d["low_threshold"].iloc[0])
+        values = np.concatenate([d["points"], d["size_class_mean"], [d["national_mean"].iloc[0], threshold]])
+        lo = max(0.0, float(np.nanmin(values)) - 0.06 * top)
+        hi = min(top, float(np.nanmax(values)) + 0.04 * top)
+        ax.scatter(
+            d["size_class_mean"], ys, marker="D", s=20, facecolor="white", edgecolor="#777777", linewidth=1.0, zorder=3
+        )
+        ax.scatter(
+            d["points"], ys, s=46, color=df["area"].map(scheme.colors), edgecolor=OUTLINE_COLOR, linewidth=0.5, zorder=4
+        )
+        for h in mean_lines(ax, float(d["national_mean"].iloc[0]), float(d["prefecture_mean"].iloc[0])):
+            handles.setdefault(f"{key}:{h.get_label()}", h)
+        if np.isfinite(threshold) and lo <= threshold <= hi:
+            ax.axvline(threshold, color=THRESHOLD_COLOR, linestyle=":", linewidth=1.5, zorder=1)
+        right = hi + 0.02 * (hi - lo)
+        for y, rank, below in zip(ys, d["national_rank"], d["below_low_threshold"], strict=True):
+            ax.text(
+                right, y, f"{rank}位", va="center", ha="left", fontsize=7.5, color=THRESHOLD_COLOR if below else None
+            )
+        ax.set_xlim(lo, hi + 0.13 * (hi - lo))
+        ax.set_title(f"{d['measure_label'].iloc[0]}（満点{top:.0f}点）", fontsize=11.5, loc="left")
+        ax.set_xlabel(f"得点（点）。右端は全国順位（{int(d['national_n'].iloc[0])}保険者中）", fontsize=9.5)
+    legend = [
+        marker_handle("保険者の得点（色は圏域）"),
+        marker_handle("同じ規模区分の全国平均", marker="D", face="white", edge="#777777", size=6),
+        Line2D([0], [0], color=NATIONAL_COLOR, linestyle="-.", label="全国平均"),
+        Line2D([0], [0], color=PREFECTURE_COLOR, linestyle="--", label="県平均"),
+        Line2D([0], [0], color=THRESHOLD_COLOR, linestyle=":", label="著しく低い水準"),
+    ]
+    fig.legend(handles=legend, loc="upper left", bbox_to_anchor=(0.15, 0.93), ncol=5, frameon=False, fontsize=9.5)
+    means = "；".join(
+        f"{d['measure_label'].iloc[0]} 全国平均 {d['national_mean'].iloc[0]:.1f}点・県平均 {d['prefecture_mean'].iloc[0]:.1f}点"
+        f"・著しく低い水準 {d['low_threshold'].iloc[0]:.1f}点"
+        for d in (_select(comparison, fiscal_year, k, "score_comparison") for k in measures)
+    )
+    return _finish_scores(
+        fig,
+        df,
+        title=f"保険者機能評価の得点と全国・県・同規模の平均（{_title_year(fiscal_year)}）",
+        caption=f"保険者別の得点と全国平均・県平均・同じ規模区分の全国平均、全国順位（{_title_year(fiscal_year)}）",
+        note=f"{means}。規模区分は第1号被保険者数による区分。",
+        sample=sample,
+        sources=sources,
+    )
+
+
+def plot_score_distribution(
+    national: pd.DataFrame,
+    comparison: pd.DataFrame,
+    fiscal_year: int,
+    measure: str = "合計",
+    *,
+    sample: bool | None = None,
+    sources: list[str] | None = None,
+) -> Figure:
+    """全国の得点分布と県内の保険者: histogram of every insurer's score in the nation
+    (``national``: processed ``national_measures``), the prefecture's insurers as ticks below
+    it, 全国平均, 県平均 and the 「著しく得点の低い」 threshold, naming the prefecture's insurers
+    below it."""
+    style.apply_style()
+    nat = _select(national, fiscal_year, measure, "national_measures")["points"].dropna()
+    pref = _select(comparison, fiscal_year, measure, "score_comparison").sort_values("points")
+    top = float(pref["max_points"].iloc[0])
+    threshold = float(pref["low_threshold"].iloc[0])
+    fig, ax = plt.subplots(figsize=(12, 6.6))
+    fig.subplots_adjust(left=0.08, right=0.97, top=0.84, bottom=0.2)
+    width = top / 40
+    counts, _, _ = ax.hist(nat, bins=np.arange(0, top + width, width), color="#BBBBBB", edgecolor="white", zorder=2)
+    peak = float(counts.max()) or 1.0
+    for p in pref["points"]:
+        ax.plot([p, p], [-0.03 * peak, -0.11 * peak], color="#E69F00", linewidth=1.6, zorder=3)
+    handles = [
+        Patch(facecolor="#BBBBBB", label=f"全国の保険者（{len(nat)}）"),
+        Line2D([0], [0], color="#E69F00", linewidth=1.6, label=f"県内の保険者（{len(pref)}）"),
+        *mean_lines(ax, float(pref["national_mean"].iloc[0]), float(pref["prefecture_mean"].iloc[0])),
+    ]
+    below = pref[pref["below_low_threshold"]]
+    if np.isfinite(threshold):
+        ax.axvline(threshold, color=THRESHOLD_COLOR, linestyle=":", linewidth=1.6, zorder=1)
+        handles.append(
+            Line2D([0], [0], color=THRESHOLD_COLOR, linestyle=":", label=f"著しく低い水準 {threshold:.1f}点")
+        )
+        for k, r in enumerate(below.itertuples()):
+            ax.annotate(
+                short_name(r.municipality_name),
+                xy=(r.points, -0.11 * peak),
+                xytext=(0, -12 - 11 * (k % 3)),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=8.5,
+                color=THRESHOLD_COLOR,
+            )
+    ax.set_ylim(-0.16 * peak, peak * 1.08)
+    ax.set_xlim(0, top)
+    ax.set_xlabel(f"得点（点、満点{top:.0f}点）")
+    ax.set_ylabel("保険者数")
+    hide_spines(ax)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=5, frameon=False, fontsize=9.5)
+    n_below = int((nat < threshold).sum())
+    who = "、".join(short_name(n) for n in below["municipality_name"]) or "なし"
+    label = pref["measure_label"].iloc[0]
+    return style.finish_figure(
+        fig,
+        title=f"{label}の全国分布と県内の保険者（{_title_year(fiscal_year)}）",
+        sources=sources or [SCORE_SOURCE],
+        sample=sample,
+        caption=f"{label}の全国の分布、全国平均・県平均と「著しく得点の低い」水準（{_title_year(fiscal_year)}）",
+        note=(
+            f"著しく低い水準＝（平均得点率－2×標準偏差÷配点）×配点＝{threshold:.1f}点。下回る保険者は全国{n_below}、"
+            f"県内{len(below)}（{who}）。"
+        ),
     )

@@ -75,8 +75,10 @@ def map_insurers(insurers: pd.DataFrame, *, file: str, sheet: str, column: str) 
 
 def number_conflicts(scores: pd.DataFrame, *, stage: str) -> list[QAEntry]:
     """保険者番号 that differ between fiscal years for one municipality, or one number used by
-    two municipalities: reported (QA), not resolved, since the real numbers are unknown here."""
+    two municipalities: reported (QA), not resolved, since the real numbers are unknown here.
+    A blank number (a member of a 広域連合) is reported where it is read, not compared."""
     pairs = scores[["fiscal_year", "municipality_code", "municipality_name", "insurer_number"]].drop_duplicates()
+    pairs = pairs[pairs["insurer_number"].astype(str) != ""]
     out = []
     for code, g in pairs.groupby("municipality_code", sort=True):
         if g["insurer_number"].nunique() > 1:

@@ -1,11 +1,15 @@
-"""Open the national results workbook and read its merged 8-row header (見出し).
+"""Find and read the header of the national results sheet (全国集計（市町村）/評価結果): the merged
+header levels (見出し), the statistics rows (配点, 平均点 …) and what each column is.
 
-The header block is found by its labels (the cell 通し番号), never by position: rows above
-it (titles) and below it (statistics rows such as 配点) move from year to year. Merged cells
-are forward-filled from their top-left cell; blank cells that sit under the same parent as
-their left neighbour are filled from the left (files saved without merges). Each column is
-then classified by what its header texts say (交付金, 目標, 指標群, 指標番号, 指標名, 枝番),
-not by which header row they are in.
+Everything is found by text, never by position, so that both layouts read the same way:
+the real MHLW workbook (title in row 1, identifier labels in row 2, header levels in rows
+2-8, statistics rows 9-17 inside the header block, data from row 19) and older files with
+an 8-row header and the statistics below it. The header block starts at the 通し番号 label;
+merged cells are forward-filled from their top-left cell; blank cells that sit under the
+same parent as their left neighbour are filled from the left (files saved without merges).
+Each column is classified by what its header texts say (交付金, 目標, 指標群, 指標番号, 指標名,
+枝番; 計/合計 for subtotals). A column is a score item only when the 配点 row gives it a
+number: the 該当状況 answer columns repeat their item's header but have no 配点.
 Terms: docs/glossary.md.
 """
 
@@ -13,23 +17,21 @@ from __future__ import annotations
 
 import difflib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
-from homecare.core import paths, provenance
 from homecare.core.dates import fiscal_years_in
 from homecare.core.errors import InputError
+from homecare.scores import cells
 from homecare.scores import indicators as ind
 
 SCAN_ROWS = 60  # the header starts within the first rows of the sheet
 MAX_HEADER_ROWS = 12
+ID_AREA = 14  # columns right of the 通し番号 label searched for statistics labels (A-N in the real file)
 
-# identifier columns (識別列): canonical name -> accepted header labels (normalised)
+# identifier columns (識別列): canonical name -> accepted labels (normalised), best first
 ID_LABELS: dict[str, tuple[str, ...]] = {
     "serial": ("通し番号", "通番"),
     "prefecture_code": ("都道府県番号", "都道府県コード"),
@@ -38,12 +40,21 @@ ID_LABELS: dict[str, tuple[str, ...]] = {
     "municipality_name": ("市町村名", "市区町村名", "保険者名", "市町村", "市区町村"),
     "population": ("人口",),
     "first_insured": ("第1号被保険者数",),
-    "category": ("区分",),
-    "rank": ("順位",),
+    "size_class": ("区分",),
+    "depopulated": ("過疎地域該当有無", "過疎地域該当", "過疎"),
+    "rank": ("今年度順位", "順位"),
     "previous_total": ("前年度得点", "前年度合計点"),
+    "previous_rank": ("前年度順位",),
+}
+# labels that may carry a suffix in the cell (第１号被保険者数（令和7年3月31日現在）, 人口（…）, 区分（…）)
+PREFIX_IDS = ("population", "first_insured", "size_class", "depopulated")
+# the previous year's result in the real file: R7評価指標合計得点 / R7評価指標合計得点順位
+PREVIOUS_RE = {
+    "previous_rank": re.compile(r"^R\d+評価指標合計得点順位"),
+    "previous_total": re.compile(r"^R\d+評価指標合計得点"),
 }
 REQUIRED_IDS = ("serial", "insurer_number", "prefecture_name", "municipality_name")
-# statistics rows (統計行) between header and data; others are tolerated as statistics too
+# statistics rows (統計行), in the real file's order; other labels are tolerated as statistics
 STAT_LABELS = (
     "配点",
     "全国合計",
@@ -58,6 +69,10 @@ STAT_LABELS = (
     "最小値",
 )
 _TOTAL_RE = re.compile(r"(合計|小計|総計|計)(点)?$")
+# a subtotal label of the real file: III(i)計, III合計, IV合計 (after normalisation)
+_SUBTOTAL_RE = re.compile(r"^(?:目標)?(IV|III|II|I)(?:\((i{1,3})\))?(?:合計|小計|計)")
+_GROUP_RE = re.compile(r"^(?:目標[IVX]+[ー\-‐])?[(（]?([ivx]+)[)）.]?")
+GROUP_BY_ROMAN = {"i": "体制・取組指標群", "ii": "活動指標群"}  # (ⅰ)計 / (ⅱ)計 of a goal
 _SKIP_TEXTS = {"得点", "点数", "点", "配点"}
 
 
@@ -66,20 +81,31 @@ class Column:
     """One classified column of the header."""
 
     index: int  # 0-based position in the sheet (only for reading the row values)
-    kind: str  # id | score | total | other
+    kind: str  # id | score | total | answer | other
     texts: list[str] = field(default_factory=list)  # forward-filled header texts, top to bottom
     id_name: str = ""
-    fund: str | None = None  # 推進 | 支援 (None: shared/unknown)
+    fund: str | None = None  # 推進 | 支援 (None: shared/unknown, or both for the overall total)
     goal: str | None = None  # I..IV
     indicator_group: str = ""  # 指標群
     indicator_no: int | None = None  # 指標番号
     indicator: str = ""  # 指標名
     item: str = ""  # 枝番 (ア, イ②), canonical
     detail: str = ""  # further header text below the 指標名 (設問), tells items of coarse goals apart
+    max_points: float | None = None  # 配点 (score and total columns)
+    under_item: bool = False  # a 計/合計 label below an item's 指標番号/枝番 (an answer column, unless it has a 配点)
 
     @property
     def letter(self) -> str:
         return get_column_letter(self.index + 1)
+
+    @property
+    def level(self) -> str:
+        """Of a total: group (指標群計), goal (目標合計), fund (推進合計/支援合計) or overall."""
+        if self.indicator_group:
+            return "group"
+        if self.goal:
+            return "goal"
+        return "fund" if self.fund else "overall"
 
     def label(self) -> str:
         """``AB (支援/目標III/…/イ②)`` for messages."""
@@ -88,7 +114,7 @@ class Column:
 
 @dataclass
 class Sheet:
-    """The cell values of the chosen sheet and its header block."""
+    """The cell values of the chosen sheet, its header block and its statistics rows."""
 
     file: str
     name: str
@@ -96,6 +122,8 @@ class Sheet:
     header_start: int  # 1-based, inclusive
     header_end: int
     columns: list[Column]
+    stat_rows: list[tuple[int, str]]  # (0-based grid index, label) of every statistics row
+    data_start: int  # 0-based grid index of the first row after the statistics rows
     notes: list[tuple[Column, str]] = field(default_factory=list)  # header findings for the QA table
 
     def fiscal_years_named(self) -> list[tuple[int, str, int]]:
@@ -103,98 +131,95 @@ class Sheet:
         found = []
         for i in range(self.header_start - 1):
             for j, v in enumerate(self.grid[i]):
-                found += [(i + 1, get_column_letter(j + 1), fy) for fy in fiscal_years_in(ind.normalise(v))]
+                if isinstance(v, str) and v:
+                    found += [(i + 1, get_column_letter(j + 1), fy) for fy in fiscal_years_in(ind.normalise(v))]
         return found
 
     def ids(self) -> dict[str, Column]:
         return {c.id_name: c for c in self.columns if c.kind == "id"}
 
-
-def open_workbook(path: str | Path):
-    """Load an .xlsx, turning unreadable files into a located InputError."""
-    p = paths.resolve(path)
-    where = paths.relative(p)
-    if not p.is_file():
-        raise InputError("input file does not exist", file=where)
-    if p.stat().st_size == 0:
-        raise InputError("the file is empty (0 bytes)", file=where)
-    provenance.note_input(p)
-    try:
-        return load_workbook(p, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, OSError, ValueError) as exc:
-        raise InputError(
-            f"cannot be read as an Excel .xlsx workbook (truncated or damaged file?): {type(exc).__name__}: {exc}",
-            file=where,
-        ) from None
+    def stat_row(self, label: str) -> int | None:
+        """0-based grid index of the statistics row ``label`` (the first one), if any."""
+        return next((i for i, s in self.stat_rows if s == label), None)
 
 
-def _find_anchor(ws) -> tuple[int, int] | None:
+def _find_anchor(head: list[list[object]]) -> tuple[int, int] | None:
     """(row, column) 1-based of the 通し番号 label within the first rows."""
-    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, SCAN_ROWS)):
-        for cell in row:
-            if cell.value is not None and ind.normalise(cell.value) in ID_LABELS["serial"]:
-                return cell.row, cell.column
+    for i, row in enumerate(head):
+        for j, v in enumerate(row):
+            if isinstance(v, str) and v and ind.normalise(v) in ID_LABELS["serial"]:
+                return i + 1, j + 1
     return None
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
-    """The sheet holding the results (``sheet``, else the first with a 通し番号 header),
-    with its header block located, filled and classified."""
-    wb = open_workbook(path)
-    where = paths.relative(paths.resolve(path))
-    if sheet is not None and sheet not in wb.sheetnames:
-        raise InputError(f"sheet not found; the workbook has: {', '.join(wb.sheetnames)}", file=where, sheet=sheet)
-    candidates = [sheet] if sheet is not None else wb.sheetnames
+    """The sheet holding the results (``sheet``, else the first with a 通し番号 header), with
+    its header block located, filled and classified and its statistics rows found."""
+    book = cells.Book(path)
+    if sheet is not None and sheet not in book.sheet_names:
+        raise InputError(
+            f"sheet not found; the workbook has: {', '.join(book.sheet_names)}", file=book.file, sheet=sheet
+        )
+    candidates = [sheet] if sheet is not None else book.sheet_names
     for name in candidates:
-        ws = wb[name]
-        anchor = _find_anchor(ws)
+        anchor = _find_anchor(book.head(name, SCAN_ROWS))
         if anchor:
             break
     else:
         raise InputError(
             f"no sheet has a header with {ID_LABELS['serial'][0]} in its first {SCAN_ROWS} rows "
-            f"(sheets: {', '.join(wb.sheetnames)}); is this the national results file?",
-            file=where,
+            f"(sheets: {', '.join(book.sheet_names)}); is this the national results file?",
+            file=book.file,
             sheet=sheet,
             column=ID_LABELS["serial"][0],
         )
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    width = max((len(r) for r in grid), default=0)
-    for r in grid:
-        r.extend([None] * (width - len(r)))
-    start, end = _header_block(ws, grid, anchor)
-    filled = _fill_header(ws, grid, start, end)
+    raw = book.sheet(name)
+    start, end = _header_block(raw, anchor)
+    filled = _fill_header(raw, start, end)
+    width = len(raw.rows[0]) if raw.rows else 0
     columns = [_classify(j, [filled[i][j] for i in range(len(filled))]) for j in range(width)]
-    sheet_fund = [f for f in ind.FUNDS if f in ind.normalise(ws.title)]
+    sheet_fund = [f for f in ind.FUNDS if f in ind.normalise(name)]
     for c in columns:
         if c.kind == "score" and c.fund is None and len(sheet_fund) == 1 and c.goal != "IV":
             c.fund = sheet_fund[0]  # a sheet per 交付金: the sheet name says which
-    sh = Sheet(where, ws.title, grid, start, end, columns)
+    id_width = min((c.index for c in columns if c.kind in ("score", "total")), default=anchor[1] + ID_AREA)
+    stat_rows, data_start = _statistics_rows(raw.rows, end, anchor[1] - 1, id_width)
+    sh = Sheet(raw.file, name, raw.rows, start, end, columns, stat_rows, data_start)
     _check_ids(sh)
-    _fill_merged_ids(ws, sh)
+    _apply_max_points(sh)
+    _fill_merged_ids(raw, sh)
     _canonical_items(sh)
     return sh
 
 
-def stat_label(row: list[object], id_cols: int) -> str | None:
-    """The statistics label (配点, 平均点 …) written in the identifier cells of a row, if any."""
-    text = "".join(ind.normalise(v) for v in row[: max(id_cols, 1)] if v is not None)
-    return next((s for s in STAT_LABELS if s in text), None)
+def stat_label(row: list[object], id_width: int) -> str | None:
+    """The statistics label (配点, 平均点 …) written in one of the identifier cells of a row:
+    a cell that is the label, or starts with it (``配点（点）``)."""
+    for v in row[: max(id_width, 1)]:
+        if isinstance(v, str) and v:
+            text = ind.normalise(v)
+            hit = next((s for s in STAT_LABELS if text == s), None) or next(
+                (s for s in STAT_LABELS if text.startswith(s)), None
+            )
+            if hit:
+                return hit
+    return None
 
 
-def _header_block(ws, grid: list[list[object]], anchor: tuple[int, int]) -> tuple[int, int]:
+def _header_block(raw: cells.RawSheet, anchor: tuple[int, int]) -> tuple[int, int]:
     """1-based first and last header row around the 通し番号 label: down to the row before
     the first statistics or data row; up from the top of the label's merge over the rows
     above that hold labels (a one-text title row is not part of the header)."""
+    grid = raw.rows
     arow, acol = anchor
     top = arow
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row <= arow <= rng.max_row and rng.min_col <= acol <= rng.max_col:
-            top = rng.min_row
+    for r0, c0, r1, c1 in raw.merges:
+        if r0 + 1 <= arow <= r1 + 1 and c0 + 1 <= acol <= c1 + 1:
+            top = r0 + 1
     end = arow
     for i in range(arow, min(len(grid), arow + MAX_HEADER_ROWS)):  # i is the 0-based index of row i+1
         row = grid[i]
-        if ind.is_serial(row[acol - 1]) or stat_label(row, acol + 8):
+        if ind.is_serial(row[acol - 1]) or stat_label(row, acol + ID_AREA):
             break
         end = i + 1
     # rows above belong to the header while they hold labels of their own (two or more
@@ -202,7 +227,7 @@ def _header_block(ws, grid: list[list[object]], anchor: tuple[int, int]) -> tupl
     # a single text is a title and ends the header
     k = top - 1
     while k >= 1 and end - k + 1 <= MAX_HEADER_ROWS:
-        texts = {v for v in grid[k - 1] if v is not None and str(v).strip()}
+        texts = {v for v in grid[k - 1] if not cells.is_blank(v)}
         if len(texts) == 1:
             break
         if texts:
@@ -211,18 +236,46 @@ def _header_block(ws, grid: list[list[object]], anchor: tuple[int, int]) -> tupl
     return top, end
 
 
-def _fill_header(ws, grid: list[list[object]], start: int, end: int) -> list[list[str]]:
+def _statistics_rows(grid: list[list[object]], end: int, serial_col: int, id_width: int) -> tuple[list, int]:
+    """The rows between the header and the first data row (a numeric 通し番号): each is a
+    statistics row, named by its label (配点 …) or, without a known label, by its text."""
+    found: list[tuple[int, str]] = []
+    i = end
+    while i < len(grid):
+        row = grid[i]
+        if ind.is_serial(row[serial_col]):
+            break
+        if row.count("") + row.count(None) < len(row):
+            label = stat_label(row, id_width) or _row_text(row[:id_width]) or "unnamed"
+            found.append((i, label))
+        i += 1
+    return found, i
+
+
+def _row_text(row: list[object]) -> str:
+    return " ".join(str(v) for v in row if not cells.is_blank(v))[:80]
+
+
+def header_text(value: object) -> str:
+    """A header cell as normalised text; a whole number stored as a number (指標番号 1.0) as "1"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return ind.normalise(value)
+
+
+def _fill_header(raw: cells.RawSheet, start: int, end: int) -> list[list[str]]:
     """Header rows start..end as normalised text: merged cells forward-filled from their
     top-left cell, then blanks filled from the left neighbour when every row above agrees
     (same parent) and the column has a header of its own below."""
-    rows = [[ind.normalise(v) for v in grid[i]] for i in range(start - 1, end)]
-    for rng in ws.merged_cells.ranges:
-        if rng.max_row < start or rng.min_row > end:
+    grid = raw.rows
+    rows = [[header_text(v) for v in grid[i]] for i in range(start - 1, end)]
+    for r0, c0, r1, c1 in raw.merges:
+        if r1 + 1 < start or r0 + 1 > end:
             continue
-        value = ind.normalise(grid[rng.min_row - 1][rng.min_col - 1])
-        for r in range(max(rng.min_row, start), min(rng.max_row, end) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                rows[r - start][c - 1] = value
+        value = header_text(grid[r0][c0])
+        for r in range(max(r0 + 1, start), min(r1 + 1, end) + 1):
+            for c in range(c0, c1 + 1):
+                rows[r - start][c] = value
     for j in range(1, len(rows[0]) if rows else 0):
         for i in range(len(rows)):
             if rows[i][j] or not rows[i][j - 1]:
@@ -234,15 +287,15 @@ def _fill_header(ws, grid: list[list[object]], start: int, end: int) -> list[lis
     return rows
 
 
-def _fill_merged_ids(ws, sh: Sheet) -> None:
+def _fill_merged_ids(raw: cells.RawSheet, sh: Sheet) -> None:
     """Identifier cells merged down over several data rows (a 都道府県名 written once per
     prefecture) are given to every row they cover."""
-    id_cols = {c.index + 1 for c in sh.columns if c.kind == "id"}
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row > sh.header_end and rng.min_col == rng.max_col and rng.min_col in id_cols:
-            value = sh.grid[rng.min_row - 1][rng.min_col - 1]
-            for r in range(rng.min_row, rng.max_row + 1):
-                sh.grid[r - 1][rng.min_col - 1] = value
+    id_cols = {c.index for c in sh.columns if c.kind == "id"}
+    for r0, c0, r1, c1 in raw.merges:
+        if r0 + 1 > sh.header_end and c0 == c1 and c0 in id_cols:
+            value = sh.grid[r0][c0]
+            for r in range(r0, r1 + 1):
+                sh.grid[r][c0] = value
 
 
 def _dedupe(texts: list[str]) -> list[str]:
@@ -253,31 +306,44 @@ def _dedupe(texts: list[str]) -> list[str]:
     return out
 
 
-def _id_name(texts: list[str]) -> str | None:
+def _id_match(text: str) -> tuple[str, int] | None:
+    """(identifier name, priority: 0 best) of a header text, if it is an identifier label."""
+    for name, pattern in PREVIOUS_RE.items():
+        if pattern.match(text):
+            return name, 0
     for name, labels in ID_LABELS.items():
-        if any(t in labels for t in texts):
-            return name
+        for k, label in enumerate(labels):
+            if text == label or (name in PREFIX_IDS and text.startswith(label)):
+                return name, k
     return None
 
 
+def _id_name(texts: list[str]) -> str | None:
+    hit = _id_hit(texts)
+    return hit[0] if hit else None
+
+
+def _id_hit(texts: list[str]) -> tuple[str, int] | None:
+    return next((h for h in map(_id_match, texts) if h), None)
+
+
 def _clean_group(text: str) -> str:
-    """(i)体制・取組指標群 / （ⅰ）体制・取組指標群 -> 体制・取組指標群."""
-    return re.sub(r"^[(（]?[ivx]+[)）.]?", "", text)
+    """(i)体制・取組指標群 / 目標IIIー(i)体制・取組指標群 -> 体制・取組指標群."""
+    return _GROUP_RE.sub("", text, count=1)
 
 
 def _classify(index: int, raw: list[str]) -> Column:
     texts = _dedupe(raw)
     col = Column(index=index, kind="other", texts=texts)
-    id_name = _id_name(texts)
-    if id_name:
-        col.kind, col.id_name = "id", id_name
+    hit = _id_hit(texts)
+    if hit:
+        col.kind, col.id_name = "id", hit[0]
+        col.detail = str(hit[1])  # priority of the label, for choosing among duplicates
         return col
     goal = next((g for g in map(ind.goal_of, texts) if g), None)
     if texts and _is_total(texts[-1]):
-        col.kind = "total"
-        col.goal = goal
-        col.fund = next((f for t in texts for f in ind.FUNDS if f in t), None)
-        col.indicator_group = next((_clean_group(t) for t in texts if "指標群" in t), "")
+        _classify_total(col, texts, goal)
+        col.under_item = any(ind.item_label(t) or ind.indicator_number(t) is not None for t in texts[:-1])
         return col
     if goal is None:
         return col
@@ -288,10 +354,10 @@ def _classify(index: int, raw: list[str]) -> Column:
     for t in texts:
         if ind.fund_of(t):
             col.fund = col.fund or ind.fund_of(t)
+        elif "指標群" in t and not col.indicator_group:
+            col.indicator_group = _clean_group(t)  # before 目標: 「目標Ⅲｰ（ⅰ）体制・取組指標群」
         elif ind.goal_of(t):
             continue
-        elif "指標群" in t and not col.indicator_group:
-            col.indicator_group = _clean_group(t)
         elif ind.indicator_number(t) is not None and col.indicator_no is None and not letters and not nums:
             col.indicator_no, number_at = ind.indicator_number(t), len(others)
         elif ind.item_label(t):
@@ -308,7 +374,30 @@ def _classify(index: int, raw: list[str]) -> Column:
     col.item = f"{letters}{nums}"  # ア (one row), イ① / ① under a merged イ (two rows), ② (carried later)
     if not col.indicator and not col.item and col.indicator_no is None:
         col.kind = "total"  # only 交付金/目標/指標群 and e.g. 得点: a subtotal of the goal or group
+        col.indicator_group = col.indicator_group if col.indicator_group else ""
     return col
+
+
+def _classify_total(col: Column, texts: list[str], goal: str | None) -> None:
+    """A subtotal or total column: which fund, goal and 指標群 it adds up, from its own label
+    (III(i)計, IV合計, 推進合計, 推進・支援合計) and the texts above it."""
+    label = texts[-1]
+    col.kind = "total"
+    funds_named = [f for f in ind.FUNDS if f in label]
+    m = _SUBTOTAL_RE.match(label)
+    col.goal = goal or (m.group(1) if m else None)
+    if len(funds_named) == 2:
+        col.fund = None  # 推進・支援合計: both funds
+        col.goal = None
+        return
+    col.fund = next((ind.fund_of(t) for t in texts if ind.fund_of(t)), None) or (
+        funds_named[0] if funds_named else None
+    )
+    group_text = next((t for t in texts if "指標群" in t), "")
+    if group_text:
+        col.indicator_group = _clean_group(group_text)
+    elif m and m.group(2):
+        col.indicator_group = GROUP_BY_ROMAN.get(m.group(2), m.group(2))
 
 
 def _is_total(text: str) -> bool:
@@ -317,8 +406,9 @@ def _is_total(text: str) -> bool:
 
 
 def _check_ids(sh: Sheet) -> None:
-    """Every required identifier column present exactly once; a missing one is named with
-    the closest header text found (a slightly renamed column)."""
+    """Every required identifier column present; one label written over two columns is an
+    error, and of two columns named by different labels of one identifier (市町村名 and
+    保険者名) the better label wins and the other is kept as an ordinary column (noted)."""
     seen: dict[str, list[Column]] = {}
     for c in sh.columns:
         if c.kind == "id":
@@ -340,19 +430,69 @@ def _check_ids(sh: Sheet) -> None:
                 row=sh.header_start,
                 column=label,
             )
-        if len(seen[name]) > 1:
-            letters = ", ".join(c.letter for c in seen[name])
+    for name, cols in seen.items():
+        if len(cols) == 1:
+            continue
+        best = min(int(c.detail) for c in cols)
+        winners = [c for c in cols if int(c.detail) == best]
+        if len(winners) > 1:
+            letters = ", ".join(c.letter for c in winners)
             raise InputError(
-                f"column {label} appears more than once (columns {letters})",
+                f"column {ID_LABELS.get(name, (name,))[0]} appears more than once (columns {letters})",
                 file=sh.file,
                 sheet=sh.name,
                 row=sh.header_start,
-                column=label,
+                column=ID_LABELS.get(name, (name,))[0],
             )
+        for c in cols:
+            if c is not winners[0]:
+                c.kind = "other"
+                sh.notes.append((c, f"also looks like {name}; column {winners[0].letter} is used"))
+    for c in sh.columns:
+        c.detail = "" if c.kind == "id" else c.detail
     if not any(c.kind == "score" for c in sh.columns):
         raise InputError(
             f"no score columns (目標Ⅰ-Ⅳ) found in {header_rows}", file=sh.file, sheet=sh.name, row=sh.header_start
         )
+
+
+def parse_max_points(value: object) -> float | None:
+    """A 配点 cell: a number, "5点", full-width digits; blank -> None; other text -> ValueError."""
+    text = ind.normalise(value) if isinstance(value, str) else ""
+    return ind.parse_number(text[:-1] if text.endswith("点") else value)
+
+
+def _apply_max_points(sh: Sheet) -> None:
+    """The 配点 row decides what is scored: a column with a goal in its header and a numeric
+    配点 is a score item; without one it is a 該当状況 answer column (not read). Subtotals
+    keep their 配点 when they have one. A file without a 配点 row cannot be read."""
+    i = sh.stat_row("配点")
+    if i is None:
+        found = ", ".join(s for _, s in sh.stat_rows) or "none"
+        raise InputError(
+            f"no 配点 row below the header (statistics rows found: {found}); score columns are those "
+            "with a numeric 配点, so the file cannot be read",
+            file=sh.file,
+            sheet=sh.name,
+            row=sh.header_end + 1,
+            column="配点",
+        )
+    row = sh.grid[i]
+    for c in sh.columns:
+        if c.kind not in ("score", "total", "other"):
+            continue
+        try:
+            c.max_points = parse_max_points(row[c.index])
+        except ValueError:
+            if c.kind == "other":  # e.g. the statistics label itself, written in an unnamed column
+                continue
+            raise InputError(
+                "text in the 配点 row", file=sh.file, sheet=sh.name, row=i + 1, column=c.label(), value=row[c.index]
+            ) from None
+        if c.max_points is None and (c.kind == "score" or (c.kind == "total" and c.under_item)):
+            c.kind = "answer"  # a 該当状況 column: its item's header (even one ending in 計), no 配点
+        elif c.kind == "other" and c.max_points is not None:
+            sh.notes.append((c, f"配点 {c.max_points:g} but the header names no goal (目標): column not read"))
 
 
 def _canonical_items(sh: Sheet) -> None:
@@ -382,7 +522,7 @@ def _canonical_items(sh: Sheet) -> None:
             name = ind.match_goal3_indicator([c.indicator, *c.detail.split(" ")], c.indicator_no, c.indicator_group)
             if name is None or (name, c.item) not in items:
                 raise InputError(
-                    f"目標III column does not match any item of {paths.relative(ind.items_path())} "
+                    f"目標III column does not match any item of {ind.items_path().name} "
                     f"(indicator {c.indicator!r}, 指標番号 {c.indicator_no}, 枝番 {c.item!r}); renamed header, "
                     f"or update the data file after checking the official indicator PDF",
                     file=sh.file,
@@ -392,18 +532,17 @@ def _canonical_items(sh: Sheet) -> None:
                 )
             c.indicator = name
             c.indicator_group = items[(name, c.item)].indicator_group
-        if not focus and c.detail and (c.fund, c.goal, c.indicator_group, c.indicator, c.item) in seen:
+        ident = (c.fund, c.goal, c.indicator_group, c.indicator, c.item)
+        if not focus and c.detail and ident in seen:
             c.item = f"{c.item}（{c.detail}）"  # coarse goals: items told apart by their 設問 text
-        if not focus and (c.fund, c.goal, c.indicator_group, c.indicator, c.item) in seen:
+            ident = (c.fund, c.goal, c.indicator_group, c.indicator, c.item)
+        if not focus and ident in seen:
             # other goals are kept coarsely and must not stop the stage: name the item by its column
             sh.notes.append(
-                (
-                    c,
-                    f"header does not tell this item from column {seen[(c.fund, c.goal, c.indicator_group, c.indicator, c.item)].letter}; item named by its column",
-                )
+                (c, f"header does not tell this item from column {seen[ident].letter}; item named by its column")
             )
             c.item = f"{c.item}[{c.letter}]"
-        ident = (c.fund, c.goal, c.indicator_group, c.indicator, c.item)
+            ident = (c.fund, c.goal, c.indicator_group, c.indicator, c.item)
         if ident in seen:
             raise InputError(
                 f"two columns have the same header ({seen[ident].letter} and {c.letter}); cannot tell the items apart",

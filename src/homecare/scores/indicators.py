@@ -25,6 +25,7 @@ GOALS = ("I", "II", "III", "IV")
 FOCUS_FUND = "支援"  # 在宅医療・介護連携 is 目標III of the 支援交付金
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _KATAKANA_LABEL = "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+_CIRCLED_RE = re.compile(f"[{CIRCLED}]")
 _ROMAN = {"I": "I", "II": "II", "III": "III", "IV": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
 
 ITEMS_SCHEMA = pa.DataFrameSchema(
@@ -50,6 +51,8 @@ def normalise(text: object) -> str:
     if text is None:
         return ""
     s = str(text)
+    if not _CIRCLED_RE.search(s):
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
     kept = {ch: f"\x00{i}\x00" for i, ch in enumerate(CIRCLED) if ch in s}
     for ch, tag in kept.items():
         s = s.replace(ch, tag)
@@ -177,6 +180,25 @@ def goal3_items() -> dict[tuple[str, str], Goal3Item]:
         )
         for r in load_goal3_items().itertuples()
     }
+
+
+def size_classes_path() -> Path:
+    return paths.reference_dir() / "indicators" / "size_classes.csv"
+
+
+def size_class_labels() -> dict[str, str]:
+    """{区分: label} from the data file (recorded as an input)."""
+    provenance.note_input(size_classes_path())
+    return dict(_size_classes())
+
+
+@lru_cache(maxsize=1)
+def _size_classes() -> dict[str, str]:
+    path = size_classes_path()
+    if not path.is_file():
+        raise ReferenceDataError(f"{paths.relative(path)} is missing (区分 labels)")
+    df = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False, encoding="utf-8")
+    return dict(zip(df["size_class"], df["label"], strict=True))
 
 
 def match_goal3_indicator(texts: list[str], number: int | None, group: str = "") -> str | None:

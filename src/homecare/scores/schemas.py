@@ -1,5 +1,6 @@
-"""Validation of cleaned insurer scores (保険者機能評価): pandera schemas and the checks that
-need the file's context (allowed points per item, the file's own subtotal/total columns).
+"""Validation of cleaned insurer scores (保険者機能評価) and of the national benchmark: pandera
+schemas of every processed table of stage 01, and the check that needs the file's context
+(allowed points per item). The file's own subtotals are checked in :mod:`totals`.
 Terms: docs/glossary.md."""
 
 from __future__ import annotations
@@ -27,14 +28,9 @@ INSURER_SCORES_SCHEMA = pa.DataFrameSchema(
         "indicator": pa.Column(str),
         "item": pa.Column(str),
         "points": pa.Column(float, pa.Check.ge(0)),
-        "max_points": pa.Column(float, pa.Check.ge(0), nullable=True),  # NaN only without a 配点 row
+        "max_points": pa.Column(float, pa.Check.gt(0)),  # 配点 (a score column has one)
     },
-    checks=[
-        pa.Check(
-            lambda d: d["max_points"].isna() | (d["points"] <= d["max_points"] + TOLERANCE),
-            error="points <= max_points",
-        )
-    ],
+    checks=[pa.Check(lambda d: d["points"] <= d["max_points"] + TOLERANCE, error="points <= max_points")],
     unique=["fiscal_year", "municipality_code", "fund", "goal", "indicator_group", "indicator", "item"],
     strict=True,
     coerce=True,
@@ -52,6 +48,7 @@ GOAL3_BY_INDICATOR_SCHEMA = pa.DataFrameSchema(
         "indicator": pa.Column(str),
         "points": pa.Column(float, pa.Check.ge(0)),
         "max_points": pa.Column(float, pa.Check.gt(0)),
+        "national_mean": pa.Column(float, pa.Check.ge(0), nullable=True),  # 全国平均 of the indicator
     },
     unique=["fiscal_year", "municipality_code", "indicator"],
     strict=True,
@@ -66,8 +63,150 @@ GOAL3_SUMMARY_SCHEMA = pa.DataFrameSchema(
         "rank": pa.Column(int, pa.Check.ge(1)),
         "change_from_previous": pa.Column(float, nullable=True),
         "prefecture_mean": pa.Column(float, pa.Check.ge(0)),
+        "national_mean": pa.Column(float, pa.Check.ge(0), nullable=True),
     },
     unique=["fiscal_year", "municipality_code"],
+    strict=True,
+    coerce=True,
+)
+
+
+_STAT = {"nullable": True}
+# what identifies a column of the national benchmark (with the fiscal year)
+BENCHMARK_KEY = ["column_kind", "fund", "goal", "indicator_group", "indicator", "item", "label", "src_column"]
+NATIONAL_BENCHMARK_SCHEMA = pa.DataFrameSchema(
+    {
+        "fiscal_year": pa.Column(int),
+        "column_kind": pa.Column(str, pa.Check.isin(["item", "subtotal"])),
+        "level": pa.Column(str, pa.Check.isin(["item", "group", "goal", "fund", "overall"])),
+        "measure": pa.Column(str),
+        "fund": pa.Column(str, pa.Check.isin(["", *ind.FUNDS])),
+        "goal": pa.Column(str, pa.Check.isin(["", *ind.GOALS])),
+        "indicator_group": pa.Column(str),
+        "indicator": pa.Column(str),
+        "item": pa.Column(str),
+        "label": pa.Column(str),
+        "src_column": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,3}$")),
+        "max_points": pa.Column(float, pa.Check.gt(0), **_STAT),  # 配点
+        "national_total": pa.Column(float, **_STAT),  # 全国合計
+        "mean": pa.Column(float, **_STAT),  # 平均点
+        "item_mean": pa.Column(float, **_STAT),  # 項目平均 (meaning not documented)
+        "mean_rate": pa.Column(float, pa.Check.between(0, 1 + TOLERANCE), **_STAT),  # 平均得点率 (fraction)
+        "median": pa.Column(float, **_STAT),  # 中央値
+        "sd": pa.Column(float, pa.Check.ge(0), **_STAT),  # 標準偏差 (points)
+        "n_scoring": pa.Column(float, pa.Check.ge(0), **_STAT),  # 該当市町村数
+        "scoring_rate": pa.Column(float, pa.Check.between(0, 1 + TOLERANCE), **_STAT),  # 該当率 (fraction)
+        "n_rows": pa.Column(int, pa.Check.ge(0)),
+        "mean_rows": pa.Column(float, **_STAT),
+        "scoring_rate_rows": pa.Column(float, pa.Check.between(0, 1), **_STAT),
+    },
+    unique=["fiscal_year", *BENCHMARK_KEY],
+    strict=True,
+    coerce=True,
+)
+NATIONAL_INSURERS_SCHEMA = pa.DataFrameSchema(
+    {
+        "fiscal_year": pa.Column(int),
+        "src_row": pa.Column(int, pa.Check.ge(1)),
+        "municipality_code": pa.Column(str, pa.Check.str_matches(r"^(14\d{3})?$")),
+        "serial": pa.Column(int, pa.Check.ge(1)),  # 通し番号
+        "prefecture_code": pa.Column(str),
+        "prefecture_name": pa.Column(str),
+        "insurer_number": pa.Column(str),  # "" for members of a 広域連合
+        "municipality_name": pa.Column(str),
+        "population": pa.Column(float, nullable=True),
+        "first_insured": pa.Column(float, nullable=True),  # 第1号被保険者数
+        "size_class": pa.Column(str),  # 区分 (1-5 in the real file)
+        "depopulated": pa.Column("boolean", nullable=True),  # 過疎地域該当
+        "previous_total": pa.Column(float, pa.Check.ge(0), nullable=True),  # R7評価指標合計得点
+        "previous_rank": pa.Column(float, pa.Check.ge(1), nullable=True),
+        "stated_rank": pa.Column(float, pa.Check.ge(1), nullable=True),  # 今年度順位
+        "in_prefecture": pa.Column(bool),
+    },
+    unique=["fiscal_year", "src_row"],
+    strict=True,
+    coerce=True,
+)
+NATIONAL_MEASURES_SCHEMA = pa.DataFrameSchema(
+    {
+        "fiscal_year": pa.Column(int),
+        "serial": pa.Column(int, pa.Check.ge(1)),
+        "src_row": pa.Column(int, pa.Check.ge(1)),
+        "measure": pa.Column(str),
+        "points": pa.Column(float, nullable=True),
+        "max_points": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "source": pa.Column(str),
+    },
+    unique=["fiscal_year", "src_row", "measure"],
+    strict=True,
+    coerce=True,
+)
+SCORE_COMPARISON_SCHEMA = pa.DataFrameSchema(
+    {
+        "fiscal_year": pa.Column(int),
+        "municipality_code": pa.Column(str, CODE5),
+        "municipality_name": pa.Column(str),
+        "measure": pa.Column(str),
+        "measure_label": pa.Column(str),
+        "points": pa.Column(float),
+        "max_points": pa.Column(float, pa.Check.gt(0)),
+        "national_mean": pa.Column(float),
+        "prefecture_mean": pa.Column(float),
+        "size_class": pa.Column(str),
+        "size_class_mean": pa.Column(float),
+        "size_class_n": pa.Column(int, pa.Check.ge(1)),
+        "national_rank": pa.Column(int, pa.Check.ge(1)),
+        "national_n": pa.Column(int, pa.Check.ge(1)),
+        "prefecture_rank": pa.Column(int, pa.Check.ge(1)),
+        "prefecture_n": pa.Column(int, pa.Check.ge(1)),
+        "previous_points": pa.Column(float, nullable=True),
+        "change_from_previous": pa.Column(float, nullable=True),
+        "previous_rank": pa.Column(float, nullable=True),
+        "previous_source": pa.Column(str),
+        "low_threshold": pa.Column(float, nullable=True),
+        "below_low_threshold": pa.Column(bool),
+    },
+    checks=[
+        pa.Check(lambda d: d["national_rank"] <= d["national_n"], error="national_rank <= national_n"),
+        pa.Check(lambda d: d["prefecture_rank"] <= d["prefecture_n"], error="prefecture_rank <= prefecture_n"),
+    ],
+    unique=["fiscal_year", "municipality_code", "measure"],
+    strict=True,
+    coerce=True,
+)
+LOW_THRESHOLD_SCHEMA = pa.DataFrameSchema(
+    {
+        "fiscal_year": pa.Column(int),
+        "measure": pa.Column(str),
+        "measure_label": pa.Column(str),
+        "max_points": pa.Column(float, pa.Check.gt(0)),
+        "national_mean": pa.Column(float),
+        "mean_rate": pa.Column(float),
+        "sd": pa.Column(float, pa.Check.ge(0)),
+        "low_threshold": pa.Column(float),
+        "source": pa.Column(str, pa.Check.isin(["file", "rows"])),
+        "national_n": pa.Column(int, pa.Check.ge(0)),
+        "national_below": pa.Column(int, pa.Check.ge(0)),
+        "prefecture_n": pa.Column(int, pa.Check.ge(0)),
+        "prefecture_below": pa.Column(int, pa.Check.ge(0)),
+        "prefecture_below_names": pa.Column(str),
+    },
+    unique=["fiscal_year", "measure"],
+    strict=True,
+    coerce=True,
+)
+GOAL3_MISSED_ITEMS_SCHEMA = pa.DataFrameSchema(
+    {
+        **_GOAL3_KEY,
+        "indicator_group": pa.Column(str),
+        "indicator": pa.Column(str),
+        "item": pa.Column(str),
+        "kind": pa.Column(str, pa.Check.isin(["binary", "band"])),
+        "max_points": pa.Column(float, pa.Check.gt(0)),
+        "scoring_rate": pa.Column(float, pa.Check.between(0, 1 + TOLERANCE)),
+        "scoring_rate_source": pa.Column(str, pa.Check.isin(["file", "rows"])),
+    },
+    unique=["fiscal_year", "municipality_code", "indicator", "item"],
     strict=True,
     coerce=True,
 )
@@ -118,50 +257,3 @@ def check_points(scores: pd.DataFrame, *, file: str, sheet: str, stage: str) -> 
             )
         )
     return qa
-
-
-def check_totals(scores: pd.DataFrame, totals: pd.DataFrame, *, file: str, sheet: str, stage: str) -> list[QAEntry]:
-    """Compare the sum of items with the file's own 推進合計/支援合計 (and 目標/指標群 subtotals): each
-    difference is reported; a blank total is reported too."""
-    qa = []
-    for t in totals.itertuples():
-        sel = scores["src_row"] == t.src_row
-        if _given(t.fund):
-            sel &= scores["fund"] == t.fund
-        else:  # an overall total counts a shared 目標IV column once
-            sel &= ~scores.duplicated(subset=["src_row", "src_index"])
-        for key in ("goal", "indicator_group"):
-            if _given(getattr(t, key)):
-                sel &= scores[key] == getattr(t, key)
-        expected = float(scores.loc[sel, "points"].sum())
-        if t.value is None or pd.isna(t.value):
-            qa.append(
-                QAEntry(
-                    stage,
-                    file,
-                    f"total column blank; sum of items is {expected:g}",
-                    "reported",
-                    sheet=sheet,
-                    row=int(t.src_row),
-                    column=t.src_column,
-                )
-            )
-        elif abs(expected - t.value) > TOLERANCE:
-            qa.append(
-                QAEntry(
-                    stage,
-                    file,
-                    f"sum of items {expected:g} differs from the file's total {t.value:g} by {expected - t.value:+g}",
-                    "reported",
-                    sheet=sheet,
-                    row=int(t.src_row),
-                    column=t.src_column,
-                    value=f"{t.value:g}",
-                )
-            )
-    return qa
-
-
-def _given(value: object) -> bool:
-    """A total's fund/goal/group is set (None, NaN and "" mean: not restricted)."""
-    return isinstance(value, str) and bool(value)

@@ -4,7 +4,7 @@ Terms: docs/glossary.md."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -14,12 +14,24 @@ from homecare.scores import indicators as ind
 KEY = ["fiscal_year", "municipality_code", "municipality_name"]
 
 
-def goal3_by_indicator(scores: pd.DataFrame, goal: str = "III") -> pd.DataFrame:
-    """One row per municipality x year x indicator of 支援交付金 目標III (five indicators)."""
+def goal3_by_indicator(scores: pd.DataFrame, benchmark: pd.DataFrame | None = None, goal: str = "III") -> pd.DataFrame:
+    """One row per municipality x year x indicator of 支援交付金 目標III (five indicators), with
+    the national mean of the indicator (全国平均: the sum of its items' 平均点 as the file states
+    them, else as the rows give them; NaN without a ``benchmark``)."""
     focus = scores[(scores["fund"] == ind.FOCUS_FUND) & (scores["goal"] == goal)]
     out = focus.groupby(KEY + ["indicator_group", "indicator"], sort=False, as_index=False)[
         ["points", "max_points"]
     ].sum(min_count=1)
+    out["national_mean"] = float("nan")
+    if benchmark is not None and len(benchmark):
+        items = benchmark[
+            (benchmark["column_kind"] == "item") & (benchmark["fund"] == ind.FOCUS_FUND) & (benchmark["goal"] == goal)
+        ]
+        mean = items["mean"].where(items["mean"].notna(), items["mean_rows"])
+        national = mean.groupby([items["fiscal_year"], items["indicator"]]).sum(min_count=1)
+        out["national_mean"] = [
+            national.get((fy, i), float("nan")) for fy, i in zip(out["fiscal_year"], out["indicator"], strict=True)
+        ]
     order = {name: k for k, name in enumerate(dict.fromkeys(ind.load_goal3_items()["indicator"]))}
     out["_order"] = out["indicator"].map(order)
     return (
@@ -29,17 +41,32 @@ def goal3_by_indicator(scores: pd.DataFrame, goal: str = "III") -> pd.DataFrame:
     )
 
 
-def goal3_summary(by_indicator: pd.DataFrame) -> pd.DataFrame:
-    """Total 目標III points per municipality and year with 得点率 (0-100), rank (1 = best,
-    ties share the lowest rank), change from the previous fiscal year (NaN when that year
-    is absent) and the prefecture mean of the year."""
+def goal3_summary(
+    by_indicator: pd.DataFrame,
+    national_means: Mapping[int, float] | None = None,
+    file_totals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Total 目標III points per municipality and year with 得点率 (0-100), rank within the
+    prefecture (1 = best, ties share the better rank), change from the previous fiscal year
+    (NaN when that year is absent), the prefecture mean and the national mean of the year
+    (``national_means``: fiscal year -> 全国平均 of 支援 目標III; NaN when not given).
+
+    The total is the file's own 目標III total (``Ⅲ合計``) when ``file_totals`` gives it
+    (``fiscal_year, municipality_code, points``), else the sum of the indicators: a file
+    whose 合計 differs from its items is reported in the QA table and the published total
+    stays the file's."""
     out = by_indicator.groupby(KEY, as_index=False)[["points", "max_points"]].sum()
+    if file_totals is not None and len(file_totals):
+        given = file_totals.set_index(["fiscal_year", "municipality_code"])["points"]
+        stated = pd.Series(list(zip(out["fiscal_year"], out["municipality_code"], strict=True))).map(given)
+        out["points"] = stated.where(stated.notna(), out["points"]).to_numpy(dtype=float)
     out["pct"] = 100 * out["points"] / out["max_points"]
     out["rank"] = out.groupby("fiscal_year")["points"].rank(method="min", ascending=False).astype(int)
     prev = out[["fiscal_year", "municipality_code", "points"]].assign(fiscal_year=lambda d: d["fiscal_year"] + 1)
     out = out.merge(prev.rename(columns={"points": "_prev"}), on=["fiscal_year", "municipality_code"], how="left")
     out["change_from_previous"] = (out["points"] - out["_prev"]).astype(float)
     out["prefecture_mean"] = out.groupby("fiscal_year")["points"].transform("mean")
+    out["national_mean"] = out["fiscal_year"].map(dict(national_means or {})).astype(float)
     return out.drop(columns="_prev").sort_values(["fiscal_year", "municipality_code"]).reset_index(drop=True)
 
 
@@ -68,6 +95,7 @@ def published_summary(
             "県内順位（位）": df["rank"],
             "前年度差（点）": df["change_from_previous"],
             "県平均（点）": df["prefecture_mean"].round(1),
+            "全国平均（点）": df["national_mean"].round(1),
         }
     )
     return out
@@ -84,6 +112,7 @@ def published_by_indicator(by_indicator: pd.DataFrame, fiscal_year_label: Callab
             "指標": by_indicator["indicator"],
             "得点（点）": by_indicator["points"],
             "配点（点）": by_indicator["max_points"],
+            "全国平均（点）": by_indicator["national_mean"].round(2),
         }
     )
 

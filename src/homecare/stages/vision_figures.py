@@ -1,6 +1,8 @@
 """Stage 05 地域医療構想に向けた図表: the figure and table set for council documents (協議会資料).
 
-目標III scores by insurer and area, the indicator profile, facilities by area (and per 10万人
+目標III scores by insurer and area against 全国平均 and 県平均, the comparison of every insurer
+with the nation and the 「著しく得点の低い」 threshold, the indicator profile and the items
+missed although most insurers score them, facilities by area (and per 10万人
 aged 75+ from the one population table), 協力医療機関の届出状況 and the ICT networks (council
 seed figures). Each function is one section of the notebook: it reads what it needs from
 ``data/processed`` or the seed files inside :meth:`Stage.section`, so each output's サンプルデータ
@@ -15,11 +17,14 @@ import geopandas as gpd
 import pandas as pd
 
 from homecare.core import processed
+from homecare.core.dates import reiwa_fiscal_year
 from homecare.figures import cooperation, facilities, ict, indicators, scores
 from homecare.population import read as population_read
 from homecare.population.rates import aged75_by_area
 from homecare.publish import disclosure
 from homecare.reference import areas, geo, seed
+from homecare.scores import published
+from homecare.scores.totals import FOCUS_MEASURES
 from homecare.stages.base import Stage
 
 SECTIONS = ("goal3_score", "goal3_indicators", "facilities", "cooperation", "ict")
@@ -49,7 +54,9 @@ def wanted(figures: list[str], section: str) -> bool:
 
 
 def goal3_scores(stage: Stage, base: MapBase, fiscal_years: list[int]) -> pd.DataFrame:
-    """目標III得点: table, map, ranked chart and change from the previous year per fiscal year."""
+    """目標III得点: table, map, ranked chart and change from the previous year per fiscal year;
+    the comparison of every insurer with 全国平均, 県平均 and its size class (支援 目標Ⅲ and
+    推進・支援合計) and the national distribution with the 「著しく得点の低い」 threshold."""
     with stage.section():
         summary = processed.read_processed("goal3_summary")
         table = scores.goal3_score_table(summary, base.scheme, fiscal_years)
@@ -77,11 +84,53 @@ def goal3_scores(stage: Stage, base: MapBase, fiscal_years: list[int]) -> pd.Dat
                     f"05_goal3_score_change_{fy}",
                     table="05_goal3_score",
                 )
+    score_comparison(stage, base, fiscal_years)
     return table
 
 
+def score_comparison(stage: Stage, base: MapBase, fiscal_years: list[int]) -> None:
+    """全国比較: each insurer against 全国平均, 県平均 and its size class, with national rank,
+    and the national distribution of 推進・支援合計 with the 「著しく得点の低い」 threshold."""
+    with stage.section():
+        comparison = processed.read_processed("score_comparison")
+        focus = comparison[comparison["measure"].isin(FOCUS_MEASURES) & comparison["fiscal_year"].isin(fiscal_years)]
+        stage.table(
+            published.comparison(focus, reiwa_fiscal_year),
+            "05_score_comparison",
+            title="目標III・推進・支援合計の得点と全国・県・同規模の平均、順位（保険者別）",
+            sources=[scores.SCORE_SOURCE],
+            sheet="全国比較",
+            note=published.COMPARISON_NOTE,
+        )
+        for fy in fiscal_years:
+            stage.figure(
+                scores.plot_score_comparison(comparison, base.scheme, fy, FOCUS_MEASURES),
+                f"05_score_comparison_{fy}",
+                table="05_score_comparison",
+            )
+    with stage.section():
+        national = processed.read_processed("national_measures")
+        comparison = processed.read_processed("score_comparison")
+        thresholds = processed.read_processed("low_score_threshold")
+        focus = thresholds[thresholds["measure"].isin(FOCUS_MEASURES) & thresholds["fiscal_year"].isin(fiscal_years)]
+        stage.table(
+            published.low_score_thresholds(focus, reiwa_fiscal_year),
+            "05_low_score_threshold",
+            title="「著しく得点の低い」水準とそれを下回る保険者（目標III・推進・支援合計）",
+            sources=[scores.SCORE_SOURCE],
+            sheet="著しく低い水準",
+        )
+        for fy in fiscal_years:
+            stage.figure(
+                scores.plot_score_distribution(national, comparison, fy, "合計"),
+                f"05_score_distribution_{fy}",
+                table="05_low_score_threshold",
+            )
+
+
 def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by_municipality: bool) -> None:
-    """指標別得点率 per area (and per insurer): table and heatmap per fiscal year."""
+    """指標別得点率 per area (and per insurer) with 県平均 and 全国平均: table and heatmap per
+    fiscal year; the 目標III items insurers miss although most insurers nationally score them."""
     with stage.section():
         by_indicator = processed.read_processed("goal3_by_indicator")
         for level in ["area", "municipality"] if by_municipality else ["area"]:
@@ -95,7 +144,7 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
                 name,
                 title=f"目標III 指標別得点率（{'圏域' if level == 'area' else '保険者'}別）",
                 sources=[scores.SCORE_SOURCE],
-                note="得点率＝得点の合計÷満点の合計",
+                note="得点率＝得点の合計÷満点の合計。全国平均＝全国の平均点÷配点。得点は保険者単位（同じ保険者だけの圏域は1行）",
             )
             for fy in fiscal_years:
                 stage.figure(
@@ -103,6 +152,31 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
                     f"{name}_{fy}",
                     table=name,
                 )
+    with stage.section():
+        item_scores = processed.read_processed("insurer_scores")
+        benchmark = processed.read_processed("national_benchmark")
+        missed = processed.read_processed("goal3_missed_items")
+        threshold = float(processed.read_meta("goal3_missed_items").get("attrs", {}).get("common_item_threshold", 0.5))
+        table = pd.concat(
+            [indicators.missed_items_table(item_scores, benchmark, missed, base.scheme, fy) for fy in fiscal_years],
+            ignore_index=True,
+        )
+        stage.table(
+            table,
+            "05_goal3_missed_items",
+            title=f"目標III 項目別の得点状況（全国の{threshold:.0%}以上が得点している項目の0点＝×）",
+            sources=[scores.SCORE_SOURCE],
+            sheet="目標III項目別",
+            note="○得点あり、×0点（全国の該当率が基準以上）、－0点（基準未満）。最後の2行は全国平均・県平均の該当率（得点した保険者の割合、％）。",
+        )
+        for fy in fiscal_years:
+            stage.figure(
+                indicators.plot_goal3_missed_items(
+                    item_scores, benchmark, missed, base.scheme, fy, threshold=threshold
+                ),
+                f"05_goal3_missed_items_{fy}",
+                table="05_goal3_missed_items",
+            )
 
 
 def facility_maps(stage: Stage, base: MapBase) -> None:

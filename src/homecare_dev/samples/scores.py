@@ -1,14 +1,18 @@
-"""Deterministic synthetic national results files (サンプルデータ) for 令和6年度 and 令和7年度.
+"""Deterministic synthetic national results files (サンプルデータ): the committed samples.
 
-The real files are not available offline. These follow the layout in DOMAIN.md: an 8-row
-merged header (交付金 / 目標 / 指標群 / 指標番号 / 指標名 / 枝番 / 設問 / 得点), statistics rows,
-identifier and totals columns, several prefectures (all 33 insurers of 神奈川県), a 広域連合
-row without scores, and the noise of the real files (full-width digits, '－' and blanks,
-茅ケ崎市, columns in another order in the second year, a title row, a note row).
-Only 支援交付金 目標III has the real item structure (from goal3_items.csv); the other goals
-are coarse placeholders with invented indicator names. The scores are random.
+``make samples`` (:func:`generate`) writes ``data/raw/sample/scores/``:
 
-Run ``homecare scores sample`` to rewrite ``data/raw/sample/scores/`` and its SAMPLES.sha256.
+- the default inputs, in the real MHLW layout 「全国集計（市町村）」 of 令和7年度 and 令和8年度
+  (:mod:`homecare_dev.samples.national_scores`, a third of the nation's rows to stay small);
+- one file in the OLDER layout, kept as a test fixture (one parser reads both): an 8-row
+  merged header (交付金 / 目標 / 指標群 / 指標番号 / 指標名 / 枝番 / 設問 / 得点) with the
+  statistics rows below it (rates in percent), identifier and totals columns, several
+  prefectures (all 33 insurers of 神奈川県), a 広域連合 row without scores, and noise
+  (full-width digits, '－' and blanks). :func:`build_sheet` also builds, in memory for the
+  tests, a 令和7年度 variant with columns in another order, a title row and a note row.
+
+In the older layout only 支援交付金 目標III has the real item structure (goal3_items.csv); the
+other goals are coarse placeholders with invented indicator names. The scores are random.
 """
 
 from __future__ import annotations
@@ -27,21 +31,14 @@ from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
 from homecare.reference import municipalities
 from homecare.scores import crosswalk
 from homecare.scores import indicators as ind
+from homecare_dev.samples import national_scores
 
 SAMPLE_FOLDER = "data/raw/sample/scores"
 SEED = 20240401
-FUND_LABELS = {"推進": "保険者機能強化推進交付金", "支援": "介護保険保険者努力支援交付金"}
-GOAL_TITLES = {
-    ("推進", "I"): "持続可能な地域のあるべき姿をかたちにする",
-    ("推進", "II"): "公正・公平な給付を行う体制を構築する",
-    ("推進", "III"): "介護人材の確保その他のサービス提供基盤の整備を推進する",
-    ("支援", "I"): "介護予防/日常生活支援を推進する",
-    ("支援", "II"): "認知症総合支援を推進する",
-    ("支援", "III"): "在宅医療・介護連携の体制を構築する",
-    ("推進", "IV"): "高齢者がその状況に応じて可能な限り自立した日常生活を営む",
-    ("支援", "IV"): "高齢者がその状況に応じて可能な限り自立した日常生活を営む",
-}
-ROMAN_DISPLAY = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ"}
+FUND_LABELS = national_scores.FUND_LABELS
+# the older layout writes 目標Ⅲ's title without 「在宅」 before 介護連携
+GOAL_TITLES = {**national_scores.GOAL_TITLES, ("支援", "III"): "在宅医療・介護連携の体制を構築する"}
+ROMAN_DISPLAY = national_scores.ROMAN
 GROUP_DISPLAY = {
     "体制・取組指標群": "（ⅰ）体制・取組指標群",
     "活動指標群": "（ⅱ）活動指標群",
@@ -411,13 +408,29 @@ def write_xlsx(sheet: SampleSheet, path: str | Path, *, top_rows: int | None = N
     return out
 
 
+NATIONAL_YEARS = (2025, 2026)  # the default run: 令和7年度 and 令和8年度 in the real layout
+OLDER_YEAR = 2024
+
+
 def sample_path(fiscal_year: int, folder: str | Path = SAMPLE_FOLDER) -> Path:
-    """``<folder>/hyoka_kekka_FY2024_R06_sample.xlsx`` (令和N年度 in the name for analysts)."""
-    return paths.resolve(folder) / f"hyoka_kekka_FY{fiscal_year}_R{reiwa_number(fiscal_year):02d}_sample.xlsx"
+    """The real-layout sample of a year: ``<folder>/zenkoku_shukei_FY2026_R08_sample.xlsx``
+    (全国集計; 令和N年度 in the name for analysts)."""
+    return paths.resolve(folder) / f"zenkoku_shukei_FY{fiscal_year}_R{reiwa_number(fiscal_year):02d}_sample.xlsx"
 
 
-def generate(folder: str | Path = SAMPLE_FOLDER, years: tuple[int, ...] = (2024, 2025)) -> list[Path]:
-    """Write the sample files of ``years`` and the folder's SAMPLES.sha256 registry."""
-    out = [write_xlsx(build_sheet(fy), sample_path(fy, folder)) for fy in years]
+def older_sample_path(folder: str | Path = SAMPLE_FOLDER) -> Path:
+    """The older-layout test fixture (令和6年度): ``<folder>/hyoka_kekka_FY2024_R06_older_layout_sample.xlsx``."""
+    return (
+        paths.resolve(folder) / f"hyoka_kekka_FY{OLDER_YEAR}_R{reiwa_number(OLDER_YEAR):02d}_older_layout_sample.xlsx"
+    )
+
+
+def generate(folder: str | Path = SAMPLE_FOLDER) -> list[Path]:
+    """Write the real-layout samples, the older-layout fixture and the folder's SAMPLES.sha256."""
+    out = [
+        national_scores.write_national(national_scores.build_national(fy), sample_path(fy, folder))
+        for fy in NATIONAL_YEARS
+    ]
+    out.append(write_xlsx(build_sheet(OLDER_YEAR), older_sample_path(folder)))
     provenance.write_sample_registry(folder)
     return out
