@@ -55,7 +55,9 @@ class InputError(HomecareError):
         loc = self.location()
         text = f"{loc}: {self.message}" if loc else self.message
         if self.value is not None:
-            text += f" (value: {self.value!r})"
+            # numpy scalars as the number they hold (7.0, not np.float64(7.0))
+            value = self.value.item() if hasattr(self.value, "item") and hasattr(self.value, "dtype") else self.value
+            text += f" (value: {value!r})"
         return text
 
 

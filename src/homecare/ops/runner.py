@@ -214,7 +214,8 @@ class _Run:
     @property
     def latest_name(self) -> str:
         """``outputs/latest`` (or the scenario's), as a path, not the run folder it points to."""
-        return os.path.relpath(rundirs.latest_dir(self.target.outputs_root), paths.project_root())
+        latest = rundirs.latest_dir(self.target.outputs_root)  # the link itself, not resolved
+        return f"{paths.relative(latest.parent)}/{latest.name}"
 
 
 def _run_locked(

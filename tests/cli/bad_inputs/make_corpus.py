@@ -98,13 +98,14 @@ def duplicate_rows(src: Path, dst: Path, count: int = 1) -> None:
     _write_lines(dst, lines[:-1] + [tail] + lines[1 : 1 + count], enc)
 
 
-def set_cell(src: Path, dst: Path, column: str, value: str, row: int = 1) -> None:
-    """One cell (data row ``row``, 1-based, by header text) replaced by ``value``."""
+def set_cell(src: Path, dst: Path, column: str, value: str, row: int = 1, repeat: int = 1) -> None:
+    """One cell (data row ``row``, 1-based, by header text) replaced by ``value`` (written
+    ``repeat`` times: a huge field)."""
     import pandas as pd
 
     text, enc = _read_text(src)
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    df.loc[row - 1, column] = value
+    df.loc[row - 1, column] = value * repeat
     df.to_csv(dst, index=False, encoding=enc)
 
 
@@ -131,6 +132,12 @@ def replace_text(src: Path, dst: Path, old: str, new: str, encoding: str = "utf-
 def write_text(src: Path, dst: Path, text: str, encoding: str = "utf-8") -> None:
     """A small text file (parameter files) written in ``encoding``; ``src`` is not used."""
     dst.write_bytes(text.encode(encoding))
+
+
+def cr_line_ends(src: Path, dst: Path) -> None:
+    """Line ends as a lone CR (old Mac exports): still a valid table."""
+    text, enc = _read_text(src)
+    _write_lines(dst, [text.replace("\r\n", "\n").replace("\n", "\r")], enc)
 
 
 def flip_byte(src: Path, dst: Path, offset: int = 100) -> None:
@@ -222,6 +229,16 @@ def xlsx_set_cell(src: Path, dst: Path, sheet: str, cell: str, value: Any) -> No
     _xlsx(src, dst, edit)
 
 
+def zip_bomb(src: Path, dst: Path, megabytes: int = 60) -> None:
+    """A copy of a workbook with one extra part of zeros: a few hundred KB that unpack to
+    ``megabytes`` MB (the shape of a zip bomb)."""
+    import zipfile
+
+    shutil.copyfile(src, dst)
+    with zipfile.ZipFile(dst, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/padding.bin", b"\0" * (megabytes * 1_000_000))
+
+
 def xlsx_as_csv_cp932(src: Path, dst: Path) -> None:
     """The first data sheet saved as CP932 text under the .xlsx name (wrong format/encoding)."""
     from openpyxl import load_workbook
@@ -247,6 +264,8 @@ MUTATIONS: dict[str, Callable[..., None]] = {
         replace_text,
         write_text,
         flip_byte,
+        cr_line_ends,
+        zip_bomb,
         xlsx_rename_sheets,
         xlsx_blank_header,
         xlsx_duplicate_row,
@@ -283,7 +302,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: make_corpus.py OUTDIR", file=sys.stderr)
         return 2
-    root = HERE.parents[1]
+    root = HERE.parents[2]  # tests/cli/bad_inputs -> the project root
     outdir = Path(argv[0])
     if outdir.exists():
         shutil.rmtree(outdir)
