@@ -6,9 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from browser import open_page
-from homecare.publish import index
+from figure_fixtures import facilities, goal3_summary, population
+
+from homecare.publish import index, unit_profile
 from homecare.publish.tables import write_table
-from homecare.reference import areas
+from homecare.reference import areas, geo
 
 
 def _run_folder(tmp_path):
@@ -20,13 +22,17 @@ def _run_folder(tmp_path):
         title="構成",
         sources=["テスト"],
     )
-    profile = pd.DataFrame(
-        {
-            "区市町村コード": ["14101"],
-            "区市町村名": ["横浜市鶴見区"],
-            "目標III得点（点）": [79],
-            "75歳以上人口 2040年（人）": [48210],
-        }
+    scheme, units = areas.load_scheme(), geo.load_units()
+    pop = pd.concat([population(units, year=y, seed=y) for y in (2020, 2025, 2040)], ignore_index=True)
+    profile = unit_profile.unit_profile_table(
+        scheme,
+        goal3_summary((2025, 2026)),
+        facilities(units, scheme),
+        pop,
+        fiscal_year=2026,
+        base_year=2020,
+        population_year=2025,
+        target_year=2040,
     )
     write_table(profile, out, "05_unit_profile", title="区市町村の概要", sources=["テスト"])
     return index.build_index(out)
@@ -34,6 +40,8 @@ def _run_folder(tmp_path):
 
 def test_page_loads_offline_draws_the_map_and_shows_a_unit(tmp_path):
     page_file = _run_folder(tmp_path)
+    row = pd.read_csv(tmp_path / "run" / "tables" / "05_unit_profile.csv", dtype=str, encoding="utf-8-sig")
+    tsurumi = row[row["市区町村コード"] == "14101"].iloc[0]
     with open_page(page_file.as_uri()) as page:
         assert page.wait_for("document.querySelectorAll('#unit-map path').length") == 58
         box = page.evaluate(
@@ -45,7 +53,11 @@ def test_page_loads_offline_draws_the_map_and_shows_a_unit(tmp_path):
         panel = page.wait_for(
             "document.getElementById('unit-panel').innerText.includes('鶴見区') && document.getElementById('unit-panel').innerText"
         )
-        assert "横浜市鶴見区" in panel and "横浜" in panel and "48,210" in panel and "79" in panel
+        assert "横浜市鶴見区" in panel and "保険者\t横浜市" in panel
+        shown = dict(line.split("\t") for line in panel.splitlines() if "\t" in line)
+        for column in ("目標III 得点（点、令和8年度）", "目標III 全国平均（点）", "目標III 県平均（点）", "診療所（施設）"):
+            assert float(shown[column]) == float(tsurumi[column]), (column, panel)
+        assert shown["75歳以上人口（人、2040年）"] == f"{int(tsurumi['75歳以上人口（人、2040年）']):,}"
         assert page.evaluate("document.querySelector('path.selected').getAttribute('data-code')") == "14101"
         requests = [
             e["params"]["request"]["url"] for e in page.events if e.get("method") == "Network.requestWillBeSent"

@@ -124,3 +124,46 @@ def test_bar_chart_figures_become_native_charts(tmp_path):
     assert list(chart.plots[0].categories) == ["横浜", "県西"]
     assert list(chart.series[1].values) == [55.0, 8.0], "the chart is built from the published table"
     assert not any(s.shape_type == 13 for s in prs.slides[1].shapes), "no picture where the chart is native"
+
+
+def test_a_figure_with_panels_becomes_a_grid_of_charts_in_the_area_colours(tmp_path):
+    from pptx import Presentation
+    from pptx.oxml.ns import qn
+
+    from homecare.figures import charts
+
+    out = tmp_path / "run"
+    df = pd.DataFrame(
+        {"圏域": ["横浜", "県西", "県計"], "病院（施設）": [15, 2, 17], "診療所（施設）": [55, 8, 63]}
+    )
+    write_table(df, out, "05_facilities", title="施設数", sources=["テスト"], sample=False)
+    style.apply_style()
+    fig, ax = plt.subplots()
+    ax.bar(["横浜", "県西"], [15, 2])
+    style.finish_figure(fig, title="施設数（圏域別）", sources=["テスト"], sample=False)
+    specs = charts.per_column(
+        df, "圏域", ["病院（施設）", "診療所（施設）"], exclude=[("圏域", "県計")], colors={"横浜": "#332288"}
+    )
+    style.save_figure(fig, out, "05_facilities_counts", table="05_facilities", chart=specs)
+    slide = Presentation(str(slides.build_pptx(out))).slides[1]
+    found = [s for s in slide.shapes if s.has_chart]
+    assert len(found) == 2 and found[0].top == found[1].top and found[0].left < found[1].left  # side by side
+    assert [f.chart.chart_title.text_frame.text for f in found] == ["病院", "診療所"]
+    first = found[0].chart
+    assert list(first.plots[0].categories) == ["横浜", "県西"], "県計 excluded"
+    assert str(first.plots[0].series[0].points[0].format.fill.fore_color.rgb) == "332288"
+    assert first.category_axis._element.find(qn("c:tickLblSkip")).get("val") == "1"  # noqa: SLF001
+
+
+def test_a_chart_whose_table_is_missing_falls_back_to_the_picture(tmp_path):
+    from pptx import Presentation
+
+    out = tmp_path / "run"
+    style.apply_style()
+    fig, ax = plt.subplots()
+    ax.bar(["横浜", "県西"], [15, 2])
+    style.finish_figure(fig, title="施設数（圏域別）", sources=["テスト"], sample=False)
+    spec = style.ChartSpec("bar", "圏域", ("病院（施設）",))
+    style.save_figure(fig, out, "05_facilities_counts", table="05_facilities", chart=spec)
+    slide = Presentation(str(slides.build_pptx(out))).slides[1]
+    assert not any(s.has_chart for s in slide.shapes) and any(s.shape_type == 13 for s in slide.shapes)

@@ -119,21 +119,35 @@ _SAVE_METADATA = {  # drop dates and version strings so re-runs are byte-identic
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """How the slide deck redraws a figure as a native, editable chart from the figure's table:
-    ``kind`` bar | barh | stacked | line; ``category`` the column of categories (areas, years);
-    ``series`` the value columns (one series each); ``where`` keeps only rows whose columns hold
-    the given values; ``by_row`` makes each row a series and the ``series`` columns the
-    categories (a wide table of years); ``unit`` the value axis title."""
+    """How the slide deck redraws a figure (or one panel of it) as a native, editable chart from
+    the figure's table: ``kind`` bar | barh | stacked | line; ``category`` the column of
+    categories (areas, years); ``series`` the value columns (one series each); ``where`` keeps
+    only rows whose columns hold the given values, ``exclude`` drops them; ``by_row`` makes each
+    row a series and the ``series`` columns the categories (a wide table of years); ``unit`` the
+    value axis title; ``title`` the panel's title when a figure has several panels (a list of
+    specs: the slide lays the charts out in a grid); ``number_format`` the Excel format of the
+    data labels and axis; ``colors`` the colour of a category or a series by name (an area has
+    its scheme colour in the chart as in the figure)."""
 
     kind: str
     category: str
     series: tuple[str, ...]
     where: tuple[tuple[str, str], ...] = ()
+    exclude: tuple[tuple[str, str], ...] = ()
     by_row: bool = False
     unit: str = ""
+    title: str = ""
+    number_format: str = "#,##0.0"
+    colors: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict:
-        return {**asdict(self), "series": list(self.series), "where": [list(w) for w in self.where]}
+        return {
+            **asdict(self),
+            "series": list(self.series),
+            "where": [list(w) for w in self.where],
+            "exclude": [list(w) for w in self.exclude],
+            "colors": dict(self.colors),
+        }
 
 
 def figure_texts(fig: Figure) -> list[str]:
@@ -151,7 +165,7 @@ def save_figure(
     *,
     formats: tuple[str, ...] | list[str] = ("png", "svg"),
     table: str | None = None,
-    chart: ChartSpec | None = None,
+    chart: ChartSpec | list[ChartSpec] | None = None,
     stage: str | None = None,
 ) -> dict[str, str]:
     """Save ``fig`` as 300 dpi PNG and SVG under ``<output_dir>/figures/`` byte-identically
@@ -175,8 +189,8 @@ def save_figure(
     record = {**meta, "name": name, "texts": figure_texts(fig), **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
     if table is not None:
         record["table"] = table
-    if chart is not None:
-        record["chart"] = chart.to_json()
+    if chart is not None:  # always a list: one spec per panel
+        record["chart"] = [c.to_json() for c in (chart if isinstance(chart, list) else [chart])]
     if stage is not None:
         record["stage"] = stage
     (out / f"{name}.json").write_text(

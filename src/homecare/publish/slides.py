@@ -136,16 +136,25 @@ def _picture(slide, png: Path) -> None:
     slide.shapes.add_picture(buf, int((SLIDE_W - w) / 2), Inches(1.15), Emu(w), Emu(h))
 
 
-def chart_data(fig: dict, tables: Path) -> tuple[str, CategoryChartData] | None:
-    """The native chart's type and data from the figure's table as its ChartSpec says; None
-    when the figure has no spec or its table is missing."""
+def _specs(fig: dict) -> list[dict]:
     spec = fig.get("chart")
-    if not spec or not fig.get("table") or not (tables / f"{fig['table']}.csv").is_file():
+    return [] if not spec else spec if isinstance(spec, list) else [spec]
+
+
+def chart_data(spec: dict, tables: Path, table: str) -> CategoryChartData | None:
+    """The native chart's data from the figure's ``table`` as ``spec`` (a
+    :class:`~homecare.figures.style.ChartSpec` as JSON) says; None when the table is missing
+    or no row is left."""
+    if not (tables / f"{table}.csv").is_file():
         return None
-    df, _ = read_table(tables / f"{fig['table']}.csv")
+    df, _ = read_table(tables / f"{table}.csv")
     for column, value in spec.get("where", []):
         df = df[df[column].astype(str) == str(value)]
-    data = CategoryChartData(number_format="#,##0.0")
+    for column, value in spec.get("exclude", []):
+        df = df[df[column].astype(str) != str(value)]
+    if df.empty:
+        return None
+    data = CategoryChartData(number_format=spec.get("number_format", "#,##0.0"))
     series = spec["series"]
     if spec.get("by_row"):
         data.categories = [c.split("（")[0] for c in series]
@@ -155,28 +164,89 @@ def chart_data(fig: dict, tables: Path) -> tuple[str, CategoryChartData] | None:
         data.categories = [str(v) for v in df[spec["category"]]]
         for column in series:
             data.add_series(column, [_number(v) for v in df[column]])
-    return spec["kind"], data
+    return data
 
 
 def _number(value: object) -> float | None:
     number = pd.to_numeric(value, errors="coerce")
-    return None if pd.isna(number) else float(number)
+    return None if pd.isna(number) else float(number)  # a withheld cell (<10) is a gap, not a 0
 
 
-def _chart(slide, kind: str, data: CategoryChartData, unit: str) -> None:
-    x, y, cx, cy = Inches(0.5), Inches(1.2), SLIDE_W - Inches(1.0), SLIDE_H - Inches(1.8)
-    chart = slide.shapes.add_chart(CHART_TYPES[kind], x, y, cx, cy, data).chart
-    chart.font.size = Pt(12)
+def _grid(n: int) -> tuple[int, int]:
+    """(rows, columns) of the chart grid for ``n`` panels on a 16:9 slide."""
+    return (1, n) if n <= 3 else (2, (n + 1) // 2)
+
+
+def _charts(slide, specs: list[dict], data: list[CategoryChartData]) -> None:
+    """One native chart per panel, laid out in a grid under the title."""
+    rows, cols = _grid(len(specs))
+    left, top = Inches(0.4), Inches(1.2)
+    width, height = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.9)
+    cw, ch = int(width / cols), int(height / rows)
+    for k, (spec, d) in enumerate(zip(specs, data, strict=True)):
+        x, y = left + (k % cols) * cw, top + (k // cols) * ch
+        _chart(slide, spec, d, (x, y, cw, ch), small=len(specs) > 1)
+
+
+def _chart(slide, spec: dict, data: CategoryChartData, box: tuple[int, int, int, int], *, small: bool) -> None:
+    kind = spec["kind"]
+    chart = slide.shapes.add_chart(CHART_TYPES[kind], *box, data).chart
+    chart.font.size = Pt(10 if small else 12)
     chart.has_legend = len(data) > 1
     if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.RIGHT
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM if small else XL_LEGEND_POSITION.RIGHT
         chart.legend.include_in_layout = False
-    if unit:
+    if spec.get("title"):
+        chart.has_title = True
+        chart.chart_title.text_frame.text = spec["title"]
+        chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12 if small else 14)
+    else:
+        chart.has_title = False
+    if spec.get("unit"):
         axis = chart.value_axis
         axis.has_title = True
-        axis.axis_title.text_frame.text = unit
+        axis.axis_title.text_frame.text = spec["unit"]
     if kind in ("barh", "stacked"):
         chart.category_axis.reverse_order = True  # first category on top, as in the figure
+    _label_every_category(chart)
+    if kind == "line":
+        low = min((v for series in data for v in series.values if v is not None), default=0)
+        chart.value_axis.minimum_scale = 10 * (low // 10) if low > 10 else 0  # not from 0 for an index
+    _colour(chart, spec.get("colors") or {}, by_series=kind == "line" or spec.get("by_row", False))
+
+
+def _label_every_category(chart) -> None:
+    """``c:tickLblSkip val=1``: every area named on the axis (PowerPoint otherwise drops every
+    other label when space is short); python-pptx has no property for it."""
+    axis = chart.category_axis._element  # noqa: SLF001
+    skip = axis.makeelement(qn("c:tickLblSkip"), {"val": "1"})
+    after = axis.find(qn("c:lblOffset"))
+    if after is None:
+        after = axis.find(qn("c:lblAlgn"))
+    if after is not None:
+        after.addnext(skip)
+    else:
+        axis.append(skip)
+
+
+def _colour(chart, colors: dict[str, str], *, by_series: bool) -> None:
+    """Scheme colours: per series (a line per area) or per bar (one series, a bar per area)."""
+    if not colors:
+        return
+    for series in chart.plots[0].series:
+        if by_series:
+            if series.name in colors:
+                rgb = RGBColor.from_string(colors[series.name].lstrip("#").upper())
+                series.format.line.color.rgb = rgb
+                series.marker.format.fill.solid()
+                series.marker.format.fill.fore_color.rgb = rgb
+                series.marker.format.line.color.rgb = rgb
+            continue
+        for k, category in enumerate(chart.plots[0].categories):
+            if category in colors:
+                point = series.points[k]
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = RGBColor.from_string(colors[category].lstrip("#").upper())
 
 
 def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None:
@@ -202,11 +272,12 @@ def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None
     for k, fig in enumerate(figures, start=2):
         slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
         _title(slide, fig["title"])
-        native = chart_data(fig, out / "tables")
-        if native is None:
-            _picture(slide, out / fig["png"])
+        specs = _specs(fig)
+        data = [chart_data(spec, out / "tables", fig.get("table", "")) for spec in specs]
+        if specs and all(d is not None for d in data):
+            _charts(slide, specs, data)
         else:
-            _chart(slide, native[0], native[1], fig["chart"].get("unit", ""))
+            _picture(slide, out / fig["png"])
         if fig.get("sample"):
             _mark(slide, f"【{SAMPLE_LABEL}】実数ではありません", SLIDE_H - Inches(0.85))
         if fig.get("scenario"):

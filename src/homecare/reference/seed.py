@@ -21,6 +21,7 @@ from homecare.core.errors import InputError
 
 SEED_SOURCE = "令和7年度第2回神奈川県在宅医療推進協議会及び神奈川県地域包括ケア会議 資料（2026年2月3日）"
 COOPERATION_FILE = "cooperation_status_2025-08-01.csv"
+COOPERATION_AS_OF = "令和7年8月1日時点"  # the 時点 the council material states for the file
 ICT_NETWORKS_FILE = "ict_networks_2025-12.csv"
 ICT_COVERAGE_FILE = "ict_network_coverage.csv"
 

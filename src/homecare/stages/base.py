@@ -91,11 +91,16 @@ class Stage:
         return path
 
     def figure(
-        self, fig: Figure, name: str, *, table: str | None = None, chart: style.ChartSpec | None = None
+        self,
+        fig: Figure,
+        name: str,
+        *,
+        table: str | None = None,
+        chart: style.ChartSpec | list[style.ChartSpec] | None = None,
     ) -> dict[str, str]:
         """Save ``fig`` (finished with :func:`homecare.figures.style.finish_figure`) in the
         stage's formats; ``table`` names the published table behind it and ``chart`` how the
-        slide deck draws it as a native, editable chart from that table. A text on the figure
+        slide deck draws it as native, editable charts from that table (one spec per panel). A text on the figure
         that prints a small count of people (参加住民7人) is an error, never a published label."""
         small = disclosure.small_counts_in_text("\n".join(style.figure_texts(fig)), self.rules)
         if small:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from homecare.core import processed
 from homecare.core.errors import ParameterError
+from homecare.figures import charts
 from homecare.figures import demand as demand_figures
 from homecare.figures.facilities import FACILITY_GROUPS, GROUP_NOTES, group_of_type
 from homecare.population import aggregate, demand, published, rates, supply
@@ -75,6 +76,15 @@ def demand_indices(
     stage.figure(
         demand_figures.plot_demand_index(outlook.index, scheme, sources=sources, base_year=base_year),
         f"06_demand_index_{scheme.id}",
+        table=f"06_demand_index_{scheme.id}",
+        chart=charts.per_group(
+            table,
+            "指数",
+            "圏域",
+            [c for c in table.columns if c.endswith("（指数）")],
+            unit="指数",
+            colors={**scheme.colors, aggregate.PREFECTURE_AREA: charts.TOTAL_COLOR},
+        ),
     )
     fig = demand_figures.plot_demand_map(
         outlook.index,
@@ -176,7 +186,17 @@ def facilities_per_aged75(
         sources=sources,
         note=named + missing_note,
     )
-    stage.figure(fig, f"06_facilities_per_75_{scheme.id}", table=f"06_facilities_per_75_{scheme.id}")
+    rate_columns = [c for c in table.columns if rates.RATE_LABEL in c]  # now and in the target year
+    stage.figure(
+        fig,
+        f"06_facilities_per_75_{scheme.id}",
+        table=f"06_facilities_per_75_{scheme.id}",
+        chart=[
+            charts.one_panel(table, "圏域", rate_columns, where=[("施設種別", g)], title=g, unit=rates.RATE_LABEL)
+            for g in groups
+            if g not in empty
+        ],
+    )
     return table[table["圏域"] == aggregate.PREFECTURE_AREA]
 
 

@@ -22,6 +22,7 @@ from homecare.facilities import geocode
 from homecare.facilities.address import normalize_address, split_prefecture
 from homecare.facilities.assign import DEFAULT_TOLERANCE_M
 from homecare.facilities.merge import facility_name_key
+from homecare.figures import charts
 from homecare.figures import home_medical as figures
 from homecare.home_medical import activity, crosscheck, geography, link, published, schemas, supply
 from homecare.home_medical.read_databook import Databook, read_databook
@@ -100,8 +101,11 @@ def read_sources(stage: Stage, notification_file: str, databook_file: str, prefe
         databook_values=len(book.values),
     )
     stage.notes["list_date"] = lst.as_of_text
+    stage.vintage("届出受理医療機関名簿（地方厚生局）", f"{lst.as_of_text}現在" if lst.as_of_text else "時点の記載なし")
     stage.notes["institutions"] = institution_summary(lst)
-    return Sources(lst, book, files)
+    sources = Sources(lst, book, files)
+    stage.vintage("在宅医療にかかる地域別データ集", sources.databook_when("home_visit_clinic_cases"))
+    return sources
 
 
 def institution_summary(lst: NotificationList) -> str:
@@ -370,6 +374,8 @@ def supply_by_area(
                 sources=srcs,
                 note=note,
             )
+            if sid == scheme.id:
+                area_table = table
         pref_rows = area_rates[area_rates["area"].isin(scheme.area_names)].set_index("area")["supply_rate_now"]
         stage.figure(
             figures.plot_supply_map(
@@ -405,6 +411,23 @@ def supply_by_area(
             ),
             f"07_home_care_supply_rates_{scheme.id}",
             table=f"07_home_care_supply_{scheme.id}",
+            chart=[
+                charts.one_panel(
+                    area_table,
+                    scheme.label,
+                    [c for c in area_table.columns if c.startswith(f"在支診＋在支病（{rates.RATE_LABEL}")],
+                    title=f"在支診＋在支病（{rates.RATE_LABEL}）",
+                    unit="施設",
+                ),
+                charts.one_panel(
+                    area_table,
+                    scheme.label,
+                    ["在支診 機能強化型の割合（％）"],
+                    title="在支診のうち機能強化型",
+                    unit="%",
+                    colors={**scheme.colors, "県計": charts.TOTAL_COLOR},
+                ),
+            ],
         )
     return published.supply_table(
         area_rates, area_label=scheme.label, now_label=now_label, target_year=target_year, rate_label=rates.RATE_LABEL
@@ -515,6 +538,13 @@ def activity_by_area(
             ),
             f"07_home_care_activity_{scheme.id}",
             table=f"07_home_care_activity_{scheme.id}",
+            chart=charts.per_column(
+                tables[scheme.id][0],
+                scheme.label,
+                [f"{m.label}（{rates.RATE_LABEL}）" for m in activity.MEASURES if m.id in ACTIVITY_FIGURE_MEASURES],
+                unit="件",
+                colors={**colors, "県計": charts.TOTAL_COLOR, "全国": charts.TOTAL_COLOR},
+            ),
         )
         processed.write_processed(sources.databook.values, "home_care_activity", schema=schemas.activity_schema())
     stage.rows["home_care_activity"] = len(sources.databook.values)

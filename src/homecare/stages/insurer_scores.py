@@ -51,6 +51,10 @@ def clean(stage: Stage, input_files: Mapping[int, str], prefecture: str) -> cl.C
         print(f"{reiwa_fiscal_year(fy)}: 保険者番号のない行 {n}（広域連合の構成市町村。全国の比較値に含める）")
         stage.notes.setdefault("rows_without_insurer_number", {})[str(fy)] = n
     stage.reconcile("全ファイル", cl.reconciliation(result.counts))
+    stage.vintage(
+        "保険者機能強化推進交付金・努力支援交付金 評価結果",
+        "、".join(reiwa_fiscal_year(fy) for fy in sorted(result.files)),
+    )
     return result
 
 

@@ -47,6 +47,7 @@ def load(
                 column="year",
             )
         write(pop, source_label=read.source_label(population_format), population_format=population_format)
+        stage.vintage(f"人口（{read.source_label(population_format)}）", f"{years[0]}〜{years[-1]}年")
         qa = qa_frame(result.qa)
         processed.write_processed(qa, QA_NAME, schema=QA_SCHEMA)
         if len(qa):

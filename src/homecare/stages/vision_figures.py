@@ -18,16 +18,16 @@ import pandas as pd
 
 from homecare.core import processed
 from homecare.core.dates import reiwa_fiscal_year
-from homecare.figures import cooperation, facilities, ict, indicators, scores
+from homecare.figures import charts, cooperation, facilities, ict, indicators, scores
 from homecare.population import read as population_read
-from homecare.population.rates import aged75_by_area
-from homecare.publish import disclosure
+from homecare.population.rates import RATE_LABEL, aged75_by_area, rate_header
+from homecare.publish import disclosure, unit_profile
 from homecare.reference import areas, geo, seed
 from homecare.scores import published
 from homecare.scores.totals import FOCUS_MEASURES
 from homecare.stages.base import Stage
 
-SECTIONS = ("goal3_score", "goal3_indicators", "facilities", "cooperation", "ict")
+SECTIONS = ("goal3_score", "goal3_indicators", "facilities", "cooperation", "ict", "unit_profile")
 SAMPLE_POPULATION_LABEL = "サンプル人口表（架空）"
 
 
@@ -188,7 +188,31 @@ def facility_maps(stage: Stage, base: MapBase) -> None:
             "05_facilities_map",
             table="05_facilities",
         )
-        stage.figure(facilities.plot_facility_counts(fac, base.scheme), "05_facilities_counts", table="05_facilities")
+        counts = facilities.facility_counts_table(fac, base.scheme)
+        stage.figure(
+            facilities.plot_facility_counts(fac, base.scheme),
+            "05_facilities_counts",
+            table="05_facilities",
+            chart=_facility_charts(counts, base.scheme, [f"{g}（施設）" for g in facilities.MAP_GROUPS], "施設"),
+        )
+
+
+def _facility_charts(
+    table: pd.DataFrame, scheme: areas.AreaScheme, columns: list[str], unit: str
+) -> list[charts.ChartSpec]:
+    """One native chart per facility group of the figure, a bar per area in the area's colour;
+    rates add 県計 (the prefecture's rate, a reference bar), counts leave it out (it would dwarf
+    the areas)."""
+    counts = unit == "施設"
+    return charts.per_column(
+        table,
+        scheme.label,
+        columns,
+        exclude=[(scheme.label, facilities.UNKNOWN_AREA), *([(scheme.label, "県計")] if counts else [])],
+        unit=unit,
+        number_format=charts.COUNT_FORMAT if counts else charts.RATE_FORMAT,
+        colors={**scheme.colors, "県計": charts.TOTAL_COLOR},
+    )
 
 
 def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.DataFrame:
@@ -199,8 +223,7 @@ def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.Data
     with stage.section():
         fac = processed.read_processed("facilities")
         population = population_read.read_population_by_unit()
-        sample = processed.read_meta(population_read.PROCESSED_NAME).get("sample", False)
-        pop_source = SAMPLE_POPULATION_LABEL if sample else population_read.processed_source_label()
+        pop_source = _population_source()
         aged = aged75_by_area(population, base.scheme, population_year)
         table = facilities.facility_counts_table(fac, base.scheme, aged)
         stage.table(
@@ -211,7 +234,48 @@ def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.Data
             sheet="施設数（圏域別）",
         )
         fig = facilities.plot_facility_counts(fac, base.scheme, aged, population_source=pop_source)
-        stage.figure(fig, "05_facilities_per_aged75", table="05_facilities")
+        rate_columns = [rate_header(g, aged[1]) for g in facilities.MAP_GROUPS]
+        stage.figure(
+            fig,
+            "05_facilities_per_aged75",
+            table="05_facilities",
+            chart=_facility_charts(table, base.scheme, rate_columns, RATE_LABEL),
+        )
+    return table
+
+
+def _population_source() -> str:
+    """The 出典 line of the processed population table (a sample table says so)."""
+    sample = processed.read_meta(population_read.PROCESSED_NAME).get("sample", False)
+    return SAMPLE_POPULATION_LABEL if sample else population_read.processed_source_label()
+
+
+def unit_profiles(
+    stage: Stage, base: MapBase, fiscal_years: list[int], *, base_year: int, population_year: int, target_year: int
+) -> pd.DataFrame:
+    """区市町村プロファイル (:mod:`homecare.publish.unit_profile`): per unit its area, its
+    insurer's 目標III score against 全国平均 and 県平均 (the latest fiscal year), facility
+    counts and rates, and the population aged 75+ in the base, population and target years;
+    the table the index page's map panel shows."""
+    with stage.section():
+        table = unit_profile.unit_profile_table(
+            base.scheme,
+            processed.read_processed("goal3_summary"),
+            processed.read_processed("facilities"),
+            population_read.read_population_by_unit(),
+            fiscal_year=max(fiscal_years),
+            base_year=base_year,
+            population_year=population_year,
+            target_year=target_year,
+        )
+        stage.table(
+            table,
+            "05_unit_profile",
+            title="区市町村プロファイル（圏域、保険者の目標III得点、施設数、75歳以上人口）",
+            sources=[scores.SCORE_SOURCE, *facilities.FACILITY_SOURCES, f"人口：{_population_source()}"],
+            note="区の得点・順位は市（保険者）の値。施設数は区市町村の分かる施設（重複を除く）。",
+            sheet="区市町村プロファイル",
+        )
     return table
 
 
@@ -219,6 +283,7 @@ def cooperation_status(stage: Stage) -> pd.DataFrame:
     """協力医療機関の届出状況 (council figures, 令和7年8月1日時点): table and figure."""
     with stage.section():
         status = seed.load_cooperation_status()
+        stage.vintage("協力医療機関の届出状況（協議会資料）", seed.COOPERATION_AS_OF)
         table = cooperation.cooperation_table(status.data)
         note = "".join(f"{d}。" for d in status.discrepancies) or None
         stage.table(
@@ -233,6 +298,9 @@ def cooperation_status(stage: Stage) -> pd.DataFrame:
             cooperation.plot_cooperation_status(status.data, discrepancies=status.discrepancies),
             "05_cooperation_status",
             table="05_cooperation_status",
+            chart=charts.one_panel(
+                table, "施設種別", ["全要件（%）", "一部要件（%）", "その他（%）"], kind="stacked", unit="%"
+            ),
         )
     return table
 
@@ -264,8 +332,14 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
             note="根拠が「地域名の解釈（要確認）」の行は資料の地域名からの解釈",
         )
         shown = dict(zip(participants["ネットワーク"], participants["参加住民数（人）"], strict=True))
+        types = [c for c in participants.columns if c.endswith("（施設）") and not c.startswith("参加施設数")]
         stage.figure(
-            ict.plot_ict_participants(networks.data, shown), "05_ict_participants", table="05_ict_participants"
+            ict.plot_ict_participants(networks.data, shown),
+            "05_ict_participants",
+            table="05_ict_participants",
+            chart=charts.per_group(
+                participants, "ネットワーク", "ネットワーク", types, kind="barh", number_format=charts.COUNT_FORMAT
+            ),
         )
         stage.figure(
             ict.plot_ict_coverage_map(coverage.data, base.units, base.scheme, base.prefectures),
