@@ -4,10 +4,9 @@ the 58 units draws, and clicking a unit shows its panel."""
 from __future__ import annotations
 
 import pandas as pd
-
-from browser import open_page
 from figure_fixtures import facilities, goal3_summary, population
 
+from browser import open_page
 from homecare.publish import index, unit_profile
 from homecare.publish.tables import write_table
 from homecare.reference import areas, geo
