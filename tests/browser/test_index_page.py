@@ -54,7 +54,12 @@ def test_page_loads_offline_draws_the_map_and_shows_a_unit(tmp_path):
         )
         assert "横浜市鶴見区" in panel and "保険者\t横浜市" in panel
         shown = dict(line.split("\t") for line in panel.splitlines() if "\t" in line)
-        for column in ("目標III 得点（点、令和8年度）", "目標III 全国平均（点）", "目標III 県平均（点）", "診療所（施設）"):
+        for column in (
+            "目標III 得点（点、令和8年度）",
+            "目標III 全国平均（点）",
+            "目標III 県平均（点）",
+            "診療所（施設）",
+        ):
             assert float(shown[column]) == float(tsurumi[column]), (column, panel)
         assert shown["75歳以上人口（人、2040年）"] == f"{int(tsurumi['75歳以上人口（人、2040年）']):,}"
         assert page.evaluate("document.querySelector('path.selected').getAttribute('data-code')") == "14101"

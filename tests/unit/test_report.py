@@ -133,9 +133,7 @@ def test_a_figure_with_panels_becomes_a_grid_of_charts_in_the_area_colours(tmp_p
     from homecare.figures import charts
 
     out = tmp_path / "run"
-    df = pd.DataFrame(
-        {"圏域": ["横浜", "県西", "県計"], "病院（施設）": [15, 2, 17], "診療所（施設）": [55, 8, 63]}
-    )
+    df = pd.DataFrame({"圏域": ["横浜", "県西", "県計"], "病院（施設）": [15, 2, 17], "診療所（施設）": [55, 8, 63]})
     write_table(df, out, "05_facilities", title="施設数", sources=["テスト"], sample=False)
     style.apply_style()
     fig, ax = plt.subplots()
