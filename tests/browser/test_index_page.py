@@ -33,7 +33,7 @@ def _run_folder(tmp_path):
         population_year=2025,
         target_year=2040,
     )
-    write_table(profile, out, "05_unit_profile", title="区市町村の概要", sources=["テスト"])
+    write_table(profile, out, "05_unit_profile", title="区市町村の概要", sources=["テスト"], sample=True)
     return index.build_index(out)
 
 
@@ -53,6 +53,7 @@ def test_page_loads_offline_draws_the_map_and_shows_a_unit(tmp_path):
             "document.getElementById('unit-panel').innerText.includes('鶴見区') && document.getElementById('unit-panel').innerText"
         )
         assert "横浜市鶴見区" in panel and "保険者\t横浜市" in panel
+        assert "サンプルデータ（架空の入力から作成・実数ではありません）" in panel  # the table is marked sample
         shown = dict(line.split("\t") for line in panel.splitlines() if "\t" in line)
         for column in (
             "目標III 得点（点、令和8年度）",

@@ -26,6 +26,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
@@ -260,8 +261,13 @@ def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None
     date, vintages = run_facts(out)
     cover = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE])
     cover.shapes.title.text = "在宅医療・地域包括ケア分析 図表集（案）"
-    cover.placeholders[1].text = f"実行 {date}\n" + "\n".join(f"{what}：{as_of}" for what, as_of in vintages)
-    for p in cover.placeholders[1].text_frame.paragraphs:
+    body = cover.placeholders[1]
+    body.text = f"実行 {date}\n" + "\n".join(f"{what}：{as_of}" for what, as_of in vintages)
+    # the default template's placeholders are laid out for 4:3: span the 16:9 width instead
+    for shape, top, height in ((cover.shapes.title, Inches(0.9), Inches(1.4)), (body, Inches(2.5), Inches(4.3))):
+        shape.left, shape.width, shape.top, shape.height = Inches(0.8), SLIDE_W - Inches(1.6), top, height
+    for p in body.text_frame.paragraphs:
+        p.alignment = PP_ALIGN.LEFT
         for r in p.runs:
             r.font.size = Pt(16)
     if any(f.get("sample") for f in figures):

@@ -34,7 +34,8 @@ _SCRIPT = """
     if(selected){selected.classList.add('selected');}
     var rows = d.facts.map(function(f){
       return '<tr><th>'+f[0]+'</th><td>'+f[1]+'</td></tr>';}).join('');
-    panel.innerHTML = '<h3>'+d.name+'</h3><p class="area">'+d.area+'</p><table>'+rows+'</table>';
+    var mark = d.sample ? '<p class="sample">サンプルデータ（架空の入力から作成・実数ではありません）</p>' : '';
+    panel.innerHTML = '<h3>'+d.name+'</h3><p class="area">'+d.area+'</p>'+mark+'<table>'+rows+'</table>';
   }
   document.querySelectorAll('#unit-map path').forEach(function(p){
     p.addEventListener('click', function(){show(p.getAttribute('data-code'));});
@@ -52,6 +53,7 @@ CSS = """
 #unit-panel{min-width:280px;max-width:420px;background:#fff;border:1px solid #ddd;padding:10px;font-size:14px}
 #unit-panel h3{margin:0 0 4px;font-size:17px}#unit-panel .area{color:#555;margin:0 0 8px}
 #unit-panel th{text-align:left;font-weight:normal;color:#444;padding-right:8px}
+#unit-panel .sample{color:#fff;background:#C00000;padding:2px 6px;display:inline-block;margin:0 0 6px}
 """
 
 
@@ -65,9 +67,13 @@ def _svg_path(geom, transform) -> str:
     return "".join(parts)
 
 
-def _profile(tables: Path) -> pd.DataFrame | None:
+def _profile(tables: Path) -> tuple[pd.DataFrame, bool] | None:
+    """The unit profile table and whether it was computed from sample inputs."""
     found = sorted(tables.glob("*_unit_profile.csv"))
-    return read_table(found[-1])[0] if found else None
+    if not found:
+        return None
+    df, meta = read_table(found[-1])
+    return df, bool(meta.get("sample"))
 
 
 def _members(tables: Path) -> pd.DataFrame | None:
@@ -88,7 +94,8 @@ def _fmt(value: object) -> str:
 
 def unit_facts(tables: Path) -> dict[str, dict]:
     """Per unit code: name, area and the (label, value) facts the panel lists."""
-    members, profile = _members(tables), _profile(tables)
+    members, found = _members(tables), _profile(tables)
+    profile, sample = found if found else (None, False)
     out: dict[str, dict] = {}
     if members is not None:
         for row in members.itertuples(index=False):
@@ -101,6 +108,7 @@ def unit_facts(tables: Path) -> dict[str, dict]:
                 str(row[code_col]), {"name": str(row.get("区市町村名", "")), "area": "", "facts": []}
             )
             entry["facts"] = [(html.escape(str(c)), html.escape(_fmt(v))) for c, v in row.items() if c not in skip]
+            entry["sample"] = sample
     return out
 
 

@@ -88,8 +88,10 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     formats = [number_format(str(c), df[c]) for c in df.columns]
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     widths = _column_widths(df)
     for i, row in enumerate(df.itertuples(index=False), start=3):
+        lines_in_row = 1
         for j, value in enumerate(row, start=1):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
                 value = None
@@ -100,6 +102,12 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
                 cell.number_format = formats[j - 1]
             elif isinstance(value, str) and _display_width(value) > widths[j - 1]:
                 cell.alignment = wrap
+                lines_in_row = max(lines_in_row, _lines(value, widths[j - 1]))
+        if lines_in_row > 1:  # a wrapped cell: the row grows to show it (spreadsheets do not on open)
+            ws.row_dimensions[i].height = 15 * lines_in_row + 2
+            for cell in ws[i]:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = top  # the row's values on its first line, beside the wrapped text
     foot = len(df) + 4
     lines = ([f"注：{meta['note']}"] if meta.get("note") else []) + [source_line(s) for s in meta.get("sources", [])]
     if meta.get("sample"):
@@ -110,11 +118,14 @@ def _write_sheet(wb: Workbook, df: pd.DataFrame, meta: dict) -> None:
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     # wrapped headers: the header row grows to show every line (spreadsheets do not do it on open)
-    header_lines = max(
-        (-(-_display_width(c) // max(w - 1, 1)) for c, w in zip(df.columns, widths, strict=True)), default=1
-    )
+    header_lines = max((_lines(str(c), w) for c, w in zip(df.columns, widths, strict=True)), default=1)
     ws.row_dimensions[2].height = 15 * max(1, header_lines) + 2
     _print_setup(ws, widths, last_row=foot + len(lines) - 1)
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` characters wide."""
+    return -(-_display_width(text) // max(width - 1, 1))
 
 
 def _column_widths(df: pd.DataFrame) -> list[int]:
