@@ -132,7 +132,7 @@ def test_stage_prints_the_reconciliation_of_each_real_file(
     merged = facilities_stage.read_and_merge(
         stage, {"hospital": paths["hospital"], "clinic": ""}, [paths[c] for c in CARE], ["hospital", *CARE]
     )
-    facilities_stage.write_merged(stage, merged)
+    facilities_stage.write_merged(stage, merged, "2026-04-01")
     out = capsys.readouterr().out
     assert "jigyosho_540.csv (utf-8-sig): rows in 2553 = kept 32 + out of scope 2521" in out
     assert "kanagawa_reconstructed.csv (utf-8): rows in 310 = kept 310 + out of scope 0" in out

@@ -58,7 +58,7 @@ def test_reconciliation_02(merged: Cleaned, proc_dir: Path, capsys: pytest.Captu
     quarantined = [e for e in merged.qa if e.action == "quarantined"]
     assert merged.counts.quarantined == len({(e.file, e.row) for e in quarantined}) == 3
     assert merged.counts.ok and merged.counts.kept == len(merged.table) == rows_in - out - 3
-    facilities_stage.write_merged(Stage("02_facilities", proc_dir / "out"), merged)
+    facilities_stage.write_merged(Stage("02_facilities", proc_dir / "out"), merged, "2025-12-01")
     line = f"rows in {rows_in} = kept {len(merged.table)} + out of scope {out} + types not selected 0 + quarantined 3"
     assert line in capsys.readouterr().out
     assert len(processed.read_processed("facilities_raw_merged")) == len(merged.table)

@@ -29,9 +29,12 @@ def read_and_merge(
     return merge.build_merged(sources)
 
 
-def write_merged(stage: Stage, merged: Cleaned) -> Path:
-    """``data/processed/facilities_raw_merged`` (+ ``_qa``); prints the reconciliation."""
+def write_merged(stage: Stage, merged: Cleaned, reference_date: str) -> Path:
+    """``data/processed/facilities_raw_merged`` (+ ``_qa``); prints the reconciliation and records
+    ``reference_date`` (the 時点 of the facility files) as the stage's vintage."""
     stage.reconcile("02_facilities", merged.counts)
+    stage.vintage("施設データ（医療情報ネット・介護サービス情報公表）", reference_date)
+    stage.notes["reference_date"] = reference_date
     processed.write_processed(merged.qa_table(), "facilities_raw_merged_qa", schema=QA_SCHEMA)
     stage.rows.update(
         rows_in=merged.counts.rows_in,
