@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from figure_fixtures import facilities, population
 from scores_fixtures import stage_tables
@@ -25,9 +26,8 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
         attrs = {"common_item_threshold": 0.5} if name == "goal3_missed_items" else None
         processed.write_processed(table, name, sample=True, attrs=attrs)
     processed.write_processed(facilities(units, scheme, n_per_unit=3), "facilities", sample=True)
-    population_stage.write(
-        population(units, year=2025).astype({"population": float}), source_label="テスト人口", population_format="csv"
-    )
+    years = pd.concat([population(units, year=y, seed=y) for y in (2020, 2025, 2040)], ignore_index=True)
+    population_stage.write(years.astype({"population": float}), source_label="テスト人口", population_format="csv")
     out = tmp_path / "run"
     root = paths.project_root()
     papermill.execute_notebook(
@@ -68,3 +68,16 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
     for n in names:  # every figure links to a table that exists
         table = json.loads((out / "figures" / f"{n}.json").read_text(encoding="utf-8"))["table"]
         assert (out / "tables" / f"{table}.csv").is_file()
+    # the unit profile behind the index map, and native charts that name columns of their tables
+    assert stage["rows"]["05_unit_profile"] == 58
+    profile = pd.read_csv(out / "tables" / "05_unit_profile.csv", encoding="utf-8-sig", dtype=str)
+    assert profile["市区町村コード"].is_unique and "目標III 全国平均（点）" in profile.columns
+    charted = {n: json.loads((out / "figures" / f"{n}.json").read_text(encoding="utf-8")) for n in names}
+    charted = {n: f for n, f in charted.items() if f.get("chart")}
+    assert {"05_facilities_counts", "05_facilities_per_aged75", "05_cooperation_status", "05_ict_participants"} <= set(
+        charted
+    )
+    for n, fig in charted.items():
+        columns = pd.read_csv(out / "tables" / f"{fig['table']}.csv", encoding="utf-8-sig", nrows=0).columns
+        for spec in fig["chart"]:
+            assert {spec["category"], *spec["series"]} <= set(columns), n

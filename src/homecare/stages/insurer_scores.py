@@ -99,61 +99,68 @@ def publish(stage: Stage, tables_: Mapping[str, pd.DataFrame], common_item_thres
     year = reiwa_fiscal_year
     summary = sm.published_summary(tables_["goal3_summary"], tables_["goal3_by_indicator"], year)
     by_indicator = sm.published_by_indicator(tables_["goal3_by_indicator"], year)
-    out = {
-        "summary": stage.table(
+    # (key, table, name, title, sheet, note): every table cites the score file
+    specs = [
+        (
+            "summary",
             summary,
             "01_goal3_summary",
-            title="目標III（在宅医療・介護連携）得点の市町村別概要",
-            sheet="目標III概要",
-            sources=[SCORE_SOURCE],
-            note=SUMMARY_NOTE,
+            "目標III（在宅医療・介護連携）得点の市町村別概要",
+            "目標III概要",
+            SUMMARY_NOTE,
         ),
-        "by_indicator": stage.table(
+        (
+            "by_indicator",
             by_indicator,
             "01_goal3_by_indicator",
-            title="目標III 指標別得点（市町村別）",
-            sheet="目標III指標別",
-            sources=[SCORE_SOURCE],
+            "目標III 指標別得点（市町村別）",
+            "目標III指標別",
+            None,
         ),
-        "comparison": stage.table(
+        (
+            "comparison",
             published.comparison(tables_["score_comparison"], year),
             "01_score_comparison",
-            title="保険者機能評価の得点：全国・県・同規模の平均との比較と順位（保険者別）",
-            sheet="全国比較",
-            sources=[SCORE_SOURCE],
-            note=published.COMPARISON_NOTE,
+            "保険者機能評価の得点：全国・県・同規模の平均との比較と順位（保険者別）",
+            "全国比較",
+            published.COMPARISON_NOTE,
         ),
-        "threshold": stage.table(
+        (
+            "threshold",
             published.low_score_thresholds(tables_["low_score_threshold"], year),
             "01_low_score_threshold",
-            title="「著しく得点の低い」水準とそれを下回る保険者",
-            sheet="著しく低い水準",
-            sources=[SCORE_SOURCE],
-            note="著しく低い水準＝（平均得点率－2×標準偏差÷配点）×配点（標準偏差は点、母標準偏差）。",
+            "「著しく得点の低い」水準とそれを下回る保険者",
+            "著しく低い水準",
+            "著しく低い水準＝（平均得点率－2×標準偏差÷配点）×配点（標準偏差は点、母標準偏差）。",
         ),
-        "missed": stage.table(
+        (
+            "missed",
             published.missed_items(tables_["goal3_missed_items"], year),
             "01_goal3_missed_items",
-            title=f"全国の{common_item_threshold:.0%}以上が得点しているのに0点の目標III項目（保険者別）",
-            sheet="目標III取りこぼし",
-            sources=[SCORE_SOURCE],
-            note=MISSED_NOTE,
+            f"全国の{common_item_threshold:.0%}以上が得点しているのに0点の目標III項目（保険者別）",
+            "目標III取りこぼし",
+            MISSED_NOTE,
         ),
-        "benchmark": stage.table(
+        (
+            "benchmark",
             published.national_benchmark(tables_["national_benchmark"], year),
             "01_national_benchmark",
-            title="全国の比較値（評価結果ファイルの統計行：項目別・小計別）",
-            sheet="全国の比較値",
-            sources=[SCORE_SOURCE],
-            note="ファイルの記載どおり。率は％に換算。",
+            "全国の比較値（評価結果ファイルの統計行：項目別・小計別）",
+            "全国の比較値",
+            "ファイルの記載どおり。率は％に換算。",
         ),
-        "qa": stage.table(
+        (
+            "qa",
             qa_table_ja(tables_["insurer_scores_qa"]),
             "01_insurer_scores_qa",
-            title="保険者機能評価ファイルの品質確認（除外・置換・要確認）",
-            sheet="得点QA",
-            sources=[SCORE_SOURCE],
+            "保険者機能評価ファイルの品質確認（除外・置換・要確認）",
+            "得点QA",
+            None,
         ),
+    ]
+    out = {
+        key: stage.table(df, name, title=title, sheet=sheet, sources=[SCORE_SOURCE], note=note)
+        for key, df, name, title, sheet, note in specs
     }
     out["workbook"] = write_workbook(
         [read_table(out["summary"]), read_table(out["comparison"])],
