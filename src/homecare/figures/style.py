@@ -13,7 +13,10 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # headless: scheduled runs and tests have no display
+from homecare.figures import backend
+
+# headless (scheduled runs and tests have no display): Agg without geopandas' idle redraws
+matplotlib.use(backend.NAME)
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
