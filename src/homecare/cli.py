@@ -152,18 +152,28 @@ def geocode(
     tolerance_m: Annotated[
         float, typer.Option("--tolerance-m", help="Nearest-polygon tolerance (m).")
     ] = DEFAULT_TOLERANCE_M,
+    prefix: Annotated[
+        str,
+        typer.Option(
+            "--prefix", help="Prefix of the added column names (geo_ gives geo_town ...), for inputs that have them."
+        ),
+    ] = "",
 ) -> None:
-    """Add municipality_code, municipality_name, town, lat, lon, match_level, area and geocode_note to every row (input columns kept); addresses outside Kanagawa get an empty code and area and a note."""
+    """Add municipality_code, municipality_name, town, lat, lon, match_level, area and geocode_note to every row; addresses outside Kanagawa get an empty code and area and a note.
+
+    Every input column is kept and never overwritten: an input column with one of these names stops the command (exit 2) with its name; rename it or use --prefix."""
     from homecare.facilities.geocode import geocode_csv
 
     paths.add_data_root(paths.resolve(input_csv).parent)  # a file named on the command line may be read
 
-    out = geocode_csv(input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m)
-    counts = out["match_level"].value_counts().reindex(["town", "municipality", "none"], fill_value=0)
+    out = geocode_csv(
+        input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m, prefix=prefix
+    )
+    counts = out[f"{prefix}match_level"].value_counts().reindex(["town", "municipality", "none"], fill_value=0)
     typer.echo(
         f"{len(out)} addresses -> {paths.relative(paths.resolve(output))}: "
         f"town {counts['town']}, municipality {counts['municipality']}, none {counts['none']}; "
-        f"no area: {int((out['area'] == '').sum())}"
+        f"no area: {int((out[f'{prefix}area'] == '').sum())}"
     )
 
 

@@ -209,3 +209,29 @@ def test_cli_missing_column_is_clear_error(tmp_path: Path) -> None:
     src.write_text("名称,所在地\nA,横浜市中区山下町1\n", encoding="utf-8")
     res = run_cli("geocode", str(src), "-o", str(tmp_path / "o.csv"))
     assert res.returncode == 2 and "--address-column" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_geocode_never_overwrites_an_input_column(tmp_path: Path) -> None:
+    # issue 16: an input column named like an output (here town and area) was silently replaced
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "名称,所在地,town,area\nA,川崎市中原区小杉町１丁目４０３番地,自分の町名,自分の圏域\n", encoding="utf-8"
+    )
+    dest = tmp_path / "out.csv"
+    res = run_cli("geocode", str(src), "-o", str(dest), "--address-column", "所在地")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "town, area" in res.stderr and "column 'town'" in res.stderr and "--prefix" in res.stderr
+    assert not dest.exists()
+
+    res = run_cli("geocode", str(src), "-o", str(dest), "--address-column", "所在地", "--prefix", "geo_")
+    assert res.returncode == 0, res.stderr
+    out = pd.read_csv(dest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(out.columns[:4]) == ["名称", "所在地", "town", "area"]
+    assert out.loc[0, "town"] == "自分の町名" and out.loc[0, "area"] == "自分の圏域"
+    assert out.loc[0, "geo_town"] == "小杉町一丁目" and out.loc[0, "geo_area"] == "川崎南部"
+    assert "town 1" in res.stdout
+
+    # a prefix that still collides is refused the same way
+    src.write_text("所在地,geo_lat\n横浜市中区山下町1,35\n", encoding="utf-8")
+    res = run_cli("geocode", str(src), "-o", str(dest), "--address-column", "所在地", "--prefix", "geo_")
+    assert res.returncode == 2 and "geo_lat" in res.stderr

@@ -180,6 +180,11 @@ def build_list(
     return Cleaned(out[list(schema().columns)], qa + qa2, Reconciliation(len(df) + quarantined, len(df), quarantined))
 
 
+def output_names(prefix: str = "") -> dict[str, str]:
+    """{output column: its name in the ``homecare geocode`` output} for ``prefix``."""
+    return {c: f"{prefix}{c}" for c in OUTPUT_COLUMNS}
+
+
 def geocode_csv(
     input_path: str | Path,
     output_path: str | Path,
@@ -187,22 +192,35 @@ def geocode_csv(
     address_column: str = "住所",
     scheme_id: str = areas.DEFAULT_SCHEME,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
+    prefix: str = "",
 ) -> pd.DataFrame:
-    """``homecare geocode``: keep the input columns, add :data:`OUTPUT_COLUMNS`; write
-    UTF-8 with BOM. Input encoding (UTF-8, UTF-8-BOM, CP932) is detected."""
+    """``homecare geocode``: keep every input column, add :data:`OUTPUT_COLUMNS` (each name
+    preceded by ``prefix``); write UTF-8 with BOM. Input encoding (UTF-8, UTF-8-BOM, CP932) is
+    detected. An input column with the name of an output column is an :class:`InputError`
+    naming it (never overwritten): rename it or choose a ``prefix``."""
     from homecare.core.encoding import read_csv_text
     from homecare.core.errors import InputError
     from homecare.core.files import atomic_write_bytes, csv_bytes
 
     df, _ = read_csv_text(input_path)
+    file = paths.relative(paths.resolve(input_path))
     if address_column not in df.columns:
         raise InputError(
-            f"no column {address_column!r} (columns: {', '.join(df.columns)}); use --address-column",
-            file=paths.relative(paths.resolve(input_path)),
+            f"no column {address_column!r} (columns: {', '.join(df.columns)}); use --address-column", file=file
+        )
+    names = output_names(prefix)
+    clash = [n for n in names.values() if n in df.columns]
+    if clash:
+        raise InputError(
+            f"the input already has column(s) {', '.join(clash)}, which the geocoder adds; input columns are "
+            f"never overwritten: rename them, or name the added columns with a prefix (--prefix geo_ adds "
+            f"geo_municipality_code, geo_town, ...)",
+            file=file,
+            column=clash[0],
         )
     geo = geocode_records(df[address_column], areas.load_scheme(scheme_id), tolerance_m=tolerance_m)
     out = df.copy()
-    for c in OUTPUT_COLUMNS:
-        out[c] = geo[c]
+    for c, name in names.items():
+        out[name] = geo[c]
     atomic_write_bytes(paths.resolve(output_path), csv_bytes(out))
     return out
