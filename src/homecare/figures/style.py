@@ -63,6 +63,11 @@ def apply_style() -> None:
     )
 
 
+# every figure module imports this one: figures drawn after it (from a stage or an analyst's
+# notebook) get the house style without a separate call
+apply_style()
+
+
 def finish_figure(
     fig: Figure,
     *,
