@@ -13,6 +13,7 @@ BENCHMARKS: list[tuple[str, str]] = [
     ("homecare_dev.bench.geocoder", "main"),
     ("homecare_dev.bench.ingestion", "main"),
     ("homecare_dev.bench.national", "main"),
+    ("homecare_dev.bench.maps", "main"),
     ("homecare_dev.bench.pipeline", "pipeline_runs"),
     ("homecare_dev.bench.population", "ipss_workbook"),
     ("homecare_dev.bench.home_medical", "main"),
