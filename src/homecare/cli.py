@@ -11,13 +11,16 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from homecare.core import paths
 from homecare.core.errors import HomecareError
-from homecare.facilities.assign import DEFAULT_TOLERANCE_M
-from homecare.reference import municipalities
+
+# Defaults shown in --help, as literals: importing their modules would load pandas, geopandas
+# and pandera (~0.4 s) before every command, `homecare run` included. tests/unit/test_lazy_imports.py
+# checks they equal homecare.facilities.assign.DEFAULT_TOLERANCE_M and municipalities.PREFECTURE.
+DEFAULT_TOLERANCE_M = 1500.0
+PREFECTURE = "神奈川県"
 
 app = typer.Typer(
     help="Kanagawa home medical care / community care analysis (在宅医療・地域包括ケア分析).",
@@ -103,9 +106,7 @@ def scores_clean(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv")
     ],
-    prefecture: Annotated[
-        str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")
-    ] = municipalities.PREFECTURE,
+    prefecture: Annotated[str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")] = PREFECTURE,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)")
     ] = None,
@@ -116,6 +117,8 @@ def scores_clean(
     """Clean one file into one row per insurer x scored item; print the row reconciliation.
 
     Bad input stops with one message naming file, sheet, row and column (exit code 2)."""
+    import pandas as pd
+
     from homecare.core.files import atomic_write_bytes, csv_bytes
     from homecare.scores import clean as cl
 

@@ -36,3 +36,18 @@ def test_house_style_applies_from_the_figure_modules(tmp_path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["['IPAexGothic'] 300.0", "['IPAexGothic']"], out.stdout
+
+
+def test_the_command_line_starts_without_the_data_stack() -> None:
+    code = "import sys\nimport homecare.cli\nprint(sorted(m for m in ('pandas', 'geopandas', 'pandera') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_command_line_defaults_are_the_package_constants() -> None:
+    from homecare import cli
+    from homecare.facilities.assign import DEFAULT_TOLERANCE_M
+    from homecare.reference import municipalities
+
+    assert cli.DEFAULT_TOLERANCE_M == DEFAULT_TOLERANCE_M
+    assert cli.PREFECTURE == municipalities.PREFECTURE

@@ -64,5 +64,6 @@ def write_from_pixels(rgba: np.ndarray, png: Path) -> Path | None:
         path_for(png).unlink(missing_ok=True)  # never a picture of an earlier save
         return None
     out = path_for(png)
-    out.write_bytes(picture_png(Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]))))
+    pixels = np.ascontiguousarray(rgba)  # already contiguous: no copy
+    out.write_bytes(picture_png(Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1).convert("RGB")))
     return out

@@ -14,6 +14,7 @@ BENCHMARKS: list[tuple[str, str]] = [
     ("homecare_dev.bench.ingestion", "main"),
     ("homecare_dev.bench.national", "main"),
     ("homecare_dev.bench.maps", "main"),
+    ("homecare_dev.bench.cold_run", "main"),
     ("homecare_dev.bench.pipeline", "pipeline_runs"),
     ("homecare_dev.bench.population", "ipss_workbook"),
     ("homecare_dev.bench.home_medical", "main"),
