@@ -434,8 +434,8 @@ def normalise_notebook(path: Path) -> None:
     meta = nb.get("metadata", {}).get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
         meta.pop(key, None)
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    sharing.sanitize_file(path)
+    text = json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    path.write_text(sharing.sanitize_text(text), encoding="utf-8")  # written once, not reread to sanitize
 
 
 def _finish(run: _Run, tolerance: float) -> changes.RunChanges:

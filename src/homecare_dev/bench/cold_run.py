@@ -57,6 +57,11 @@ class Version:
     cpu: list[float] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
     stages: str = ""
+    durations: list[dict[str, float]] = field(default_factory=list)  # notebook (without number) -> wall s
+
+    def stage_seconds(self, names: set[str]) -> float:
+        """Median over the rounds of the summed wall time of the notebooks ``names``."""
+        return statistics.median(sum(d[n] for n in names) for d in self.durations)
 
 
 def _children_cpu() -> float:
@@ -109,6 +114,7 @@ def _cold_run(version: Version, scratch: Path) -> None:
             raise RuntimeError(f"{version.label}: homecare run failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
         manifest = json.loads((tmp / "outputs" / "latest" / "manifest.json").read_text(encoding="utf-8"))
         version.stages = f"{len(manifest['stages'])} notebooks"
+        version.durations.append({st["name"].split("_", 1)[1]: float(st["duration_s"]) for st in manifest["stages"]})
     version.cpu.append(cpu)
     version.wall.append(wall)
 
@@ -158,6 +164,13 @@ def main() -> None:
             else ""
         )
         print(f"  this checkout / {v.label.split()[0]}: CPU {ratio:.2f}, wall {wall_ratio:.2f}{target}")
+        common = set(current.durations[0]) & set(v.durations[0])
+        if common != set(current.durations[0]):
+            now_s, then_s = current.stage_seconds(common), v.stage_seconds(common)
+            print(
+                f"    the {len(common)} notebooks both run ({', '.join(sorted(common))}): {now_s:.1f} s against "
+                f"{then_s:.1f} s wall (stage times in the manifests, kernel start included): {now_s / then_s:.2f}"
+            )
 
 
 if __name__ == "__main__":
