@@ -1,9 +1,9 @@
 """A figure's picture on its slide (スライド用の図): the 300 dpi PNG resampled to
 :data:`PICTURE_DPI` at the size it takes under the slide's title, in 256 colours.
 
-:func:`homecare.figures.style.save_figure` writes it next to the PNG (``<name>.slide.png``)
-from the pixels it has just rendered, and :mod:`homecare.publish.slides` puts it on the slide
-as it is. Without it (a figure saved before it existed) the slide deck builds the same
+:func:`homecare.figures.style.save_figure` writes it to ``slides/<name>.png`` beside the
+``figures/`` folder (which keeps one PNG per figure) from the pixels it has just rendered, and
+:mod:`homecare.publish.slides` puts it on the slide as it is. Without it (a figure saved before it existed) the slide deck builds the same
 picture from the PNG, which means decoding a 300 dpi image per figure in the runner.
 """
 
@@ -20,12 +20,12 @@ SLIDE_W, SLIDE_H = 12192000, 6858000  # 16:9, 33.867 x 19.05 cm, in EMU
 PICTURE_DPI = 130  # sharp on a projector and in print at slide size; keeps the deck under 5 MB
 BOX_W = SLIDE_W - int(0.6 * EMU_PER_INCH)  # the space under the title
 BOX_H = SLIDE_H - int(1.2 * EMU_PER_INCH) - int(0.5 * EMU_PER_INCH)
-SUFFIX = ".slide.png"
+FOLDER = "slides"
 
 
 def path_for(png: Path) -> Path:
-    """``figures/<name>.slide.png`` of ``figures/<name>.png``."""
-    return png.with_name(png.stem + SUFFIX)
+    """``slides/<name>.png`` of ``figures/<name>.png`` (both in the same output folder)."""
+    return png.parent.parent / FOLDER / png.name
 
 
 def placement(width_px: int, height_px: int) -> tuple[int, int, tuple[int, int]]:
@@ -56,7 +56,7 @@ def from_png(png: Path) -> bytes:
 
 
 def write_from_pixels(rgba: np.ndarray, png: Path) -> Path | None:
-    """Write ``<name>.slide.png`` from the RGBA pixels just saved as ``png`` (no decoding);
+    """Write ``slides/<name>.png`` from the RGBA pixels just saved as ``png`` (no decoding);
     nothing when their size is not that of the PNG (then the deck decodes the PNG)."""
     with Image.open(png) as im:  # reads the header only
         size = im.size
@@ -64,6 +64,7 @@ def write_from_pixels(rgba: np.ndarray, png: Path) -> Path | None:
         path_for(png).unlink(missing_ok=True)  # never a picture of an earlier save
         return None
     out = path_for(png)
+    out.parent.mkdir(exist_ok=True)
     pixels = np.ascontiguousarray(rgba)  # already contiguous: no copy
     out.write_bytes(picture_png(Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1).convert("RGB")))
     return out
