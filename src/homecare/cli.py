@@ -11,13 +11,16 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from homecare.core import paths
 from homecare.core.errors import HomecareError
-from homecare.facilities.assign import DEFAULT_TOLERANCE_M
-from homecare.reference import municipalities
+
+# Defaults shown in --help, as literals: importing their modules would load pandas, geopandas
+# and pandera (~0.4 s) before every command, `homecare run` included. tests/unit/test_lazy_imports.py
+# checks they equal homecare.facilities.assign.DEFAULT_TOLERANCE_M and municipalities.PREFECTURE.
+DEFAULT_TOLERANCE_M = 1500.0
+PREFECTURE = "神奈川県"
 
 app = typer.Typer(
     help="Kanagawa home medical care / community care analysis (在宅医療・地域包括ケア分析).",
@@ -103,9 +106,7 @@ def scores_clean(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Tidy scores CSV (UTF-8 with BOM); QA goes to <stem>_qa.csv")
     ],
-    prefecture: Annotated[
-        str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")
-    ] = municipalities.PREFECTURE,
+    prefecture: Annotated[str, typer.Option("--prefecture", help="Prefecture whose insurers are kept")] = PREFECTURE,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Sheet name (default: the first sheet with a 通し番号 header)")
     ] = None,
@@ -116,6 +117,8 @@ def scores_clean(
     """Clean one file into one row per insurer x scored item; print the row reconciliation.
 
     Bad input stops with one message naming file, sheet, row and column (exit code 2)."""
+    import pandas as pd
+
     from homecare.core.files import atomic_write_bytes, csv_bytes
     from homecare.scores import clean as cl
 
@@ -152,18 +155,28 @@ def geocode(
     tolerance_m: Annotated[
         float, typer.Option("--tolerance-m", help="Nearest-polygon tolerance (m).")
     ] = DEFAULT_TOLERANCE_M,
+    prefix: Annotated[
+        str,
+        typer.Option(
+            "--prefix", help="Prefix of the added column names (geo_ gives geo_town ...), for inputs that have them."
+        ),
+    ] = "",
 ) -> None:
-    """Add municipality_code, municipality_name, town, lat, lon, match_level, area and geocode_note to every row (input columns kept); addresses outside Kanagawa get an empty code and area and a note."""
+    """Add municipality_code, municipality_name, town, lat, lon, match_level, area and geocode_note to every row; addresses outside Kanagawa get an empty code and area and a note.
+
+    Every input column is kept and never overwritten: an input column with one of these names stops the command (exit 2) with its name; rename it or use --prefix."""
     from homecare.facilities.geocode import geocode_csv
 
     paths.add_data_root(paths.resolve(input_csv).parent)  # a file named on the command line may be read
 
-    out = geocode_csv(input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m)
-    counts = out["match_level"].value_counts().reindex(["town", "municipality", "none"], fill_value=0)
+    out = geocode_csv(
+        input_csv, output, address_column=address_column, scheme_id=scheme, tolerance_m=tolerance_m, prefix=prefix
+    )
+    counts = out[f"{prefix}match_level"].value_counts().reindex(["town", "municipality", "none"], fill_value=0)
     typer.echo(
         f"{len(out)} addresses -> {paths.relative(paths.resolve(output))}: "
         f"town {counts['town']}, municipality {counts['municipality']}, none {counts['none']}; "
-        f"no area: {int((out['area'] == '').sum())}"
+        f"no area: {int((out[f'{prefix}area'] == '').sum())}"
     )
 
 

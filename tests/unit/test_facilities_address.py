@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from homecare.facilities.address import kanji_number, normalize_address, split_prefecture
+from homecare.facilities.address import kanji_number, normalize_address, normalize_addresses, split_prefecture
 from homecare.facilities.gazetteer import load_gazetteer
 
 # Many written forms of one address: all must give the same key.
@@ -236,3 +236,14 @@ def test_without_a_code_a_national_address_is_not_placed_by_town_alone(gaz) -> N
     # the geocoder alone still infers a unique town (homecare geocode); stage 02 never sends
     # rows of other prefectures: they are out of scope by their own code (test_facilities_scope)
     assert gaz.geocode("北海道釧路市新川町13番5号").outside
+
+
+def test_normalize_addresses_is_normalize_address_of_each() -> None:
+    values = [
+        "横浜市中区山下町１",
+        "〒231-0023 横浜市中区山下町1番地",
+        "横浜市中区山下町１",
+        "茅ヶ崎市東海岸北1-2-3 2F",
+    ]
+    assert normalize_addresses(values) == [normalize_address(v) for v in values]
+    assert normalize_addresses([]) == []

@@ -209,3 +209,59 @@ def test_cli_missing_column_is_clear_error(tmp_path: Path) -> None:
     src.write_text("名称,所在地\nA,横浜市中区山下町1\n", encoding="utf-8")
     res = run_cli("geocode", str(src), "-o", str(tmp_path / "o.csv"))
     assert res.returncode == 2 and "--address-column" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_geocode_never_overwrites_an_input_column(tmp_path: Path) -> None:
+    # issue 16: an input column named like an output (here town and area) was silently replaced
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "名称,所在地,town,area\nA,川崎市中原区小杉町１丁目４０３番地,自分の町名,自分の圏域\n", encoding="utf-8"
+    )
+    dest = tmp_path / "out.csv"
+    res = run_cli("geocode", str(src), "-o", str(dest), "--address-column", "所在地")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "town, area" in res.stderr and "column 'town'" in res.stderr and "--prefix" in res.stderr
+    assert not dest.exists()
+
+    res = run_cli("geocode", str(src), "-o", str(dest), "--address-column", "所在地", "--prefix", "geo_")
+    assert res.returncode == 0, res.stderr
+    out = pd.read_csv(dest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(out.columns[:4]) == ["名称", "所在地", "town", "area"]
+    assert out.loc[0, "town"] == "自分の町名" and out.loc[0, "area"] == "自分の圏域"
+    assert out.loc[0, "geo_town"] == "小杉町一丁目" and out.loc[0, "geo_area"] == "川崎南部"
+    assert "town 1" in res.stdout
+
+    # a prefix that still collides is refused the same way
+    src.write_text("所在地,geo_lat\n横浜市中区山下町1,35\n", encoding="utf-8")
+    res = run_cli("geocode", str(src), "-o", str(dest), "--address-column", "所在地", "--prefix", "geo_")
+    assert res.returncode == 2 and "geo_lat" in res.stderr
+
+
+def test_geocode_qa_lists_each_row_s_findings_in_order() -> None:
+    geo = pd.DataFrame(
+        {
+            "match_level": ["town", "none", "municipality", "town", "none", "town"],
+            "outside": [False, False, False, False, True, False],
+            "coord_status": ["ok", "zero", "missing", "swapped", "ok", "ok"],
+            "disagreement": [False, True, False, True, False, False],
+            "geocode_note": ["", "n1", "n2", "n3", "東京都", ""],
+        },
+        index=[10, 11, 12, 13, 14, 15],  # the merged table's index, not positions
+    )
+    file = pd.Series(["f.csv"] * 6, index=geo.index)
+    row = pd.Series([2, 3, 4, 5, 6, 7], index=geo.index)
+    addresses = pd.Series([f"住所{i}" for i in range(6)], index=geo.index)
+    qa = geocode.geocode_qa(file, row, "住所", geo, addresses)
+    assert [(e.row, e.reason, e.action, e.value) for e in qa] == [
+        (3, "住所を照合できない（unmatched）: n1", "kept", "住所1"),
+        (3, "座標を置換: 元データの座標が0.0", "replaced", "住所1"),
+        (3, "住所と座標・コードの不一致: n1", "kept", "住所1"),
+        (4, "区市町村レベルのみ: n2", "kept", "住所2"),
+        (5, "座標を置換: 元データの緯度・経度が入れ替わっている", "replaced", "住所3"),
+        (5, "住所と座標・コードの不一致: n3", "kept", "住所3"),
+        (6, "神奈川県外: 東京都", "kept", "住所4"),
+    ]
+    assert {e.stage for e in qa} == {geocode.GEOCODE_STAGE} and {e.column for e in qa} == {"住所"}
+    assert geocode.geocode_qa(file, row, "住所", geo.drop(columns="outside"), addresses)[-1].reason.startswith(
+        "住所を照合できない"
+    )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -182,10 +182,16 @@ def match_key(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).translate(_char_map())
 
 
-@lru_cache(maxsize=200_000)
+# Single calls (a reader completing one address, the geocoder's one-off lookups) share a small
+# cache. Lists go through normalize_addresses, which keys each distinct address once per call
+# and frees the keys afterwards: a national list has 400,000 distinct addresses, which an LRU
+# smaller than the list evicts before their second use (every later pass misses, and the
+# evictions cost seconds), and an unbounded cache would keep ~350 bytes per address for the
+# life of the kernel.
+@lru_cache(maxsize=4096)
 def normalize_address(text: str) -> str:
-    """The matching key of a whole address (see the module docstring), cached because
-    facility lists repeat addresses (one building, several services)."""
+    """The matching key of a whole address (see the module docstring). For a column of
+    addresses use :func:`normalize_addresses`."""
     s = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     # cheap substring guards before each regex: most addresses need only a few rules
     s = s.translate(_char_map())
@@ -207,6 +213,14 @@ def normalize_address(text: str) -> str:
     if m:  # building, floor and room after the house number are not part of the place
         s = m.group(1)
     return s.rstrip("-")
+
+
+def normalize_addresses(addresses: Iterable[str]) -> list[str]:
+    """:func:`normalize_address` of each address, in order; every distinct address is
+    normalised once (facility lists repeat addresses: one building, several services)."""
+    values = list(addresses)
+    keys = {a: normalize_address.__wrapped__(a) for a in dict.fromkeys(values)}
+    return [keys[a] for a in values]
 
 
 _PREFECTURE_SET = frozenset(PREFECTURES)  # names are 3 or 4 characters long

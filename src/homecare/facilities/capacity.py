@@ -128,13 +128,15 @@ def capacity_summary(facilities: pd.DataFrame, labels: dict[str, str]) -> pd.Dat
     over the facilities counted once (``is_primary``) and placed in a unit: facilities, with a
     known capacity, unknown, the sum of the known ones, and whether the type has a capacity."""
     rules = load_rules()
-    df = facilities
-    if "is_primary" in df.columns:
-        df = df[df["is_primary"].astype(bool)]
-    df = df[df["municipality_code"].notna()]
+    keep = facilities["municipality_code"].notna()
+    if "is_primary" in facilities.columns:
+        keep &= facilities["is_primary"].astype(bool)
+    df = facilities.loc[keep, ["facility_type", "capacity"]]  # the two columns used, not a copy of the table
+    present = set(df["facility_type"])
+    groups = dict(tuple(df.groupby("facility_type", sort=False)))
     rows = []
-    for ftype in [t for t in labels if t in set(df["facility_type"])]:
-        g = df[df["facility_type"] == ftype]
+    for ftype in [t for t in labels if t in present]:
+        g = groups[ftype]
         applies = ftype in rules.index and rules.at[ftype, "zero_means"] != "not_applicable"
         known = g["capacity"].notna()
         rows.append(

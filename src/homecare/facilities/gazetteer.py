@@ -40,7 +40,14 @@ import pandas as pd
 
 from homecare.core import paths
 from homecare.core.errors import ReferenceDataError
-from homecare.facilities.address import PREFECTURE, kanji_number, match_key, normalize_address, split_prefecture
+from homecare.facilities.address import (
+    PREFECTURE,
+    kanji_number,
+    match_key,
+    normalize_address,
+    normalize_addresses,
+    split_prefecture,
+)
 from homecare.reference import catalog, municipalities
 
 GAZETTEER_DATASET = "town_gazetteer"
@@ -248,12 +255,13 @@ class Gazetteer:
             return codes, n, ""  # a town whose name starts like the municipality
         return both, n + m, f"「{body[:n]}」の後の「{rest[:m]}」も同じ区市町村の名称（重複・旧名）として読み飛ばした"
 
-    def geocode(self, address: str, unit: str = "") -> GeocodeResult:
+    def geocode(self, address: str, unit: str = "", *, key: str | None = None) -> GeocodeResult:
         """Geocode one address as written (any common form). ``unit``: the unit code given by
-        the source file itself (authoritative; the town is looked up in that unit)."""
+        the source file itself (authoritative; the town is looked up in that unit). ``key``:
+        the address's :func:`normalize_address`, when the caller has it already."""
         if address is None or (isinstance(address, float) and address != address):
             return GeocodeResult("", "", "", float("nan"), float("nan"), "none", "住所なし")
-        pref, body = split_prefecture(normalize_address(str(address)))
+        pref, body = split_prefecture(normalize_address(str(address)) if key is None else key)
         if unit:
             if unit not in self.units:
                 raise ReferenceDataError(f"unit code {unit!r} is not one of the {len(self.units)} units")
@@ -353,15 +361,19 @@ class Gazetteer:
                 break
         return GeocodeResult("", "", "", float("nan"), float("nan"), "none", "神奈川県の市区町村名が見つからない")
 
-    def geocode_many(self, addresses: Iterable[str], units: Iterable[str] | None = None) -> pd.DataFrame:
+    def geocode_many(
+        self, addresses: Iterable[str], units: Iterable[str] | None = None, *, keys: Iterable[str] | None = None
+    ) -> pd.DataFrame:
         """Geocode a column of addresses (each distinct address and unit once) into
         :data:`RESULT_COLUMNS` plus ``candidates`` ("|"-joined codes), ``outside`` and
         ``code_disagrees``. ``units``: the unit code of each address from its source file
-        ("" when the file gives none)."""
+        ("" when the file gives none); ``keys``: :func:`normalize_addresses` of the addresses,
+        when the caller has them."""
         values = list(addresses)
-        keys = list(zip(values, units if units is not None else [""] * len(values), strict=True))
-        cache = {k: self.geocode(*k) for k in dict.fromkeys(keys)}
-        rows = [cache[k] for k in keys]
+        match = list(keys) if keys is not None else normalize_addresses(str(v) if v is not None else "" for v in values)
+        pairs = list(zip(values, units if units is not None else [""] * len(values), match, strict=True))
+        cache = {p: self.geocode(p[0], p[1], key=p[2]) for p in dict.fromkeys(pairs)}
+        rows = [cache[p] for p in pairs]
         df = pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "candidates", "outside", "code_disagrees"])
         df["candidates"] = df["candidates"].map("|".join)
         return df

@@ -19,7 +19,7 @@ import pandas as pd
 from homecare.core import paths
 from homecare.core.qa import Cleaned, QAEntry, Reconciliation
 from homecare.facilities import coords, read, schemas
-from homecare.facilities.address import normalize_address
+from homecare.facilities.address import normalize_addresses
 from homecare.facilities.assign import DEFAULT_TOLERANCE_M, assign_areas, load_locator
 from homecare.facilities.gazetteer import load_gazetteer
 from homecare.reference import areas
@@ -45,12 +45,14 @@ def geocode_records(
     """
     index = addresses.index
     units = code_hint.fillna("").astype(str).tolist() if code_hint is not None else None
-    g = load_gazetteer().geocode_many(addresses.fillna("").astype(str), units)
+    text = addresses.fillna("").astype(str)
+    keys = normalize_addresses(text)  # once per distinct address, for the geocoder and the coordinate check
+    g = load_gazetteer().geocode_many(text, units, keys=keys)
     g.index = index
     nan = pd.Series(np.nan, index=index)
     lat = src_lat.astype(float) if src_lat is not None else nan
     lon = src_lon.astype(float) if src_lon is not None else nan
-    status = coords.classify(lat, lon, address_key=addresses.fillna("").astype(str).map(normalize_address))
+    status = coords.classify(lat, lon, address_key=pd.Series(keys, index=index, dtype=object))
     loc = load_locator().locate(lat.to_numpy(), lon.to_numpy(), tolerance_m)
     status[(status == "ok").to_numpy() & (loc["point_how"] == "outside").to_numpy()] = "outside"
     use_src = status == "ok"
@@ -62,12 +64,11 @@ def geocode_records(
     g["lon"] = np.select([use_src, has_geo, use_swapped], [lon, g["lon"], swapped_lon], np.nan)
     g["coord_status"] = status
     notes = g["geocode_note"].to_numpy(object, copy=True)
-    for i in np.flatnonzero((status != "ok").to_numpy() & (status != "missing").to_numpy()):
-        what = coords.STATUS_NOTES[status.iloc[i]]
-        done = {"geocoded": "住所の点で置換", "source_swapped": "緯度・経度を入れ替えて使用", "none": "使用しない"}[
-            g["coord_source"].iloc[i]
-        ]
-        notes[i] = "; ".join(x for x in (notes[i], f"{what}: {done}") if x)
+    states, sources = status.to_numpy(object), g["coord_source"].to_numpy(object)
+    done = {"geocoded": "住所の点で置換", "source_swapped": "緯度・経度を入れ替えて使用", "none": "使用しない"}
+    for i in np.flatnonzero((states != "ok") & (states != "missing")):
+        what = f"{coords.STATUS_NOTES[states[i]]}: {done[sources[i]]}"
+        notes[i] = "; ".join(x for x in (notes[i], what) if x)
     g["geocode_note"] = notes
     out = assign_areas(
         g,
@@ -82,24 +83,33 @@ def geocode_records(
 
 def geocode_qa(file: pd.Series, row: pd.Series, column: str, geo: pd.DataFrame, addresses: pd.Series) -> list[QAEntry]:
     """QA entries of the geocoding stage: unmatched, municipality-level only, coordinate
-    replaced, address/point disagreement, outside the prefecture."""
-    entries: list[QAEntry] = []
-    for f, r, a, (_, g) in zip(file, row, addresses, geo.iterrows(), strict=True):
-        found: list[tuple[str, str]] = []
-        if bool(g.get("outside", False)):
-            found.append((f"神奈川県外: {g['geocode_note']}", "kept"))
-        elif g["match_level"] == "none":
-            found.append((f"住所を照合できない（unmatched）: {g['geocode_note']}", "kept"))
-        elif g["match_level"] == "municipality":
-            found.append((f"区市町村レベルのみ: {g['geocode_note']}", "kept"))
-        if g["coord_status"] not in ("ok", "missing"):
-            found.append((f"座標を置換: {coords.STATUS_NOTES[g['coord_status']]}", "replaced"))
-        if g["disagreement"]:
-            found.append((f"住所と座標・コードの不一致: {g['geocode_note']}", "kept"))
-        entries += [
-            QAEntry(GEOCODE_STAGE, f, reason, action, row=int(r), column=column, value=a) for reason, action in found
-        ]
-    return entries
+    replaced, address/point disagreement, outside the prefecture. Per row in that order
+    (match, coordinates, disagreement); the rows are found with masks, so that only the
+    rows to report are visited (a national list has hundreds of thousands of rows)."""
+    if not len(file) == len(row) == len(geo) == len(addresses):
+        raise ValueError("geocode_qa: file, row, geo and addresses must have the same length")
+    level = geo["match_level"].to_numpy(object)
+    outside = geo["outside"].to_numpy(bool) if "outside" in geo else np.zeros(len(geo), dtype=bool)
+    status = geo["coord_status"].to_numpy(object)
+    notes = geo["geocode_note"].to_numpy(object)
+    match_prefix = np.select(
+        [outside, level == "none", level == "municipality"],
+        ["神奈川県外: ", "住所を照合できない（unmatched）: ", "区市町村レベルのみ: "],
+        "",
+    )
+    found: list[tuple[int, int, str, str]] = []  # (row position, order within the row, reason, action)
+    for i in np.flatnonzero(match_prefix != ""):
+        found.append((i, 0, f"{match_prefix[i]}{notes[i]}", "kept"))
+    for i in np.flatnonzero((status != "ok") & (status != "missing")):
+        found.append((i, 1, f"座標を置換: {coords.STATUS_NOTES[status[i]]}", "replaced"))
+    for i in np.flatnonzero(geo["disagreement"].to_numpy(bool)):
+        found.append((i, 2, f"住所と座標・コードの不一致: {notes[i]}", "kept"))
+    found.sort(key=lambda f: (f[0], f[1]))
+    files, rows, values = file.to_numpy(object), row.to_numpy(), addresses.to_numpy(object)
+    return [
+        QAEntry(GEOCODE_STAGE, files[i], reason, action, row=int(rows[i]), column=column, value=values[i])
+        for i, _, reason, action in found
+    ]
 
 
 def geocode_facilities(
@@ -180,6 +190,11 @@ def build_list(
     return Cleaned(out[list(schema().columns)], qa + qa2, Reconciliation(len(df) + quarantined, len(df), quarantined))
 
 
+def output_names(prefix: str = "") -> dict[str, str]:
+    """{output column: its name in the ``homecare geocode`` output} for ``prefix``."""
+    return {c: f"{prefix}{c}" for c in OUTPUT_COLUMNS}
+
+
 def geocode_csv(
     input_path: str | Path,
     output_path: str | Path,
@@ -187,22 +202,35 @@ def geocode_csv(
     address_column: str = "住所",
     scheme_id: str = areas.DEFAULT_SCHEME,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
+    prefix: str = "",
 ) -> pd.DataFrame:
-    """``homecare geocode``: keep the input columns, add :data:`OUTPUT_COLUMNS`; write
-    UTF-8 with BOM. Input encoding (UTF-8, UTF-8-BOM, CP932) is detected."""
+    """``homecare geocode``: keep every input column, add :data:`OUTPUT_COLUMNS` (each name
+    preceded by ``prefix``); write UTF-8 with BOM. Input encoding (UTF-8, UTF-8-BOM, CP932) is
+    detected. An input column with the name of an output column is an :class:`InputError`
+    naming it (never overwritten): rename it or choose a ``prefix``."""
     from homecare.core.encoding import read_csv_text
     from homecare.core.errors import InputError
     from homecare.core.files import atomic_write_bytes, csv_bytes
 
     df, _ = read_csv_text(input_path)
+    file = paths.relative(paths.resolve(input_path))
     if address_column not in df.columns:
         raise InputError(
-            f"no column {address_column!r} (columns: {', '.join(df.columns)}); use --address-column",
-            file=paths.relative(paths.resolve(input_path)),
+            f"no column {address_column!r} (columns: {', '.join(df.columns)}); use --address-column", file=file
+        )
+    names = output_names(prefix)
+    clash = [n for n in names.values() if n in df.columns]
+    if clash:
+        raise InputError(
+            f"the input already has column(s) {', '.join(clash)}, which the geocoder adds; input columns are "
+            f"never overwritten: rename them, or name the added columns with a prefix (--prefix geo_ adds "
+            f"geo_municipality_code, geo_town, ...)",
+            file=file,
+            column=clash[0],
         )
     geo = geocode_records(df[address_column], areas.load_scheme(scheme_id), tolerance_m=tolerance_m)
     out = df.copy()
-    for c in OUTPUT_COLUMNS:
-        out[c] = geo[c]
+    for c, name in names.items():
+        out[name] = geo[c]
     atomic_write_bytes(paths.resolve(output_path), csv_bytes(out))
     return out

@@ -28,7 +28,7 @@ import pandas as pd
 
 from homecare.core.errors import ParameterError
 from homecare.core.qa import QAEntry
-from homecare.facilities.address import match_key, normalize_address, prefecture_codes, split_prefecture
+from homecare.facilities.address import match_key, normalize_addresses, prefecture_codes, split_prefecture
 from homecare.reference import municipalities
 
 STAGE = "02_facilities"
@@ -222,7 +222,7 @@ def medical_scope(
     if missing.any():  # the prefecture written at the start of the address
         codes = prefecture_codes()
         addresses = raw.loc[missing, address_col].fillna("").astype(str)
-        prefecture[missing] = addresses.map(lambda a: codes.get(split_prefecture(normalize_address(a)).prefecture, ""))
+        prefecture[missing] = [codes.get(split_prefecture(k).prefecture, "") for k in normalize_addresses(addresses)]
     quarantine = pd.Series("", index=raw.index, dtype=object)
     quarantine[prefecture == ""] = "都道府県を判定できない（都道府県コードがなく所在地にも都道府県名がない）"
     in_scope = (prefecture == prefecture_code) & (quarantine == "")

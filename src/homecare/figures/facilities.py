@@ -170,8 +170,9 @@ def plot_facility_map(
         sub = pts[pts["group"] == group]
         many = len(sub) > 800  # dense layers (clinics) need smaller, lighter dots to show density
         if not sub.empty:
-            sub.plot(
-                ax=ax,
+            maps.plot_points(
+                sub,
+                ax,
                 color=GROUP_COLORS[group],
                 markersize=0.8 if many else 5,
                 alpha=0.6 if many else 0.95,

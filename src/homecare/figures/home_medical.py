@@ -87,7 +87,7 @@ def plot_supply_map(
         sub = pts[_layer(pts, key).to_numpy()]
         n = int(_layer(institutions, key).sum())
         if not sub.empty:
-            sub.plot(ax=left, color=color, marker=marker, markersize=size, edgecolor="#222222", linewidth=0.3)
+            maps.plot_points(sub, left, color=color, marker=marker, markersize=size, edgecolor="#222222", linewidth=0.3)
         handles.append(
             Line2D(
                 [], [], color=color, marker=marker, linestyle="", markeredgecolor="#222222", label=f"{label}（{n:,}）"

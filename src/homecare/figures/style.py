@@ -13,9 +13,13 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # headless: scheduled runs and tests have no display
+from homecare.figures import backend
+
+# headless (scheduled runs and tests have no display): Agg without geopandas' idle redraws
+matplotlib.use(backend.NAME)
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from homecare.core import (
@@ -23,6 +27,7 @@ from homecare.core import (
     provenance,  # noqa: E402
 )
 from homecare.core.labels import SAMPLE_LABEL, current_scenario, scenario_label, source_lines  # noqa: E402
+from homecare.publish import slide_picture  # noqa: E402
 
 FONT_FAMILY = "IPAexGothic"
 DPI = 300
@@ -58,6 +63,11 @@ def apply_style() -> None:
             "text.color": TEXT_COLOR,
         }
     )
+
+
+# every figure module imports this one: figures drawn after it (from a stage or an analyst's
+# notebook) get the house style without a separate call
+apply_style()
 
 
 def finish_figure(
@@ -158,6 +168,13 @@ def figure_texts(fig: Figure) -> list[str]:
     return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
+def _rendered_pixels(fig: Figure) -> np.ndarray:
+    """RGBA pixels of the figure's last Agg rendering (the PNG ``savefig`` has just written);
+    an empty array when its canvas keeps none."""
+    buffer_rgba = getattr(fig.canvas, "buffer_rgba", None)
+    return np.asarray(buffer_rgba()) if buffer_rgba is not None else np.empty((0, 0, 4), np.uint8)
+
+
 def save_figure(
     fig: Figure,
     output_dir: str | Path,
@@ -186,6 +203,8 @@ def save_figure(
         path = out / f"{name}.{fmt}"
         fig.savefig(path, dpi=DPI, metadata=_SAVE_METADATA[fmt])
         written[fmt] = path
+        if fmt == "png":  # the slide deck's picture, from the pixels just rendered (png comes first)
+            slide_picture.write_from_pixels(_rendered_pixels(fig), path)
     record = {**meta, "name": name, "texts": figure_texts(fig), **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
     if table is not None:
         record["table"] = table

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -358,12 +359,23 @@ def _reuse(run: _Run, name: str) -> StageRun:
     )
 
 
+def _papermill() -> tuple[Any, type[Exception]]:
+    """papermill and its execution error. nbformat imports jsonschema, which compiles 38 lark
+    grammars for the ``iri`` string formats at import when ``rfc3987_syntax`` is installed
+    (about 1 s of CPU, two thirds of papermill's import); notebooks never use those formats,
+    so the optional module is marked absent in this process (jsonschema then skips them)."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    return pm, PapermillExecutionError
+
+
 def _execute(run: _Run, name: str, notebook: Path, out_nb: Path, parameters: dict[str, Any], t0: float) -> None:
     """papermill in this environment's kernel; a failure writes FAILED.md and the manifest of
     the failed run and raises :class:`RunFailed` (``latest`` is left as it was)."""
-    # imported only when a stage runs: a no-change run skips papermill's ~3 s import
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    # imported only when a stage runs: a no-change run skips papermill's import
+    pm, PapermillExecutionError = _papermill()
 
     try:
         pm.execute_notebook(
@@ -423,8 +435,8 @@ def normalise_notebook(path: Path) -> None:
     meta = nb.get("metadata", {}).get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
         meta.pop(key, None)
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    sharing.sanitize_file(path)
+    text = json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    path.write_text(sharing.sanitize_text(text), encoding="utf-8")  # written once, not reread to sanitize
 
 
 def _finish(run: _Run, tolerance: float) -> changes.RunChanges:

@@ -20,7 +20,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from homecare.core import paths
 
@@ -74,11 +74,20 @@ def _local_strings() -> tuple[str, str]:
     return root, ("" if home in ("/", "") else home)
 
 
+def _path_pattern(prefix: str) -> re.Pattern[str]:
+    """``prefix`` where it is a whole path (followed by ``/`` or the end of the path), never
+    the start of a longer name: /srv/homecare is not the start of /srv/homecare-data."""
+    return re.compile(re.escape(prefix) + r"(?=/|$|[\s\"'<>),;:])")
+
+
 def _replace_path(text: str, prefix: str, replacement: str) -> str:
-    """Replace ``prefix`` where it is a whole path (followed by ``/`` or the end of the path),
-    never the start of a longer name: /srv/homecare must not eat /srv/homecare-data."""
-    pattern = re.compile(re.escape(prefix) + r"(?=/|$|[\s\"'<>),;:])")
-    return pattern.sub(replacement, text)
+    """Replace ``prefix`` where it is a whole path (see :func:`_path_pattern`)."""
+    return _path_pattern(prefix).sub(replacement, text)
+
+
+def _inside(path_text: str, folder: str) -> bool:
+    """Whether the absolute path ``path_text`` is ``folder`` or lies below it (as paths, not text)."""
+    return PurePosixPath(path_text).is_relative_to(folder)
 
 
 @cache
@@ -167,13 +176,17 @@ def scan_text(text: str, file: str = "") -> list[Finding]:
         needles += [("user name", f"/{user}/"), ("user name", f"\\{user}\\"), ("user name", f"{user}@")]
     found = []
     for kind, needle in needles:
-        i = text.find(needle)
-        if needle and i >= 0:
+        if kind == "user name":
+            i = text.find(needle)
+        else:  # folders are found as whole paths: the project root is not in /srv/homecare-data
+            m = _path_pattern(needle).search(text)
+            i = m.start() if m else -1
+        if i >= 0:
             found.append(Finding(file, kind, _excerpt(text, i, i + len(needle))))
     for m in _HOME_DIRS.finditer(text):
         found.append(Finding(file, "home folder", _excerpt(text, m.start(), m.end())))
     for m in _ABSOLUTE.finditer(text):
-        if not _HOME_DIRS.match(m.group(0)) and not m.group(0).startswith(root):
+        if not _HOME_DIRS.match(m.group(0)) and not _inside(m.group(0), root):
             found.append(Finding(file, "absolute path", _excerpt(text, m.start(), m.end())))
     for hits in secrets_in(text.split("\n")):
         found += [Finding(file, f"secret ({kind})", secret[:4] + "…") for kind, secret in hits]

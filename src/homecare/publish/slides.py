@@ -33,11 +33,12 @@ from pptx.util import Emu, Inches, Pt
 from homecare.core import paths
 from homecare.core.files import FIXED_TIME, atomic_write_bytes, normalise_zip
 from homecare.core.labels import SAMPLE_LABEL, scenario_label, source_line
+from homecare.publish import slide_picture
 from homecare.publish.tables import read_table
 
 PPTX_NAME = "figures.pptx"
-SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 33.867 x 19.05 cm
-PICTURE_DPI = 130  # sharp on a projector and in print at slide size; keeps the deck under 5 MB
+SLIDE_W, SLIDE_H = Emu(slide_picture.SLIDE_W), Emu(slide_picture.SLIDE_H)  # 16:9, 33.867 x 19.05 cm
+PICTURE_DPI = slide_picture.PICTURE_DPI
 CHART_TYPES = {
     "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "barh": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -120,21 +121,13 @@ def _notes(slide, fig: dict) -> None:
 
 def _picture(slide, png: Path) -> None:
     """The figure as a picture filling the space under the title, resampled to
-    :data:`PICTURE_DPI` at that size."""
-    box_w, box_h = SLIDE_W - Inches(0.6), SLIDE_H - Inches(1.2) - Inches(0.5)
-    with Image.open(png) as im:
-        scale = min(box_w / im.width, box_h / im.height)
-        w, h = int(im.width * scale), int(im.height * scale)
-        target = (max(1, int(w / 914400 * PICTURE_DPI)), max(1, int(h / 914400 * PICTURE_DPI)))
-        rgb = im.convert("RGB")
-        factor = max(1, min(rgb.width // target[0], rgb.height // target[1]))
-        small = rgb.reduce(factor).resize(target, Image.Resampling.LANCZOS) if target[0] < rgb.width else rgb
-        # 256 colours are plenty for a chart or a map and quarter the size of the deck
-        small = small.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-        buf = io.BytesIO()
-        small.save(buf, format="PNG")
-    buf.seek(0)
-    slide.shapes.add_picture(buf, int((SLIDE_W - w) / 2), Inches(1.15), Emu(w), Emu(h))
+    :data:`PICTURE_DPI` at that size: the one saved with the figure when there is one
+    (:mod:`homecare.publish.slide_picture`), else made from the PNG."""
+    with Image.open(png) as im:  # the header: the size on the slide
+        w, h, _ = slide_picture.placement(im.width, im.height)
+    saved = slide_picture.path_for(png)
+    data = saved.read_bytes() if saved.is_file() else slide_picture.from_png(png)
+    slide.shapes.add_picture(io.BytesIO(data), int((SLIDE_W - w) / 2), Inches(1.15), Emu(w), Emu(h))
 
 
 def _specs(fig: dict) -> list[dict]:

@@ -10,20 +10,26 @@ the stage record the runner merges into the manifest. Every stage function retur
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from homecare.core import provenance
 from homecare.core.qa import Reconciliation
-from homecare.figures import style
 from homecare.publish import disclosure
 from homecare.publish.tables import write_table
+
+if TYPE_CHECKING:  # matplotlib and seaborn are imported only by stages that draw (~0.4 s per kernel)
+    from matplotlib.figure import Figure
+
+    from homecare.figures import style
+
+_STYLE_MODULE = "homecare.figures.style"
 
 
 @dataclass
@@ -46,7 +52,11 @@ class Stage:
         self, name: str, output_dir: str | Path, *, formats: tuple[str, ...] | list[str] = ("png", "svg")
     ) -> None:
         provenance.reset()
-        style.apply_style()
+        # the house style is set when the figure modules are imported; a new stage sets it
+        # again (a notebook may have changed rcParams), without importing matplotlib for a
+        # stage that draws nothing
+        if _STYLE_MODULE in sys.modules:
+            sys.modules[_STYLE_MODULE].apply_style()
         self.name = name
         self.output_dir = output_dir
         self.formats = tuple(formats)
@@ -102,6 +112,8 @@ class Stage:
         stage's formats; ``table`` names the published table behind it and ``chart`` how the
         slide deck draws it as native, editable charts from that table (one spec per panel). A text on the figure
         that prints a small count of people (参加住民7人) is an error, never a published label."""
+        from homecare.figures import style
+
         small = disclosure.small_counts_in_text("\n".join(style.figure_texts(fig)), self.rules)
         if small:
             raise disclosure.DisclosureError(f"figure {name} prints small counts of people: {small[:3]}")

