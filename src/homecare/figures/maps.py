@@ -88,3 +88,65 @@ def label_points(areas: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
         p = geom.representative_point()
         anchors[row.area] = (p.x, p.y)
     return anchors
+
+
+# --- house style of every map (issue 15): one dark outline for areas, thin light unit borders,
+# neutral ground under point layers, classed fills, markers legible on a slide ---------------
+
+AREA_EDGE = "#333333"  # the one outline colour of area borders, over any fill
+AREA_EDGE_WIDTH = 1.3
+UNIT_EDGE = "#FFFFFF"  # unit (区市町村) borders: thin and light
+UNIT_EDGE_WIDTH = 0.5
+NEUTRAL_FILL = "#FBFBF8"  # land under point layers: no colour a marker could be confused with
+MARKER_MM = 2.4  # marker diameter on a 16:9 slide (≥ ~2 mm reads at a glance)
+
+
+def draw_area_outlines(ax: Axes, area_p: gpd.GeoDataFrame, *, linewidth: float = AREA_EDGE_WIDTH) -> None:
+    """Area borders in the one dark outline colour, above the fills."""
+    area_p.boundary.plot(ax=ax, color=AREA_EDGE, linewidth=linewidth, zorder=3)
+
+
+def draw_units(ax: Axes, unit_p: gpd.GeoDataFrame, colors: list[str] | str, *, hatch: str | None = None) -> None:
+    """Units filled with ``colors`` (one per row, or one for all), thin light borders."""
+    unit_p.plot(ax=ax, color=colors, edgecolor=UNIT_EDGE, linewidth=UNIT_EDGE_WIDTH, hatch=hatch, zorder=2)
+
+
+def draw_classed(ax: Axes, shapes: gpd.GeoDataFrame, values, classes, *, missing: str, edge: str = UNIT_EDGE) -> None:
+    """A classed choropleth: each shape in the colour of its value's class
+    (:class:`homecare.figures.classes.Classes`), ``missing`` where there is no value."""
+    shapes.plot(ax=ax, color=classes.color_of(values, missing), edgecolor=edge, linewidth=UNIT_EDGE_WIDTH, zorder=2)
+
+
+def marker_area(mm: float = MARKER_MM) -> float:
+    """matplotlib scatter size (pt², the square of the diameter) of a marker ``mm`` across."""
+    return (mm / 25.4 * 72) ** 2
+
+
+def draw_points(
+    ax: Axes,
+    pts: gpd.GeoDataFrame,
+    color: str,
+    *,
+    marker: str = "o",
+    mm: float = MARKER_MM,
+    label: str | None = None,
+    dense: bool = False,
+) -> None:
+    """A point layer of one kind: markers ``mm`` across with a dark edge, over the map. A
+    ``dense`` layer (thousands of clinics) is translucent, so that density shows, and
+    rasterised, so that the SVG stays small."""
+    if pts.empty:
+        return
+    ax.scatter(
+        pts.geometry.x,
+        pts.geometry.y,
+        s=marker_area(mm),
+        c=color,
+        marker=marker,
+        alpha=0.55 if dense else 1.0,
+        edgecolors="#222222",
+        linewidths=0.2 if dense else 0.4,
+        zorder=5,
+        label=label,
+        rasterized=dense,
+    )
