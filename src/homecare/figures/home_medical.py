@@ -78,8 +78,8 @@ def plot_supply_map(
     style.apply_style()
     frame = point_maps.map_frame(units, scheme, prefectures)
     pts = point_maps.located_points(institutions)
-    fig, axes = plt.subplots(1, len(SUPPLY_PANELS), figsize=(style.SLIDE_AREA_IN[0], 5.4), squeeze=False)
-    fig.subplots_adjust(left=0.005, right=0.995, top=0.86, bottom=0.15, wspace=0.02)
+    fig, axes = plt.subplots(1, len(SUPPLY_PANELS), figsize=(style.SLIDE_AREA_IN[0], 5.0), squeeze=False)
+    fig.subplots_adjust(left=0.005, right=0.995, top=0.85, bottom=0.13, wspace=0.02)
     for ax, (title, layers) in zip(axes[0], SUPPLY_PANELS, strict=True):
         drawn = []
         for label, key, color, marker in layers:

@@ -27,6 +27,7 @@ HALO = [pe.withStroke(linewidth=2.6, foreground="white")]
 _RINGS = 9  # candidate distances, in label heights
 _ANGLES = 16
 LAND_COST = 2.5  # a spot over land costs as much as this many label heights further away
+POINT_COST = 1.0  # and each marker a moved label would cover, one label height
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def place_labels(
         placed.append(_box(*spot, w, h, 0.15 * h))
         where[lab.key] = "inside"
     small = [prepared.prep(lab.geometry) for lab in moved]
+    pts = np.asarray(avoid, dtype=float).reshape(-1, 2) if avoid is not None else np.empty((0, 2))
     for lab in sorted(moved, key=lambda lb: (lb.geometry.area, lb.key)):
         text = lab.outside_text or lab.text
         w, h = _size(ax, text, size)
@@ -129,7 +131,7 @@ def place_labels(
                 if any(leader.intersects(q) for q in [*leaders, *placed]):  # leaders never cross
                     continue
                 on_land = shape.intersection(land_shape).area / shape.area if land.intersects(shape) else 0.0
-                cost = r / h + LAND_COST * on_land
+                cost = r / h + LAND_COST * on_land + POINT_COST * _points_in(pts, shape)
                 if cost < best_cost:
                     best, best_cost = (cx, cy), cost
             if best is not None and best_cost <= (ring + 1) * 1.1 + max(w, h) / (2 * h):
@@ -169,12 +171,18 @@ def _inside_spot(
         shape = _box(x, y, w, h, 0)
         if not (room.contains(shape) and frame.contains(shape)) or any(shape.intersects(p) for p in placed):
             continue
-        if len(pts):
-            bx0, by0, bx1, by1 = shape.bounds
-            if np.any((pts[:, 0] >= bx0) & (pts[:, 0] <= bx1) & (pts[:, 1] >= by0) & (pts[:, 1] <= by1)):
-                continue
+        if _points_in(pts, shape):
+            continue
         return (x, y)
     return None
+
+
+def _points_in(pts: np.ndarray, shape: BaseGeometry) -> int:
+    """How many of the points ``pts`` (n x 2) lie in the bounding box of ``shape``."""
+    if not len(pts):
+        return 0
+    bx0, by0, bx1, by1 = shape.bounds
+    return int(np.sum((pts[:, 0] >= bx0) & (pts[:, 0] <= bx1) & (pts[:, 1] >= by0) & (pts[:, 1] <= by1)))
 
 
 def _leader_label(ax: Axes, text: str, anchor: Point, xy: tuple[float, float], size: float, zorder: float) -> None:

@@ -371,7 +371,9 @@ def save_figure(
     """Save ``fig`` as 300 dpi PNG and SVG under ``<output_dir>/figures/`` byte-identically
     for identical input, plus ``<name>.json`` (caption, sources, sample) for the index.
     ``formats`` may add ``pdf`` or drop ``svg``; PNG is always written (the index and slides
-    show it). ``table`` names the published table behind the figure, for the index.
+    show it). ``table`` names the published table behind the figure, for the index. The
+    record also holds the figure-quality entry (:func:`quality_record`, measured on the PNG as
+    drawn); what breaks the house style is printed, so that a run log shows it.
     Returns the written paths relative to the project root."""
     meta = getattr(fig, _META_ATTR, None)
     if meta is None:
@@ -408,4 +410,6 @@ def save_figure(
         json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     plt.close(fig)
+    for problem in quality_problems(record["quality"]):
+        print(f"figure {name}: {problem}")
     return {fmt: paths.relative(path) for fmt, path in written.items()}
