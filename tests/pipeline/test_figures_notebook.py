@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import pytest
 from figure_fixtures import facilities, population
+from figure_quality import assert_run_figures_pass
 from scores_fixtures import stage_tables
 
 from homecare.core import paths, processed
@@ -50,8 +51,12 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
         "05_goal3_indicators_area_2026",
         "05_score_comparison_2026",
         "05_score_distribution_2026",
-        "05_goal3_missed_items_2026",
-        "05_facilities_map",
+        "05_goal3_missed_items_2026_1",
+        "05_goal3_missed_items_2026_2",
+        "05_facilities_map_hospital_clinic",
+        "05_facilities_map_nursing_tokuyo",
+        "05_facilities_map_roken_iryoin",
+        "05_facilities_map_residential",
         "05_facilities_counts",
         "05_facilities_per_aged75",
         "05_cooperation_status",
@@ -81,3 +86,4 @@ def test_notebook_05_produces_the_figure_set(tmp_path, monkeypatch):
         columns = pd.read_csv(out / "tables" / f"{fig['table']}.csv", encoding="utf-8-sig", nrows=0).columns
         for spec in fig["chart"]:
             assert {spec["category"], *spec["series"]} <= set(columns), n
+    assert assert_run_figures_pass(out) == len(names)  # text ≥ 8 pt on a slide, one scale per measure

@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import pytest
 from figure_fixtures import population
+from figure_quality import assert_run_figures_pass
 
 from homecare.core import paths, processed
 from homecare.population import rates
@@ -133,8 +134,10 @@ def test_every_output_is_published_and_marked_sample(run):
     assert figures == [
         "07_home_care_activity_secondary_medical_area",
         "07_home_care_supply_map_secondary_medical_area",
+        "07_home_care_supply_rate_map_secondary_medical_area",
         "07_home_care_supply_rates_secondary_medical_area",
     ]
+    assert assert_run_figures_pass(run["out"]) == len(figures)
     for meta in (run["out"] / "figures").glob("*.json"):
         assert json.loads(meta.read_text())["sample"] is True
     tables = sorted(p.stem for p in (run["out"] / "tables").glob("*.csv"))

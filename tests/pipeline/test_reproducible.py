@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from figure_quality import assert_run_figures_pass
 from run_files import content
 
 from homecare.core import paths
@@ -39,5 +40,6 @@ def test_two_cold_runs_are_byte_identical(tmp_path: Path) -> None:
     assert any(f.suffix == ".png" for f in files) and any(f.suffix == ".xlsx" for f in files)
     different = [str(f) for f in files if content(a, f) != content(b, f)]
     assert different == []
+    assert assert_run_figures_pass(a) >= 1  # the area map reads on a slide
     executed = (a / "notebooks" / "00_reference_areas.ipynb").read_text(encoding="utf-8")
     assert '"id": "injected-parameters"' in executed, "papermill's injected cell has a fixed id"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,36 @@ def test_every_unit_is_in_exactly_one_area(scheme_id: str) -> None:
     assert assignment["municipality_code"].is_unique
     assert set(assignment["municipality_code"]) == UNIT_CODES
     assert len(set(scheme.colors.values())) == len(scheme.areas), "one distinct colour per area"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [(a, b) for i, a in enumerate(areas.list_schemes()) for b in areas.list_schemes()[i + 1 :]]
+)
+def test_compared_schemes_never_give_two_areas_one_colour(a: str, b: str) -> None:
+    """A scheme-comparison figure (06_scheme_comparison_*) draws two schemes side by side: an
+    area that differs (other members) never takes the colour of an area of the other scheme,
+    and an area that is the same keeps its colour."""
+    assert areas.colour_clashes(areas.load_scheme(a), areas.load_scheme(b)) == []
+
+
+def test_a_reused_colour_is_caught() -> None:
+    """The check can fail: the scenario as it was (横浜北部 in 横浜's colour, 川崎 in 川崎南部's)."""
+    official, scenario = areas.load_scheme("secondary_medical_area"), areas.load_scheme("scenario_yokohama3_kawasaki1")
+    recoloured = {"横浜北部": official.colors["横浜"], "川崎": official.colors["川崎南部"]}
+    old = dataclasses.replace(
+        scenario,
+        areas=tuple(dataclasses.replace(x, color=recoloured.get(x.name, x.color)) for x in scenario.areas),
+    )
+    clashes = areas.colour_clashes(official, old)
+    assert len(clashes) == 2
+    assert any("横浜北部" in c and "横浜 " in c for c in clashes) and any("川崎南部" in c for c in clashes)
+    moved = dataclasses.replace(
+        scenario,
+        areas=tuple(dataclasses.replace(x, color="#000000") if x.name == "県西" else x for x in scenario.areas),
+    )
+    assert areas.colour_clashes(official, moved) == [
+        "secondary_medical_area 県西 and scenario_yokohama3_kawasaki1 県西 are the same area in two colours"
+    ]
 
 
 def test_the_three_committed_schemes() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from figure_fixtures import _isolated_processed, facilities, figure_texts, population, scheme_fixture, units_fixture  # noqa: F401  fixtures
+from matplotlib.collections import PathCollection
 
 from homecare.core.errors import InputError, ParameterError
 from homecare.core.labels import SAMPLE_LABEL, round_significant
@@ -67,12 +69,30 @@ def test_per_aged75_rate(fac, scheme, units):
 
 
 def test_facility_map(fac, scheme, units, tmp_path):
+    """One facility group per panel, markers legible on a slide, area names, the position
+    precision and the files' date stated; every mapped group is in one of the stage's figures."""
+    assert sorted(g for groups in fac_fig.MAP_SETS.values() for g in groups) == sorted(fac_fig.MAP_GROUPS)
     df = fac.copy()
+    assert df.loc[0, "facility_type"] == "hospital"
     df.loc[0, ["lat", "lon"]] = [float("nan"), float("nan")]
-    fig = fac_fig.plot_facility_map(df, units, scheme, sample=True)
+    # as stage 03 writes them: the source's point, or the point of the address's town / unit
+    df["coord_source"], df["match_level"] = "source", "town"
+    df.loc[0, "coord_source"] = "none"
+    df.loc[[1, 12, 13], "coord_source"] = "geocoded"
+    df.loc[13, "match_level"] = "municipality"
+    assert set(df.loc[[1, 12, 13], "facility_type"]) == {"hospital", "clinic"}
+    fig = fac_fig.plot_facility_map(df, units, scheme, sample=True, as_of="2025-12-01")
     texts = figure_texts(fig)
-    assert sum(t.startswith(tuple(fac_fig.MAP_GROUPS)) and "施設）" in t for t in texts) == len(fac_fig.MAP_GROUPS)
-    assert any("位置座標のない1施設" in t for t in texts)
+    assert [ax.get_title(loc="left").split("（")[0] for ax in fig.axes] == list(fac_fig.MAP_SETS["hospital_clinic"])
+    n_shown = int(df["facility_type"].isin(["hospital", "clinic"]).sum()) - 1
+    note = next(t for t in texts if t.startswith("注："))
+    assert f"出典ファイルの座標{n_shown - 3}、住所の町丁目・大字の代表点2（位置参照情報）、区市町村の代表点1" in note
+    assert "位置のない1件は地図に表示せず件数に含む" in note
+    assert any("令和7年12月1日時点" in t for t in texts)
+    assert all(area in texts for area in scheme.area_names)  # area names on the map
+    markers = [c for ax in fig.axes for c in ax.collections if isinstance(c, PathCollection)]
+    sizes = [float(np.sqrt(c.get_sizes()).min()) / 72 * 25.4 for c in markers if len(c.get_offsets()) > 1]
+    assert sizes and min(sizes) >= 2.0, "markers at least 2 mm across on a slide"
     assert any(SAMPLE_LABEL in t for t in texts) and any("国土数値情報" in t for t in texts)
     style.save_figure(fig, tmp_path, "facility_map")
     with pytest.raises(ParameterError):

@@ -165,7 +165,7 @@ def _figure_builders():
             "score_change": lambda: scores.plot_goal3_score_change(summary, scheme, 2025, sample=True),
             "profile_area": lambda: indicators.plot_indicator_profile(by_ind, scheme, 2025, sample=True),
             "profile_insurer": lambda: indicators.plot_indicator_profile(
-                by_ind, scheme, 2025, level="municipality", sample=True
+                by_ind, scheme, 2025, level="municipality", areas=indicators.insurer_parts(scheme)[0], sample=True
             ),
             "facility_map": lambda: fac_fig.plot_facility_map(fac, units, scheme, sample=True),
             "facility_rate": lambda: fac_fig.plot_facility_counts(

@@ -17,7 +17,7 @@ def _save(n: int, fmt: str) -> bytes:
     rng = np.random.default_rng(16)
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(rng.random(n), rng.random(n)))
     fig, ax = plt.subplots(figsize=(3, 3))
-    maps.plot_points(pts, ax, color="#0072B2", markersize=2)
+    maps.draw_points(ax, pts, "#0072B2", mm=0.5)
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100, metadata={"png": {"Software": None}, "svg": {"Date": None}}[fmt])
     plt.close(fig)
@@ -30,7 +30,7 @@ def test_dense_layers_are_rasterised_in_svg(monkeypatch: pytest.MonkeyPatch) -> 
     assert b"<image" in _save(dense, "svg")
     assert b"<image" not in _save(small, "svg")
     vector = len(_save(dense, "svg"))
-    monkeypatch.setattr(maps, "DENSE_POINTS", 10**9)  # the same layer kept as vector paths
+    monkeypatch.setattr(maps, "RASTERISE_DENSE", False)  # the same layer kept as vector paths
     assert len(_save(dense, "svg")) > 3 * vector
 
 
@@ -38,5 +38,5 @@ def test_rasterising_leaves_the_png_unchanged(monkeypatch: pytest.MonkeyPatch) -
     style.apply_style()
     n = maps.DENSE_POINTS + 1
     rasterised = _save(n, "png")
-    monkeypatch.setattr(maps, "DENSE_POINTS", 10**9)
+    monkeypatch.setattr(maps, "RASTERISE_DENSE", False)
     assert _save(n, "png") == rasterised

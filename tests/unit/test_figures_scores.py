@@ -114,9 +114,18 @@ def test_area_rows_of_a_scheme_that_splits_a_city_into_three():
     assert len(yokohama) == 1 and yokohama["row"].iloc[0].count("、") == 2 and not rows["shared"].any()
 
 
-@pytest.mark.parametrize("level,rows", [("area", 8 + 2), ("municipality", 33 + 2)])
-def test_indicator_profile_heatmap(scheme, level, rows, tmp_path):
-    fig = indicators.plot_indicator_profile(goal3_by_indicator(), scheme, 2025, level=level, sample=True)
+def test_insurers_are_cut_into_slides_between_areas(scheme):
+    parts = indicators.insurer_parts(scheme)
+    assert parts == [scheme.area_names[:7], ["県央", "県西"]]  # 16 and 17 insurers
+    assert [a for part in parts for a in part] == scheme.area_names
+    assert len(indicators.insurer_parts(scheme, max_rows=40)) == 1
+    with pytest.raises(ParameterError, match="do not read on one slide"):
+        indicators.plot_indicator_profile(goal3_by_indicator(), scheme, 2025, level="municipality")
+
+
+@pytest.mark.parametrize("level,areas_,rows", [("area", None, 8 + 2), ("municipality", ["県央", "県西"], 17 + 2)])
+def test_indicator_profile_heatmap(scheme, level, areas_, rows, tmp_path):
+    fig = indicators.plot_indicator_profile(goal3_by_indicator(), scheme, 2025, level=level, areas=areas_, sample=True)
     image = fig.axes[0].images[0].get_array()
     assert image.shape == (rows, 5)
     assert float(np.nanmax(image)) <= 100 and float(np.nanmin(image)) >= 0
@@ -168,11 +177,15 @@ def test_distribution_figure_names_who_falls_below_the_threshold(tmp_path):
 def test_missed_items_figure_and_table(scheme, tmp_path):
     t = stage_tables()
     args = (t["insurer_scores"], t["national_benchmark"], t["goal3_missed_items"], scheme, 2026)
-    fig = indicators.plot_goal3_missed_items(*args, threshold=0.5, sample=True)
-    image = fig.axes[0].images[0].get_array()
-    assert image.shape == (33, 31)
+    figs = [
+        indicators.plot_goal3_missed_items(*args, threshold=0.5, sample=True, areas=part)
+        for part in indicators.insurer_parts(scheme)
+    ]
+    images = [np.asarray(f.axes[0].images[0].get_array()) for f in figs]
+    assert [i.shape for i in images] == [(16, 31), (17, 31)]
     missed = t["goal3_missed_items"].query("fiscal_year == 2026")
-    assert int((np.asarray(image) == 1).sum()) == len(missed)  # highlighted cells = missed common items
+    assert sum(int((i == 1).sum()) for i in images) == len(missed)  # highlighted cells = missed common items
+    fig = figs[0]
     texts = figure_texts(fig)
     assert "全国平均の該当率（％）" in texts and "県平均の該当率（％）" in texts and _has_means(fig)
     table = indicators.missed_items_table(*args)

@@ -96,7 +96,7 @@ def test_population_pyramids(outlook) -> None:
     sm = outlook["schemes"]["secondary_medical_area"]
     fig = figures.plot_population_pyramids(outlook["ap"]["secondary_medical_area"], sm, sources=SOURCES, sample=True)
     texts = _render(fig)
-    _check(texts, "2020年→2040年", "90-94", "95+")
+    _check(texts, "2020年→2040年", "85-89", "95+", "全圏域で同じ目盛り")
     # 75+ bands go from 10 to 15 persons per unit: +50% everywhere
     assert "横浜（75歳以上 +50%）" in texts
 

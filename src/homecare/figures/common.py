@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
+from homecare.core.dates import reiwa_year_month
 from homecare.reference import municipalities
 from homecare.reference.areas import AreaScheme
 
@@ -103,7 +104,9 @@ def text_color_on(fill: str) -> str:
     return "#111111" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.25 else "white"
 
 
-def area_tag(ax: Axes, area: str, color: str, xy: tuple[float, float], xycoords, offset: tuple[float, float]) -> None:
+def area_tag(
+    ax: Axes, area: str, color: str, xy: tuple[float, float], xycoords, offset: tuple[float, float], size: float = 9.5
+) -> None:
     """An area name on a chip of the area's colour (light area colours are unreadable as text)."""
     ax.annotate(
         area,
@@ -113,12 +116,20 @@ def area_tag(ax: Axes, area: str, color: str, xy: tuple[float, float], xycoords,
         textcoords="offset points",
         ha="right",
         va="center",
-        fontsize=9.5,
+        fontsize=size,
         color=text_color_on(color),
-        bbox={"boxstyle": "round,pad=0.3", "facecolor": color, "edgecolor": "none"},
+        bbox={"boxstyle": "round,pad=0.25", "facecolor": color, "edgecolor": "none"},
     )
 
 
 def short_name(full_name: str) -> str:
     """Unit name without the county (足柄上郡松田町 -> 松田町), for labels."""
     return full_name.split("郡")[-1]
+
+
+def as_of_label(as_of: str) -> str:
+    """A data date as printed in council figures (時点): 2025-12-01 -> 令和7年12月1日時点,
+    2025-12 -> 令和7年12月時点."""
+    parts = [int(p) for p in str(as_of).split("-")]
+    era = reiwa_year_month(parts[0], parts[1])
+    return f"{era}{parts[2]}日時点" if len(parts) == 3 else f"{era}時点"

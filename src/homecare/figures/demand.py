@@ -11,13 +11,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from homecare.core.labels import format_significant
-from homecare.figures import maps, style
-from homecare.figures.common import OUTLINE_COLOR, hide_spines
+from homecare.figures import classes, map_labels, maps, style
+from homecare.figures.common import hide_spines
 from homecare.population import rates
 from homecare.population.aggregate import PREFECTURE_AREA
 from homecare.population.bands import AGE_BANDS, MEASURE_75, bands_of_measure
@@ -80,44 +79,6 @@ def _shared_ylim(*frames: pd.DataFrame) -> tuple[float, float]:
     return (min(lo, 100) - pad, max(hi, 100) + pad)
 
 
-SMALL_AREA_SHARE = 0.03  # areas smaller than this share of the map get their label outside, with a leader
-
-
-def _label_areas(
-    ax: Axes, area_p: gpd.GeoDataFrame, texts: dict[str, str], extent: tuple[float, float, float, float]
-) -> tuple[float, float, float, float]:
-    """Label each area at its anchor; labels of small areas (川崎南部 ...) go in a column to the
-    right of the map with a leader line, so they never cover their neighbours. Returns the
-    extent widened to hold that column."""
-    anchors = maps.label_points(area_p)
-    total = float(area_p.geometry.area.sum())
-    small = [r.area for r in area_p.itertuples() if r.geometry.area / total < SMALL_AREA_SHARE]
-    for name, (x, y) in anchors.items():
-        if name not in small:
-            maps.label(ax, x, y, texts[name], size=9.5)
-    if not small:
-        return extent
-    minx, miny, maxx, maxy = extent
-    column_x = maxx + (maxx - minx) * 0.03
-    gap = (maxy - miny) * 0.11  # two-line labels need about this much height each
-    placed: list[float] = []
-    for name in sorted(small, key=lambda n: -anchors[n][1]):  # top to bottom keeps leaders uncrossed
-        x, y = anchors[name]
-        ly = min(y, placed[-1] - gap) if placed else y
-        placed.append(ly)
-        ax.annotate(
-            texts[name],
-            (x, y),
-            xytext=(column_x, ly),
-            ha="left",
-            va="center",
-            fontsize=9.5,
-            color="#111111",
-            arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 2, "shrinkB": 0},
-        )
-    return (minx, miny, maxx + (maxx - minx) * 0.16, maxy)
-
-
 def plot_demand_index(
     index: pd.DataFrame,
     scheme: AreaScheme,
@@ -132,18 +93,20 @@ def plot_demand_index(
     ids = list(dict.fromkeys(index["index_id"]))
     fig, axes = plt.subplots(1, len(ids), figsize=(13.33, 6.6), squeeze=False)
     fig.subplots_adjust(left=0.06, right=0.84, top=0.84, bottom=0.17, wspace=0.18)
+    ylim = _shared_ylim(index)  # both indices are 基準年＝100: one scale, compared by eye
     for ax, idx_id in zip(axes[0], ids, strict=True):
         d = index[index["index_id"] == idx_id]
-        handles = _index_lines(ax, d, scheme)
+        handles = _index_lines(ax, d, scheme, ylim=ylim)
         ax.set_title(f"{d['index_label'].iloc[0]}（{_year(base_year)}＝100）", loc="left")
         ax.tick_params(axis="x", labelsize=9)
+        style.declare_panel(ax, f"需要指数（{_year(base_year)}＝100）", axis="y")
     axes[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, title=scheme.label)
     return style.finish_figure(
         fig,
         title=_scheme_title("医療・介護需要指数の見通し", scheme),
         sources=sources,
         sample=sample,
-        note="年齢階級別の人口に需要の重みを掛けて合計し、基準年を100とした指数。推計年は暦年（各年10月1日）。",
+        note="年齢階級別の人口に需要の重みを掛けて合計し、基準年を100とした指数。推計年は暦年（各年10月1日）。両図は同じ目盛り。",
     )
 
 
@@ -158,41 +121,58 @@ def plot_demand_map(
     prefectures: gpd.GeoDataFrame | None = None,
     base_year: int = 2020,
 ) -> Figure:
-    """Map of the ``year`` demand index by area, one panel per index: areas shaded on a
-    diverging scale centred on 100 (blue = less demand than in the base year, red = more),
-    labelled with name and value. Carries the N03 boundary credit."""
+    """Map of the ``year`` demand index by area, one panel per index, on ONE classed scale for
+    all panels (five classes around 100: blue = less demand than in the base year, red = more;
+    :func:`homecare.figures.classes.nice_classes`), area borders dark, each area labelled with
+    name and value (small areas with a leader line). Carries the N03 boundary credit."""
     style.apply_style()
     ids = list(dict.fromkeys(index["index_id"]))
     area_p = maps.projected(geo.dissolve_areas(units, scheme))
-    extent = maps.padded_extent(area_p, pad=0.03)
-    fig, axes = plt.subplots(1, len(ids), figsize=(13.33, 6.0), squeeze=False)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.16, wspace=0.04)
-    for ax, idx_id in zip(axes[0], ids, strict=True):
-        d = index[(index["index_id"] == idx_id) & (index["year"] == year)].set_index("area")["index"]
-        missing = [a for a in scheme.area_names if a not in d.index]
+    extent = maps.padded_extent(area_p, pad=0.04)
+    at_year = index[(index["year"] == year) & index["area"].isin(scheme.area_names)]
+    for idx_id in ids:
+        missing = [a for a in scheme.area_names if a not in set(at_year.loc[at_year["index_id"] == idx_id, "area"])]
         if missing:
             raise ValueError(f"no {year} index for areas {missing}")
-        spread = max(5.0, float((d[scheme.area_names] - 100).abs().max()))
-        norm = TwoSlopeNorm(vcenter=100, vmin=100 - spread, vmax=100 + spread)
+    scale = classes.nice_classes(at_year["index"], cmap="RdBu_r", center=100.0)
+    fig, axes = plt.subplots(1, len(ids), figsize=style.SLIDE_AREA_IN, squeeze=False)
+    fig.subplots_adjust(left=0.005, right=0.995, top=0.88, bottom=0.17, wspace=0.02)
+    measure = f"{_year(year)}の需要指数（{_year(base_year)}＝100）"
+    for ax, idx_id in zip(axes[0], ids, strict=True):
+        d = at_year[at_year["index_id"] == idx_id].set_index("area")["index"]
         maps.draw_context(ax, extent, prefectures)
-        shaded = area_p.assign(value=area_p["area"].map(d))
-        shaded.plot(ax=ax, column="value", cmap="RdBu_r", norm=norm, edgecolor=OUTLINE_COLOR, linewidth=0.9)
-        full = _label_areas(ax, area_p, {n: f"{n}\n{d[n]:.0f}" for n in scheme.area_names}, extent)
-        ax.set_xlim(full[0], full[2])
-        ax.set_ylim(full[1], full[3])
-        sm = plt.cm.ScalarMappable(norm=norm, cmap="RdBu_r")
-        cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.04, pad=0.01, shrink=0.6)
-        cbar.set_label(f"{_year(year)}の指数（{_year(base_year)}＝100）", fontsize=9)
+        maps.draw_classed(ax, area_p, area_p["area"].map(d), scale, missing=style.NO_DATA_COLOR, edge=maps.AREA_EDGE)
+        maps.draw_area_outlines(ax, area_p)
+        style.declare_panel(ax, measure, classes=scale)
+        map_labels.place_labels(
+            ax,
+            [
+                map_labels.MapLabel(r.area, f"{r.area}\n{d[r.area]:.0f}", r.geometry, f"{r.area} {d[r.area]:.0f}")
+                for r in area_p.itertuples()
+            ],
+            size=9.5,
+        )
         label = index.loc[index["index_id"] == idx_id, "index_label"].iloc[0]
         pref = index[(index["index_id"] == idx_id) & (index["year"] == year) & (index["area"] == PREFECTURE_AREA)]
         pref_text = f"（神奈川県 {pref['index'].iloc[0]:.0f}）" if not pref.empty else ""
         ax.set_title(f"{label}{pref_text}", loc="left", fontsize=12)
         maps.tidy_axes(ax)
+    fig.legend(
+        handles=scale.handles(ascending=True),
+        title=measure,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.075),
+        ncol=len(scale.colors),
+        frameon=False,
+        fontsize=10,
+        title_fontsize=10,
+    )
     return style.finish_figure(
         fig,
         title=_scheme_title(f"{_year(year)}の医療・介護需要指数", scheme),
         sources=[*sources, geo.boundary_credit()],
         sample=sample,
+        note=f"両図は同じ色の階級。{classes.METHOD_NOTE}。",
     )
 
 
@@ -205,43 +185,47 @@ def plot_population_pyramids(
     sources: list[str],
     sample: bool | None = None,
 ) -> Figure:
-    """Age structure change per area (人口ピラミッドの変化, both sexes): one small panel per
-    area, bars = ``target_year`` population by 5-year band in the area colour, grey outline =
-    ``base_year``; x in thousands, each panel on its own scale (areas differ tenfold in size)."""
+    """Age structure change per area (年齢構成の変化, both sexes): one small panel per area,
+    bars = the share of each 5-year band in the area's population in ``target_year`` (area
+    colour), dark step line = the same in ``base_year``. Shares, not counts, so that areas
+    ten times apart in size are compared on ONE scale."""
     style.apply_style()
     names = scheme.area_names
     ncols = 5 if len(names) > 8 else 4
     nrows = int(np.ceil(len(names) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(13.33, 3.6 * nrows + 1.1), squeeze=False, sharey=True)
-    fig.subplots_adjust(
-        left=0.06,
-        right=0.99,
-        top=1 - 0.95 / (3.6 * nrows + 1.1),
-        bottom=1.0 / (3.6 * nrows + 1.1),
-        hspace=0.32,
-        wspace=0.12,
-    )
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.SLIDE_AREA_IN, squeeze=False, sharey=True)
+    fig.subplots_adjust(left=0.055, right=0.99, top=0.86, bottom=0.15, hspace=0.42, wspace=0.1)
     y = np.arange(len(AGE_BANDS))
+    shares = {}
+    for area in names:
+        d = area_pop[area_pop["area"] == area].set_index(["year", "age_band"])["population"]
+        base = d.loc[base_year].reindex(AGE_BANDS).to_numpy(dtype=float)
+        target = d.loc[target_year].reindex(AGE_BANDS).to_numpy(dtype=float)
+        shares[area] = (base, target, 100 * base / base.sum(), 100 * target / target.sum())
+    xmax = max(float(max(b.max(), t.max())) for _, _, b, t in shares.values()) * 1.08
+    old = np.isin(AGE_BANDS, bands_of_measure(MEASURE_75))
+    ticks = y[1::2]  # every other band (5-9 … 95+): 8 pt labels need the room
     for k, ax in enumerate(axes.flat):
         if k >= len(names):
             ax.axis("off")
             continue
         area = names[k]
-        d = area_pop[area_pop["area"] == area].set_index(["year", "age_band"])["population"] / 1000
-        base = d.loc[base_year].reindex(AGE_BANDS).to_numpy()
-        target = d.loc[target_year].reindex(AGE_BANDS).to_numpy()
-        ax.barh(y, target, height=0.85, color=scheme.colors[area], alpha=0.85)
-        ax.step(np.r_[base, base[-1]], np.r_[y - 0.5, y[-1] + 0.5], where="post", color="#333333", linewidth=1.1)
-        old = np.isin(AGE_BANDS, bands_of_measure(MEASURE_75))
+        base, target, base_pct, target_pct = shares[area]
+        ax.barh(y, target_pct, height=0.85, color=scheme.colors[area], alpha=0.85)
+        ax.step(
+            np.r_[base_pct, base_pct[-1]], np.r_[y - 0.5, y[-1] + 0.5], where="post", color="#222222", linewidth=1.1
+        )
         growth = 100 * (target[old].sum() / base[old].sum() - 1) if base[old].sum() > 0 else float("nan")
         ax.set_title(f"{area}（75歳以上 {growth:+.0f}%）", fontsize=10.5, loc="left")
-        ax.set_yticks(y, list(AGE_BANDS), fontsize=6.5)  # every band, 95+ (the open band) included
-        ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel("千人", fontsize=8, labelpad=1)
+        ax.set_yticks(ticks, [AGE_BANDS[i] for i in ticks], fontsize=8.5)
+        ax.set_xlim(0, xmax)
+        ax.tick_params(axis="x", labelsize=9)
+        ax.set_xlabel("％", fontsize=9, labelpad=1)
         hide_spines(ax)
+        style.declare_panel(ax, "年齢階級の構成比（％）", axis="x")
     handles = [
         plt.Rectangle((0, 0), 1, 1, color="#777777", alpha=0.85, label=f"{_year(target_year)}（棒、圏域の色）"),
-        Line2D([0], [0], color="#333333", linewidth=1.1, label=f"{_year(base_year)}（線）"),
+        Line2D([0], [0], color="#222222", linewidth=1.1, label=f"{_year(base_year)}（線）"),
     ]
     if len(names) < nrows * ncols:  # a free panel slot holds the legend
         axes.flat[-1].legend(handles=handles, loc="center", frameon=False, fontsize=10)
@@ -252,7 +236,10 @@ def plot_population_pyramids(
         title=_scheme_title(f"年齢構成の変化 {_year(base_year)}→{_year(target_year)}", scheme),
         sources=sources,
         sample=sample,
-        note="男女計。各圏域の横軸は圏域ごとの目盛り（千人）。",
+        note=(
+            "横軸は5歳階級の人口が圏域の総人口に占める割合（％、男女計、全圏域で同じ目盛り）。"
+            f"{_year(base_year)}は基準年、{_year(target_year)}は推計。括弧内は75歳以上人口の増減率。"
+        ),
     )
 
 
@@ -279,11 +266,12 @@ def plot_facilities_per_75(
     order = [*scheme.area_names, PREFECTURE_AREA]
     ncols = min(len(groups), 2)
     nrows = int(np.ceil(len(groups) / ncols))
-    height = 3.3 * nrows + 1.5
-    fig, axes = plt.subplots(nrows, ncols, figsize=(13.33, height), squeeze=False)
-    fig.subplots_adjust(left=0.10, right=0.98, top=1 - 1.3 / height, bottom=1.25 / height, hspace=0.45, wspace=0.25)
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.SLIDE_AREA_IN, squeeze=False)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.83, bottom=0.15, hspace=0.38, wspace=0.22)
     y = np.arange(len(order))
     colors = [scheme.colors.get(a, PREF_COLOR) for a in order]
+    shown = supply[supply["facility_group"].isin(groups) & supply["area"].isin(order)]
+    xmax = max(float(np.nanmax(shown[["rate_now", "rate_target"]].to_numpy())), 1e-3)  # one scale for all
     for k, ax in enumerate(axes.flat):
         if k >= len(groups):
             ax.set_visible(False)
@@ -291,7 +279,6 @@ def plot_facilities_per_75(
         d = supply[supply["facility_group"] == groups[k]].set_index("area").reindex(order)
         ax.barh(y - 0.2, d["rate_now"], height=0.4, color=colors, alpha=0.35)
         ax.barh(y + 0.2, d["rate_target"], height=0.4, color=colors)
-        xmax = float(np.nanmax(d[["rate_now", "rate_target"]].to_numpy()))
         for yi, (b, t) in enumerate(zip(d["rate_now"], d["rate_target"], strict=True)):
             ax.annotate(
                 f"{format_significant(t)}（{100 * (t / b - 1):+.0f}%）" if b > 0 else format_significant(t),
@@ -299,17 +286,18 @@ def plot_facilities_per_75(
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
-                fontsize=7.5,
+                fontsize=8,
             )
-        ax.set_xlim(0, max(xmax, 1e-3) * 1.35)  # a group with no facilities still gets an axis
+        ax.set_xlim(0, xmax * 1.3)
         ax.set_yticks(y, order if k % ncols == 0 else [""] * len(order), fontsize=9)
         ax.invert_yaxis()
         types = str(d["facility_types"].dropna().iloc[0])
         ax.set_title(
             f"{groups[k]}（{types.replace('+', '＋')}）" if "+" in types else groups[k], loc="left", fontsize=11
         )
-        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="x", labelsize=9)
         hide_spines(ax)
+        style.declare_panel(ax, f"{rates.RATE_LABEL}施設数", axis="x")
     handles = [
         plt.Rectangle(
             (0, 0),
@@ -327,15 +315,16 @@ def plot_facilities_per_75(
             label=f"{_year(target_year)}（現在の施設数÷{_year(target_year)}の推計75歳以上人口）",
         ),
     ]
-    fig.legend(
-        handles=handles, loc="upper right", bbox_to_anchor=(0.99, 1 - 0.55 / height), ncols=2, frameon=False, fontsize=9
-    )
+    fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.99, 0.925), ncols=2, frameon=False, fontsize=9)
     return style.finish_figure(
         fig,
         title=_scheme_title(f"{rates.RATE_LABEL}施設数", scheme),
         sources=sources,
         sample=sample,
-        note=f"ラベルは{_year(target_year)}の値（有効数字3桁）、括弧内は現在からの増減率。人口は75歳以上・男女計。{note}",
+        note=(
+            f"ラベルは{_year(target_year)}の値（有効数字3桁）、括弧内は現在からの増減率。人口は75歳以上・男女計。"
+            f"全パネル同じ目盛り。{note}"
+        ),
     )
 
 
@@ -363,6 +352,7 @@ def plot_scenario_comparison(
     for ax, d, scheme in ((axes[0], a, scheme_a), (axes[1], b, scheme_b)):
         handles = _index_lines(ax, d, scheme, ylim=ylim)
         ax.set_title(f"{scheme.label}{_status_suffix(scheme)}", loc="left", fontsize=12)
+        style.declare_panel(ax, f"{index_id}（{_year(base_year)}＝100）", axis="y")
         ax.tick_params(axis="x", labelsize=9)
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=4, frameon=False, fontsize=9)
     label = a["index_label"].iloc[0]

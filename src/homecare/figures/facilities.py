@@ -22,8 +22,8 @@ from matplotlib.ticker import MaxNLocator
 
 from homecare.core.errors import ParameterError
 from homecare.core.labels import format_significant
-from homecare.figures import maps, style
-from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, area_handles, hide_spines
+from homecare.figures import point_maps, style
+from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, as_of_label, hide_spines
 from homecare.population import rates
 from homecare.reference import geo
 from homecare.reference.areas import AreaScheme
@@ -50,6 +50,13 @@ GROUP_NOTES = {
     "看多機": "看護小規模多機能型居宅介護",
 }
 MAP_GROUPS = ("病院", "診療所", "訪問看護", "特養", "老健", "介護医療院", "特定施設", "認知症GH")
+# the facility maps of stage 05: two groups per figure, so that maps and markers read on a slide
+MAP_SETS: dict[str, tuple[str, ...]] = {
+    "hospital_clinic": ("病院", "診療所"),
+    "nursing_tokuyo": ("訪問看護", "特養"),
+    "roken_iryoin": ("老健", "介護医療院"),
+    "residential": ("特定施設", "認知症GH"),
+}
 GROUP_COLORS = dict(
     zip(
         FACILITY_GROUPS,
@@ -136,13 +143,16 @@ def plot_facility_map(
     scheme: AreaScheme,
     prefectures: gpd.GeoDataFrame | None = None,
     *,
-    groups: tuple[str, ...] | list[str] = MAP_GROUPS,
+    groups: tuple[str, ...] | list[str] = MAP_SETS["hospital_clinic"],
+    as_of: str | None = None,
     sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
-    """医療・介護施設の分布（施設種別）: one small map per facility group (病院, 診療所, 訪問看護, 特養,
-    老健, 介護医療院, 特定施設, 認知症GH by default), geocoded facilities as dots over the units
-    tinted in their area's colour with area outlines; the panel title gives the count."""
+    """医療・介護施設の分布: one map per facility group of ``groups`` (two per figure reads on a
+    slide; :data:`MAP_SETS` lists the figures of the stage), the facilities as markers over
+    neutral land with area borders and names; the panel title gives the count, the note how
+    precise the positions are (:func:`homecare.figures.point_maps.position_note`). ``as_of`` is
+    the facility files' date (時点, 2025-12-01)."""
     style.apply_style()
     unknown = sorted(set(groups) - set(FACILITY_GROUPS))
     if unknown:
@@ -150,65 +160,29 @@ def plot_facility_map(
     df = with_groups(facilities, scheme)
     duplicates = len(with_groups(facilities.assign(is_primary=True), scheme)) - len(df)
     unknown_unit = int((df["area"] == UNKNOWN_AREA).sum())
-    df = df[df["area"] != UNKNOWN_AREA]  # maps and counts show the Kanagawa units only
-    located = df[df["lat"].notna() & df["lon"].notna()]
-    pts = maps.projected(
-        gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326")
-    )
-    unit_p = maps.projected(units.merge(scheme.assignment(), on="municipality_code", validate="1:1"))
-    area_p = maps.projected(geo.dissolve_areas(units, scheme))
-    extent = maps.padded_extent(area_p, pad=0.02)
-    ncols = 4
-    nrows = math.ceil(len(groups) / ncols)
-    height = 2.75 * nrows + 2.0
-    fig, axes = plt.subplots(nrows, ncols, figsize=(13, height), squeeze=False)
-    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.85 / height, bottom=1.15 / height, wspace=0.03, hspace=0.14)
-    for ax, group in zip(axes.flat, groups, strict=False):
-        maps.draw_context(ax, extent, None)
-        unit_p.plot(ax=ax, color=unit_p["area"].map(scheme.colors), alpha=0.22, edgecolor="white", linewidth=0.3)
-        area_p.boundary.plot(ax=ax, color=OUTLINE_COLOR, linewidth=0.7)
-        sub = pts[pts["group"] == group]
-        many = len(sub) > 800  # dense layers (clinics) need smaller, lighter dots to show density
-        if not sub.empty:
-            maps.plot_points(
-                sub,
-                ax,
-                color=GROUP_COLORS[group],
-                markersize=0.8 if many else 5,
-                alpha=0.6 if many else 0.95,
-                edgecolor="none" if many else "#222222",
-                linewidth=0.2,
-            )
+    df = df[(df["area"] != UNKNOWN_AREA) & df["group"].isin(groups)]  # the Kanagawa units only
+    pts = point_maps.located_points(df)
+    frame = point_maps.map_frame(units, scheme, prefectures)
+    fig, axes = plt.subplots(1, len(groups), figsize=style.SLIDE_AREA_IN, squeeze=False)
+    fig.subplots_adjust(left=0.005, right=0.995, top=0.86, bottom=0.17, wspace=0.02)
+    for ax, group in zip(axes[0], groups, strict=True):
+        layer = point_maps.PointLayer(group, pts[pts["group"] == group], GROUP_COLORS[group])
         total = int((df["group"] == group).sum())
-        ax.set_title(f"{group}（{total:,}施設）", fontsize=11, loc="left")
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-    for ax in list(axes.flat)[len(groups) :]:
-        ax.set_visible(False)
-    fig.legend(
-        handles=area_handles(scheme, alpha=0.3),
-        title=f"地色：{scheme.label}",
-        loc="lower center",
-        bbox_to_anchor=(0.5, 0.6 / height),
-        ncol=len(scheme.areas),
-        frameon=False,
-        fontsize=9,
-        title_fontsize=9,
-    )
-    no_xy = int((df["lat"].isna() | df["lon"].isna()).sum())
+        point_maps.draw_point_panel(ax, frame, [layer], title=f"{group}（{total:,}施設）")
     named = "、".join(f"{g}＝{GROUP_NOTES[g]}" for g in groups if g in GROUP_NOTES)
     note = (
-        f"{named}。"
-        + (f"位置座標のない{no_xy:,}施設は地図に表示せず件数に含む。" if no_xy else "")
+        (f"{named}。" if named else "")
+        + f"{point_maps.position_note(df)}。"
         + (f"重複登録{duplicates:,}件は除外。" if duplicates else "")
         + (f"区市町村不明の{unknown_unit:,}施設は含めない。" if unknown_unit else "")
     )
+    when = f"（{as_of_label(as_of)}）" if as_of else ""
     return style.finish_figure(
         fig,
-        title="医療・介護施設の分布（施設種別）",
+        title=f"医療・介護施設の分布：{'・'.join(groups)}{when}",
         sources=sources or [*FACILITY_SOURCES, geo.boundary_credit()],
         sample=sample,
-        caption=f"施設種別ごとの施設の所在地と{scheme.label}の境界",
+        caption=f"{'・'.join(groups)}の所在地と{scheme.label}の境界{when}",
         note=note,
     )
 
@@ -220,32 +194,34 @@ def plot_facility_counts(
     *,
     population_source: str = "人口表",
     groups: tuple[str, ...] | list[str] = MAP_GROUPS,
+    as_of: str | None = None,
     sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """圏域別の施設数（施設種別）: one panel per facility group, one bar per area in the area's
-    colour, labelled; with ``aged75`` (see :func:`facility_counts_table`) the bars are facilities
-    per 10万人 aged 75+ (75歳以上人口10万人当たり, labels to three significant figures) and the
-    prefecture value is drawn as a dashed line.
-    ``population_source`` names the population table in the 出典 line."""
+    colour, labelled, every panel on ONE value scale (the groups are compared by eye); with
+    ``aged75`` (see :func:`facility_counts_table`) the bars are facilities per 10万人 aged 75+
+    (75歳以上人口10万人当たり, labels to three significant figures) and the prefecture value is
+    drawn as a dashed line. ``as_of`` is the facility files' date (時点), the population year
+    comes with ``aged75``; ``population_source`` names the population table in the 出典 line."""
     style.apply_style()
     table = facility_counts_table(facilities, scheme, aged75)
     per_capita = aged75 is not None
     year = aged75[1] if aged75 is not None else None
     body = table[table[scheme.label].isin(scheme.area_names)].reset_index(drop=True)
     total = table[table[scheme.label] == "県計"].iloc[0]
+    columns = [rates.rate_header(g, year) if per_capita else f"{g}（施設）" for g in groups]
+    vmax = float(max(body[columns].astype(float).to_numpy().max(), 1e-9))
     ncols = 4
     nrows = math.ceil(len(groups) / ncols)
-    height = 3.4 * nrows + 1.7
-    fig, axes = plt.subplots(nrows, ncols, figsize=(13, height), squeeze=False)
-    fig.subplots_adjust(left=0.09, right=0.985, top=1 - 1.0 / height, bottom=1.05 / height, wspace=0.12, hspace=0.3)
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.SLIDE_AREA_IN, squeeze=False)
+    fig.subplots_adjust(left=0.085, right=0.99, top=0.86, bottom=0.165, wspace=0.1, hspace=0.34)
     names = body[scheme.label].tolist()
     colors = [scheme.colors[a] for a in names]
-    for k, (ax, group) in enumerate(zip(axes.flat, groups, strict=False)):
-        col = rates.rate_header(group, year) if per_capita else f"{group}（施設）"
+    unit = f"{rates.RATE_LABEL}施設数" if per_capita else "施設数"
+    for k, (ax, group, col) in enumerate(zip(axes.flat, groups, columns, strict=False)):
         values = body[col].astype(float).to_numpy()
         ax.barh(range(len(names)), values, color=colors, edgecolor=OUTLINE_COLOR, linewidth=0.3, height=0.72)
-        vmax = float(max(values.max(), 1e-9))
         for y, v in enumerate(values):
             ax.text(
                 v + vmax * 0.02,
@@ -253,37 +229,37 @@ def plot_facility_counts(
                 format_significant(v) if per_capita else f"{v:,.0f}",
                 va="center",
                 ha="left",
-                fontsize=7.5,
+                fontsize=8.5,
                 bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"},
                 zorder=5,
             )
         if per_capita:
             ax.axvline(float(total[col]), color="#444444", linestyle="--", linewidth=1)
-        ax.set_xlim(0, vmax * 1.3)
-        ax.set_yticks(range(len(names)), names if k % ncols == 0 else [""] * len(names), fontsize=8.5)
+        ax.set_xlim(0, vmax * 1.25)
+        ax.set_yticks(range(len(names)), names if k % ncols == 0 else [""] * len(names), fontsize=9)
         ax.invert_yaxis()
         ax.set_title(f"{group}（県計 {int(total[f'{group}（施設）']):,}施設）", fontsize=10.5, loc="left")
-        ax.tick_params(axis="x", labelsize=8)
-        ax.xaxis.set_major_locator(
-            MaxNLocator(nbins=4, integer=not per_capita)
-        )  # counts: whole ticks; rates: few, so they do not collide
+        ax.tick_params(axis="x", labelsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=not per_capita))
         ax.grid(axis="y", visible=False)
         hide_spines(ax)
+        style.declare_panel(ax, unit, axis="x")
     for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
-    unit = f"{rates.RATE_LABEL}施設数" if per_capita else "施設数"
     named = "、".join(f"{g}＝{GROUP_NOTES[g]}" for g in groups if g in GROUP_NOTES)
-    note = f"横軸は{unit}。" + (
-        f"破線は県全体の値。人口は{year}年（75歳以上、男女計）。\n{named}。" if per_capita else ""
+    when = f"施設は{as_of_label(as_of)}。" if as_of else ""
+    note = f"横軸は{unit}（全パネル同じ目盛り）。{when}" + (
+        f"破線は県全体の値。人口は{year}年（75歳以上、男女計）。\n{named}。" if per_capita else f"\n{named}。"
     )
     if UNKNOWN_AREA in set(table[scheme.label]):
         row = table[table[scheme.label] == UNKNOWN_AREA].iloc[0]
         n_unknown = sum(int(row[f"{g}（施設）"]) for g in groups)
         note += f"区市町村不明の{n_unknown:,}施設は県計に含めない。"
     pop_sources = [f"人口：{population_source}"] if per_capita else []
+    title_when = f"（{as_of_label(as_of)}）" if as_of and not per_capita else ""
     return style.finish_figure(
         fig,
-        title=f"{scheme.label}別の医療・介護施設数" + (f"（{rates.RATE_LABEL}）" if per_capita else ""),
+        title=f"{scheme.label}別の医療・介護施設数" + (f"（{rates.RATE_LABEL}）" if per_capita else title_when),
         sources=sources or [*FACILITY_SOURCES, *pop_sources],
         sample=sample,
         caption=f"施設種別ごとの{scheme.label}別{unit}",

@@ -15,19 +15,19 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from homecare.figures import maps, style
-from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, hide_spines
+from homecare.figures import classes, map_labels, maps, point_maps, style
+from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, as_of_label, hide_spines
 from homecare.reference import geo
 from homecare.reference.areas import AreaScheme
 
 PREF_COLOR = "#222222"
 NATIONAL_COLOR = "#B2182B"
-# map layers: (label, column test, colour, marker, size)
+# map layers: (label, column test, colour, marker)
 SUPPLY_LAYERS = (
-    ("在支診 機能強化型", "clinic_enhanced", OKABE_ITO["blue"], "o", 16),
-    ("在支診 従来型", "clinic_conventional", OKABE_ITO["sky"], "o", 9),
-    ("在支病", "hospital", OKABE_ITO["vermillion"], "^", 30),
-    ("在宅療養後方支援病院", "backup", OKABE_ITO["green"], "s", 24),
+    ("機能強化型", "clinic_enhanced", OKABE_ITO["blue"], "o"),
+    ("従来型", "clinic_conventional", OKABE_ITO["sky"], "o"),
+    ("在支病", "hospital", OKABE_ITO["vermillion"], "^"),
+    ("在宅療養後方支援病院", "backup", OKABE_ITO["green"], "s"),
 )
 
 
@@ -54,8 +54,66 @@ def _layer(institutions: pd.DataFrame, key: str) -> pd.Series:
     }[key]
 
 
+# map panels: one type of institution each (title, layers as (label, column test, colour, marker))
+SUPPLY_PANELS = (
+    ("在宅療養支援診療所（在支診）", (SUPPLY_LAYERS[0], SUPPLY_LAYERS[1])),
+    ("在宅療養支援病院（在支病）", (SUPPLY_LAYERS[2],)),
+    ("在宅療養後方支援病院", (SUPPLY_LAYERS[3],)),
+)
+
+
 def plot_supply_map(
     institutions: pd.DataFrame,
+    units: gpd.GeoDataFrame,
+    scheme: AreaScheme,
+    *,
+    as_of: str | None,
+    sources: list[str],
+    prefectures: gpd.GeoDataFrame | None = None,
+    note: str | None = None,
+) -> Figure:
+    """在支診・在支病・在宅療養後方支援病院の分布: one map per type of institution (在支診 split into
+    機能強化型 and 従来型 by colour), markers over neutral land with area borders and names, and
+    the position precision in the note. ``as_of`` is the list's date (時点)."""
+    style.apply_style()
+    frame = point_maps.map_frame(units, scheme, prefectures)
+    pts = point_maps.located_points(institutions)
+    fig, axes = plt.subplots(1, len(SUPPLY_PANELS), figsize=(style.SLIDE_AREA_IN[0], 5.0), squeeze=False)
+    fig.subplots_adjust(left=0.005, right=0.995, top=0.85, bottom=0.13, wspace=0.02)
+    for ax, (title, layers) in zip(axes[0], SUPPLY_PANELS, strict=True):
+        drawn = []
+        for label, key, color, marker in layers:
+            n = int(_layer(institutions, key).sum())
+            drawn.append(point_maps.PointLayer(f"{label}（{n:,}）", pts[_layer(pts, key).to_numpy()], color, marker))
+        total = int(sum(_layer(institutions, key).sum() for _, key, _, _ in layers))
+        point_maps.draw_point_panel(ax, frame, drawn, title=f"{title}（{total:,}）")
+        if len(drawn) > 1:
+            handles = [
+                Line2D(
+                    [],
+                    [],
+                    color=la.color,
+                    marker=la.marker,
+                    linestyle="",
+                    markeredgecolor="#222222",
+                    markersize=7,
+                    label=la.label,
+                )
+                for la in drawn
+            ]
+            ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True, framealpha=0.9)
+    text = (note + "。" if note else "") + point_maps.position_note(institutions) + "。"
+    when = f"（{as_of_label(as_of)}）" if as_of else ""
+    return style.finish_figure(
+        fig,
+        title=f"在宅療養支援診療所・病院の分布{when}",
+        sources=[*sources, geo.boundary_credit()],
+        caption=f"在支診・在支病・在宅療養後方支援病院の所在地と{scheme.label}の境界{when}",
+        note=text,
+    )
+
+
+def plot_supply_rate_map(
     units: gpd.GeoDataFrame,
     scheme: AreaScheme,
     area_rates: pd.Series,
@@ -64,64 +122,50 @@ def plot_supply_map(
     year_label: str,
     sources: list[str],
     prefectures: gpd.GeoDataFrame | None = None,
-    note: str | None = None,
 ) -> Figure:
-    """在支診・在支病の分布: left, every institution of the list as a dot by type (機能強化型, 従来型,
-    在支病, 在後病) over the units in their area's colour; right, 在支診＋在支病 per population aged 75+
-    by area (``area_rates``: area -> rate)."""
+    """在支診＋在支病 per population aged 75+ by area (``area_rates``: area -> rate), a classed
+    map (five classes from 0, :mod:`homecare.figures.classes`), area borders dark, each area
+    labelled with its rate."""
     style.apply_style()
-    unit_p = maps.projected(units.merge(scheme.assignment(), on="municipality_code", validate="1:1"))
     area_p = maps.projected(geo.dissolve_areas(units, scheme))
-    extent = maps.padded_extent(area_p, pad=0.03)
-    located = institutions[institutions["lat"].notna() & institutions["lon"].notna()]
-    pts = maps.projected(
-        gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326")
-    )
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 6.4))
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.16, wspace=0.04)
-    maps.draw_context(left, extent, prefectures)
-    unit_p.plot(ax=left, color=unit_p["area"].map(scheme.colors), alpha=0.2, edgecolor="white", linewidth=0.3)
-    area_p.boundary.plot(ax=left, color=OUTLINE_COLOR, linewidth=0.7)
-    handles = []
-    for label, key, color, marker, size in SUPPLY_LAYERS:
-        sub = pts[_layer(pts, key).to_numpy()]
-        n = int(_layer(institutions, key).sum())
-        if not sub.empty:
-            maps.plot_points(sub, left, color=color, marker=marker, markersize=size, edgecolor="#222222", linewidth=0.3)
-        handles.append(
-            Line2D(
-                [], [], color=color, marker=marker, linestyle="", markeredgecolor="#222222", label=f"{label}（{n:,}）"
+    values = area_p["area"].map(area_rates).astype(float)
+    scale = classes.nice_classes(values, cmap="YlGnBu", lower=0.0)
+    fig = plt.figure(figsize=style.SLIDE_AREA_IN)
+    ax = fig.add_axes([0.005, 0.12, 0.74, 0.79])
+    maps.draw_context(ax, maps.padded_extent(area_p, pad=0.05), prefectures)
+    maps.draw_classed(ax, area_p, values, scale, missing=style.NO_DATA_COLOR, edge=maps.AREA_EDGE)
+    maps.draw_area_outlines(ax, area_p)
+    style.declare_panel(ax, f"在支診＋在支病（{rate_label}）", classes=scale)
+    map_labels.place_labels(
+        ax,
+        [
+            map_labels.MapLabel(
+                r.area,
+                f"{r.area}\n{sig3(area_rates.get(r.area))}",
+                r.geometry,
+                f"{r.area} {sig3(area_rates.get(r.area))}",
             )
-        )
-    maps.tidy_axes(left)
-    left.legend(handles=handles, loc="lower left", fontsize=8.5, frameon=True, framealpha=0.9)
-    left.set_title("届出のある医療機関の所在地", fontsize=11, loc="left")
-    maps.draw_context(right, extent, prefectures)
-    shaded = area_p.assign(rate=area_p["area"].map(area_rates).astype(float))
-    shaded.plot(
-        ax=right,
-        column="rate",
-        cmap="YlGnBu",
-        edgecolor=OUTLINE_COLOR,
-        linewidth=0.7,
-        legend=True,
-        missing_kwds={"color": style.NO_DATA_COLOR},
-        legend_kwds={"shrink": 0.6, "label": rate_label},
+            for r in area_p.itertuples()
+        ],
+        size=10,
     )
-    for area, (x, y) in maps.label_points(shaded).items():
-        maps.label(right, x, y, f"{area}\n{sig3(area_rates.get(area))}", size=8.5)
-    maps.tidy_axes(right)
-    right.set_title(f"{scheme.label}別 在支診＋在支病（{rate_label}、{year_label}）", fontsize=11, loc="left")
-    missing = len(institutions) - len(located)
-    text = (note + "。" if note else "") + (
-        f"所在地を特定できない{missing:,}機関は地図に表示せず件数に含む。" if missing else ""
+    maps.tidy_axes(ax)
+    fig.legend(
+        handles=scale.handles(no_data=style.NO_DATA_COLOR if values.isna().any() else None),
+        title=f"在支診＋在支病\n（{rate_label}、{year_label}）",
+        loc="upper left",
+        bbox_to_anchor=(0.75, 0.9),
+        frameon=False,
+        fontsize=10,
+        title_fontsize=10.5,
+        alignment="left",
     )
     return style.finish_figure(
         fig,
-        title="在宅療養支援診療所・病院の分布",
+        title=f"{scheme.label}別の在宅療養支援診療所・病院（{rate_label}）",
         sources=[*sources, geo.boundary_credit()],
-        caption=f"在支診・在支病・在宅療養後方支援病院の所在地と{scheme.label}別の75歳以上人口当たり数",
-        note=text or None,
+        caption=f"{scheme.label}別の在支診＋在支病の75歳以上人口当たり数（{year_label}）",
+        note=f"{classes.METHOD_NOTE}。",
     )
 
 
@@ -141,7 +185,7 @@ def _bar_labels(ax, values: list[float], ys: list[float], vmax: float) -> None:
                 sig3(v),
                 va="center",
                 ha="left",
-                fontsize=7.5,
+                fontsize=8.5,
                 zorder=5,
                 bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"},
             )
@@ -179,8 +223,8 @@ def plot_supply_rates(
     pref = rates[rates["area"] == "県計"].iloc[0]
     names = scheme.area_names
     colors = [scheme.colors[a] for a in names]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 6.2), gridspec_kw={"width_ratios": [1.6, 1]})
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.84, bottom=0.2, wspace=0.3)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(style.SLIDE_AREA_IN[0], 6.4), gridspec_kw={"width_ratios": [1.6, 1]})
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.82, bottom=0.21, wspace=0.3)
     ys = list(range(len(names)))
     now = body["supply_rate_now"].astype(float).tolist()
     target = body["supply_rate_target"].astype(float).tolist()
@@ -211,7 +255,7 @@ def plot_supply_rates(
         Patch(facecolor="#888888", edgecolor=OUTLINE_COLOR, label=now_label),
         Patch(facecolor="#888888", alpha=0.4, hatch="///", edgecolor=OUTLINE_COLOR, label=f"{target_year}年"),
     ]
-    ax1.legend(handles=[*bars, *lines], loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+    style.declare_panel(ax1, f"在支診＋在支病（{rate_label}）", axis="x")
     share = body["clinic_enhanced_share"].astype(float).tolist()
     ax2.barh(ys, share, height=0.6, color=colors, edgecolor=OUTLINE_COLOR, linewidth=0.3)
     _bar_labels(ax2, share, ys, 100)
@@ -220,12 +264,24 @@ def plot_supply_rates(
     )
     _bar_axis(
         ax2,
-        xmax=100,
+        xmax=112,  # room for the label of a 100% bar
         names=[""] * len(ys),
         xlabel="在支診のうち機能強化型の割合（％）",
         title="在支診のうち機能強化型（単独型＋連携型）",
     )
-    ax2.legend(handles=lines2, loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+    # one legend above both panels (県計 dashed, 全国 dotted in both); a national line only the
+    # second panel has is listed too
+    labels = {h.get_label() for h in lines}
+    extra = [h for h in lines2 if h.get_linestyle() == ":" and h.get_label() not in labels]
+    fig.legend(
+        handles=[*bars, *lines, *extra],
+        loc="lower left",
+        bbox_to_anchor=(0.1, 0.885),
+        ncol=5,
+        fontsize=9.5,
+        frameon=False,
+    )
+    style.declare_panel(ax2, "在支診のうち機能強化型の割合（％）", axis="x")
     return style.finish_figure(
         fig,
         title=f"{scheme.label}別の在宅療養支援診療所・病院（{rate_label}）",
@@ -251,7 +307,7 @@ def plot_activity_rates(
     """訪問診療・往診・看取り per population aged 75+ by area group (one panel each), with the prefecture
     (dashed) and national (dotted) values; a withheld value (``withheld``: (group, measure)) has no bar."""
     style.apply_style()
-    fig, axes = plt.subplots(1, len(measures), figsize=(13, 6.0), squeeze=False)
+    fig, axes = plt.subplots(1, len(measures), figsize=(style.SLIDE_AREA_IN[0], 6.2), squeeze=False)
     fig.subplots_adjust(left=0.14, right=0.98, top=0.84, bottom=0.27, wspace=0.12)
     ys = list(range(len(groups)))
     for k, (ax, measure) in enumerate(zip(axes.flat, measures, strict=True)):
@@ -263,9 +319,10 @@ def plot_activity_rates(
         _bar_labels(ax, values, ys, vmax)
         for y, v in zip(ys, values, strict=True):
             if pd.isna(v):
-                ax.text(vmax * 0.015, y, "秘匿", va="center", ha="left", fontsize=7.5, color="#666666")
+                ax.text(vmax * 0.015, y, "秘匿", va="center", ha="left", fontsize=8.5, color="#666666")
         lines = _reference_lines(ax, pref, national, "県計", national_label)
         unit = "実施件数" if d["unit"].iloc[0] == "件" else "施設数"
+        style.declare_panel(ax, f"{d['label'].iloc[0]} {unit}（{rate_label}）", axis="x")  # one measure each
         _bar_axis(
             ax,
             xmax=vmax * 1.22,

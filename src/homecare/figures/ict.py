@@ -10,9 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from homecare.core.dates import reiwa_year_month
-from homecare.figures import maps, style
-from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, UNCOVERED_COLOR, area_handles, hide_spines
+from homecare.figures import map_labels, maps, style
+from homecare.figures.common import OKABE_ITO, OUTLINE_COLOR, UNCOVERED_COLOR, area_handles, as_of_label, hide_spines
 from homecare.reference import geo
 from homecare.reference.areas import AreaScheme
 from homecare.reference.seed import ICT_PARTICIPANT_TYPES, SEED_SOURCE
@@ -34,13 +33,6 @@ BASIS_LABELS = {
 }
 
 
-def _as_of_label(as_of: str) -> str:
-    """2025-12-01 -> 令和7年12月1日時点, 2025-12 -> 令和7年12月時点."""
-    parts = [int(p) for p in str(as_of).split("-")]
-    era = reiwa_year_month(parts[0], parts[1])
-    return f"{era}{parts[2]}日時点" if len(parts) == 3 else f"{era}時点"
-
-
 def ict_participants_table(participants: pd.DataFrame) -> pd.DataFrame:
     """The table behind the participants figure: one row per network, one column per facility
     type (施設), the total and 参加住民数（人）. Types a network does not report stay empty."""
@@ -49,7 +41,7 @@ def ict_participants_table(participants: pd.DataFrame) -> pd.DataFrame:
     first = participants.drop_duplicates("network").set_index("network")
     out = pd.DataFrame({"ネットワーク": order})
     out["種類"] = [first.at[n, "system_type"] for n in order]
-    out["時点"] = [_as_of_label(first.at[n, "as_of"]) for n in order]
+    out["時点"] = [as_of_label(first.at[n, "as_of"]) for n in order]
     for code, label in ICT_PARTICIPANT_TYPES.items():
         if code in wide.columns:
             out[f"{label}（施設）"] = [wide.at[n, code] if pd.notna(wide.at[n, code]) else pd.NA for n in order]
@@ -96,12 +88,13 @@ def plot_ict_participants(
             residents_text = f"・参加住民{shown if isinstance(shown, str) else f'{int(shown):,}'}人"
         ax.set_title(
             f"{network}\n{first['system_type']}\n参加施設 計{int(first['total_as_printed'])}施設{residents_text}\n"
-            f"{_as_of_label(first['as_of'])}",
+            f"{as_of_label(first['as_of'])}",
             fontsize=10.5,
             loc="left",
         )
         ax.set_xlim(0, vmax * 1.18)
         ax.set_xlabel("参加施設数（施設）")
+        style.declare_panel(ax, "参加施設数", axis="x")
         ax.grid(axis="y", visible=False)
         hide_spines(ax)
     axes[0].set_yticks(range(len(codes)), [ICT_PARTICIPANT_TYPES[c] for c in codes])
@@ -171,7 +164,13 @@ def plot_ict_coverage_map(
             verify = sub[sub["basis"] == "verify"]
             if not verify.empty:
                 verify.plot(ax=ax, facecolor="none", edgecolor=OUTLINE_COLOR, hatch="///", linewidth=0.0)
-        area_p.boundary.plot(ax=ax, color=OUTLINE_COLOR, linewidth=0.9)
+        maps.draw_area_outlines(ax, area_p, linewidth=0.9)
+        if covered.any():  # the names of the areas the network covers, where it covers them
+            parts = unit_p[covered].dissolve(by="area", as_index=False)
+            map_labels.place_labels(
+                ax, [map_labels.MapLabel(r.area, r.area, r.geometry) for r in parts.itertuples()], size=9
+            )
+        style.declare_panel(ax, "ネットワークの対象地域")
         printed = "、".join(dict.fromkeys(cov["coverage_as_printed"]))
         ax.set_title(f"{network}\n対象地域：{printed}", fontsize=10.5, loc="left")
         ax.set_xlabel("")  # geopandas labels projected axes in metres; a map needs none

@@ -146,20 +146,65 @@ def indicator_profile_table(
     return pd.concat([out.reset_index(drop=True), extra], ignore_index=True)
 
 
+MAX_INSURER_ROWS = 18  # insurer rows per slide: 8 pt text and rows a reader can follow
+
+
+def insurer_parts(scheme: AreaScheme, max_rows: int = MAX_INSURER_ROWS) -> list[list[str]]:
+    """The areas of ``scheme`` in display order, cut into as few runs as hold at most
+    ``max_rows`` insurers each (an area is never split), the runs as even as possible: the
+    per-insurer figures are drawn one run per slide (二次保健医療圏: 横浜～湘南西部, 県央・県西)."""
+    counts = insurer_areas(scheme).groupby("area")["insurer_code"].nunique()
+    sizes = [int(counts.get(a, 0)) for a in scheme.area_names]
+    n_parts = max(1, -(-sum(sizes) // max_rows))
+    best: tuple[int, list[int]] | None = None
+
+    def search(start: int, left: int, cuts: list[int]) -> None:
+        nonlocal best
+        if left == 1:
+            parts = [*cuts, len(sizes)]
+            bounds = [0, *parts]
+            worst = max(sum(sizes[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+            if best is None or worst < best[0]:
+                best = (worst, parts)
+            return
+        for cut in range(start + 1, len(sizes) - left + 2):
+            search(cut, left - 1, [*cuts, cut])
+
+    while True:
+        best = None
+        search(0, n_parts, [])
+        if best is not None and (best[0] <= max_rows or n_parts >= len(sizes)):
+            break
+        n_parts += 1
+    bounds = [0, *best[1]]
+    return [scheme.area_names[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _part_label(areas: list[str] | None, scheme: AreaScheme) -> str:
+    """「横浜～湘南西部」 for a run of areas (empty for all of them)."""
+    if not areas or list(areas) == scheme.area_names:
+        return ""
+    return areas[0] if len(areas) == 1 else f"{areas[0]}～{areas[-1]}"
+
+
 def plot_indicator_profile(
     by_indicator: pd.DataFrame,
     scheme: AreaScheme,
     fiscal_year: int,
     *,
     level: str = "area",
+    areas: list[str] | None = None,
     sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
     """目標III 指標別得点率のヒートマップ: rows are areas (``level="area"``) or insurers grouped by
     area (``level="municipality"``), columns the five indicators under their indicator group,
-    each cell the share of points achieved (%), written in the cell."""
+    each cell the share of points achieved (%), written in the cell. ``areas`` keeps the rows
+    of those areas only (one slide of insurers: :func:`insurer_parts`); 県平均 and 全国平均 stay."""
     style.apply_style()
     long = indicator_shares(by_indicator, scheme, fiscal_year, level)
+    if areas is not None:
+        long = long[long["area"].isin(areas)]
     order = _indicator_order(select_year(by_indicator, fiscal_year))  # per-insurer maximum points
     row_order = long.drop_duplicates("row").sort_values(
         ["area_order", "row"] if level == "municipality" else ["area_order"]
@@ -176,11 +221,15 @@ def plot_indicator_profile(
     grid = pd.concat([grid, means.reindex(index=list(MEAN_ROWS), columns=list(order["indicator"]))])
     n_data = len(rows_)
     n_rows, n_cols = grid.shape
-    height = 4.2 + 0.34 * n_rows if level == "municipality" else 6.6
-    fig, ax = plt.subplots(figsize=(11, height))
+    if level == "municipality" and n_rows > MAX_INSURER_ROWS + len(MEAN_ROWS):
+        raise ParameterError(
+            f"{n_rows} rows do not read on one slide (at most {MAX_INSURER_ROWS} insurers): pass areas= from insurer_parts()"
+        )
+    width, height = (11.0, 6.6) if level == "area" else style.SLIDE_AREA_IN
+    fig, ax = plt.subplots(figsize=(width, height))
     top_in, bottom_in = 1.65, 0.95  # inches kept for title/group headers and the 出典 lines
     fig.subplots_adjust(
-        left=0.26 if level == "municipality" else 0.2, right=0.8, top=1 - top_in / height, bottom=bottom_in / height
+        left=0.2 if level == "municipality" else 0.2, right=0.8, top=1 - top_in / height, bottom=bottom_in / height
     )
     norm = mcolors.Normalize(vmin=0, vmax=100)
     cmap = plt.get_cmap(SCORE_CMAP)
@@ -257,6 +306,7 @@ def plot_indicator_profile(
     cb = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax)
     cb.ax.set_title("得点率（%）", fontsize=9, loc="left", pad=8)
     what = scheme.label if level == "area" else "保険者"
+    part = f"：{_part_label(areas, scheme)}" if _part_label(areas, scheme) else ""
     note = "得点率＝得点の合計÷満点の合計（保険者を同じ重みで合計）。全国平均＝全国の平均点÷配点。"
     if level == "area":
         merged = [r for r in rows_ if "、" in r]
@@ -268,10 +318,10 @@ def plot_indicator_profile(
         note += f"{SPLIT_MARK}は複数の圏域にまたがる保険者（最初の圏域に表示）。"
     return style.finish_figure(
         fig,
-        title=f"目標III 指標別得点率（{reiwa_fiscal_year(fiscal_year)}・{what}別）",
+        title=f"目標III 指標別得点率（{reiwa_fiscal_year(fiscal_year)}・{what}別{part}）",
         sources=sources or [SCORE_SOURCE],
         sample=sample,
-        caption=f"{GOAL3_LABEL}の5指標の得点率、{what}別（{reiwa_fiscal_year(fiscal_year)}）",
+        caption=f"{GOAL3_LABEL}の5指標の得点率、{what}別{part}（{reiwa_fiscal_year(fiscal_year)}）",
         note=note,
     )
 
@@ -357,6 +407,7 @@ def plot_goal3_missed_items(
     fiscal_year: int,
     *,
     threshold: float,
+    areas: list[str] | None = None,
     sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
@@ -364,14 +415,24 @@ def plot_goal3_missed_items(
     目標III, each cell scored / 0 points although the national 該当率 is at least ``threshold``
     (highlighted) / 0 points otherwise; the last two rows give the national (全国平均) and the
     prefecture (県平均) 該当率 of each item. Inputs: processed ``insurer_scores``,
-    ``national_benchmark`` and ``goal3_missed_items``."""
+    ``national_benchmark`` and ``goal3_missed_items``. ``areas`` keeps the insurers of those
+    areas (one slide: :func:`insurer_parts`); the 該当率 rows stay those of all insurers."""
     style.apply_style()
     grid, rates, items = _missed_grid(item_scores, benchmark, missed, scheme, fiscal_year)
+    if areas is not None:
+        keep = [a in areas for a in grid.attrs["areas"]]
+        kept_areas = [a for a in grid.attrs["areas"] if a in areas]
+        grid = grid[keep]
+        grid.attrs["areas"] = kept_areas
     codes = {k: i for i, k in enumerate(MISSED_COLORS)}
     n_rows, n_cols = grid.shape
-    height = 4.6 + 0.3 * (n_rows + 2)
-    fig, ax = plt.subplots(figsize=(15, height))
-    top_in, bottom_in = 2.0, 1.0
+    if n_rows > MAX_INSURER_ROWS:
+        raise ParameterError(
+            f"{n_rows} insurers do not read on one slide (at most {MAX_INSURER_ROWS}): pass areas= from insurer_parts()"
+        )
+    width, height = style.SLIDE_AREA_IN
+    fig, ax = plt.subplots(figsize=(width, height))
+    top_in, bottom_in = 1.75, 0.95
     fig.subplots_adjust(left=0.16, right=0.98, top=1 - top_in / height, bottom=bottom_in / height)
     cmap = mcolors.ListedColormap(list(MISSED_COLORS.values()))
     ax.imshow(grid.replace(codes).to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5, aspect="auto")
@@ -385,7 +446,7 @@ def plot_goal3_missed_items(
                 "－" if np.isnan(v) else f"{100 * v:.0f}",
                 ha="center",
                 va="center",
-                fontsize=7.5,
+                fontsize=8.5,
                 color=style.TEXT_COLOR if bold else style.MUTED_COLOR,
             )
     ax.set_ylim(n_rows + 0.6 + len(rates) - 0.5, -0.5)
@@ -422,9 +483,11 @@ def plot_goal3_missed_items(
         handles=handles, loc="upper left", bbox_to_anchor=(0.16, 1 - 0.95 / height), ncol=3, frameon=False, fontsize=9.5
     )
     n_missed = int((grid == "missed_common").to_numpy().sum())
+    part = _part_label(areas, scheme)
     return style.finish_figure(
         fig,
-        title=f"全国の{threshold:.0%}以上が得点しているのに0点の目標III項目（{reiwa_fiscal_year(fiscal_year)}）",
+        title=f"全国の{threshold:.0%}以上が得点する目標III項目で0点（{reiwa_fiscal_year(fiscal_year)}"
+        + (f"：{part}）" if part else "）"),
         sources=sources or [SCORE_SOURCE],
         sample=sample,
         caption=f"{GOAL3_LABEL}の項目別の得点状況（保険者別）と全国・県内の該当率（{reiwa_fiscal_year(fiscal_year)}）",

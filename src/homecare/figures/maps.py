@@ -18,17 +18,13 @@ SEA_COLOR = "#F4F8FB"
 NEIGHBOURS = ("東京都", "山梨県", "静岡県")
 
 
-DENSE_POINTS = 1_000
-"""A point layer with more markers than this is rasterised in vector output (SVG, PDF): each
-marker would otherwise be a path of its own (100,000 facilities: 14 MiB of SVG against under
-3 MiB rasterised at the figure's 300 dpi). PNGs are the same either way; a smaller layer stays
-vector, so that its markers can be edited."""
-
-
-def plot_points(points: gpd.GeoDataFrame, ax: Axes, **style: object) -> None:
-    """Draw a point layer on ``ax`` (geopandas keywords: color, marker, markersize, ...),
-    rasterised in SVG when dense (:data:`DENSE_POINTS`)."""
-    points.plot(ax=ax, rasterized=len(points) > DENSE_POINTS, **style)
+DENSE_POINTS = 800
+"""A point layer with more markers than this (thousands of clinics) is drawn translucent, so
+that density shows, and rasterised in vector output (SVG, PDF): each marker would otherwise be
+a path of its own (100,000 facilities: 14 MiB of SVG against under 3 MiB rasterised at the
+figure's 300 dpi). PNGs are the same either way; a smaller layer stays vector, so that its
+markers can be edited."""
+RASTERISE_DENSE = True  # False only to measure the all-vector SVG (make bench)
 
 
 def projected(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -101,3 +97,64 @@ def label_points(areas: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
         p = geom.representative_point()
         anchors[row.area] = (p.x, p.y)
     return anchors
+
+
+# --- house style of every map (issue 15): one dark outline for areas, thin light unit borders,
+# neutral ground under point layers, classed fills, markers legible on a slide ---------------
+
+AREA_EDGE = "#333333"  # the one outline colour of area borders, over any fill
+AREA_EDGE_WIDTH = 1.3
+UNIT_EDGE = "#FFFFFF"  # unit (区市町村) borders: thin and light
+UNIT_EDGE_WIDTH = 0.5
+NEUTRAL_FILL = "#FBFBF8"  # land under point layers: no colour a marker could be confused with
+MARKER_MM = 2.4  # marker diameter on a 16:9 slide (≥ ~2 mm reads at a glance)
+
+
+def draw_area_outlines(ax: Axes, area_p: gpd.GeoDataFrame, *, linewidth: float = AREA_EDGE_WIDTH) -> None:
+    """Area borders in the one dark outline colour, above the fills."""
+    area_p.boundary.plot(ax=ax, color=AREA_EDGE, linewidth=linewidth, zorder=3)
+
+
+def draw_units(ax: Axes, unit_p: gpd.GeoDataFrame, colors: list[str] | str, *, hatch: str | None = None) -> None:
+    """Units filled with ``colors`` (one per row, or one for all), thin light borders."""
+    unit_p.plot(ax=ax, color=colors, edgecolor=UNIT_EDGE, linewidth=UNIT_EDGE_WIDTH, hatch=hatch, zorder=2)
+
+
+def draw_classed(ax: Axes, shapes: gpd.GeoDataFrame, values, classes, *, missing: str, edge: str = UNIT_EDGE) -> None:
+    """A classed choropleth: each shape in the colour of its value's class
+    (:class:`homecare.figures.classes.Classes`), ``missing`` where there is no value."""
+    shapes.plot(ax=ax, color=classes.color_of(values, missing), edgecolor=edge, linewidth=UNIT_EDGE_WIDTH, zorder=2)
+
+
+def marker_area(mm: float = MARKER_MM) -> float:
+    """matplotlib scatter size (pt², the square of the diameter) of a marker ``mm`` across."""
+    return (mm / 25.4 * 72) ** 2
+
+
+def draw_points(
+    ax: Axes,
+    pts: gpd.GeoDataFrame,
+    color: str,
+    *,
+    marker: str = "o",
+    mm: float = MARKER_MM,
+    label: str | None = None,
+) -> None:
+    """A point layer of one kind: markers ``mm`` across with a dark edge, over the map; a layer
+    of more than :data:`DENSE_POINTS` markers translucent and rasterised in SVG."""
+    if pts.empty:
+        return
+    dense = len(pts) > DENSE_POINTS
+    ax.scatter(
+        pts.geometry.x,
+        pts.geometry.y,
+        s=marker_area(mm),
+        c=color,
+        marker=marker,
+        alpha=0.55 if dense else 1.0,
+        edgecolors="#222222",
+        linewidths=0.2 if dense else 0.4,
+        zorder=5,
+        label=label,
+        rasterized=dense and RASTERISE_DENSE,
+    )

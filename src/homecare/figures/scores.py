@@ -17,7 +17,6 @@ import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -25,7 +24,7 @@ from matplotlib.patches import Patch
 
 from homecare.core.dates import reiwa_fiscal_year
 from homecare.core.errors import ParameterError
-from homecare.figures import maps, style
+from homecare.figures import classes, map_labels, maps, style
 from homecare.figures.common import OUTLINE_COLOR, area_tag, hide_spines, insurer_areas, insurer_polygons, short_name
 from homecare.reference import geo
 from homecare.reference.areas import AreaScheme
@@ -38,6 +37,7 @@ NATIONAL_COLOR = "#1F4E79"  # 全国平均: dark blue, dash-dot
 PREFECTURE_COLOR = "#444444"  # 県平均: dark grey, dashed
 THRESHOLD_COLOR = "#C00000"  # 著しく低い水準
 MEAN_STYLES = {"national": (NATIONAL_COLOR, "-."), "prefecture": (PREFECTURE_COLOR, "--")}
+GROUP_GAP = 0.5  # rows of space between the areas of a grouped chart (33 insurers on one slide)
 
 
 def marker_handle(
@@ -138,6 +138,14 @@ def _title_year(fiscal_year: int) -> str:
     return reiwa_fiscal_year(fiscal_year)
 
 
+def score_classes(summary: pd.DataFrame) -> classes.Classes:
+    """The colour classes of the 目標III score maps: every fiscal year of ``summary`` pooled, so
+    that one score has one colour in every year's map (0 to 満点, :mod:`homecare.figures.classes`)."""
+    return classes.nice_classes(
+        summary["points"], cmap=SCORE_CMAP, lower=0.0, upper=float(summary["max_points"].max()), unit="点"
+    )
+
+
 def plot_goal3_score_map(
     summary: pd.DataFrame,
     units: gpd.GeoDataFrame,
@@ -148,12 +156,15 @@ def plot_goal3_score_map(
     sample: bool | None = None,
     sources: list[str] | None = None,
 ) -> Figure:
-    """目標III得点の地図（コロプレス図）: insurers shaded by points (wards take their city's value),
-    insurer borders in white, area outlines in each area's colour, every insurer labelled
-    with its name and points. ``units`` from :func:`homecare.reference.geo.load_units`."""
+    """目標III得点の地図（階級区分図）: insurers filled by the class of their points (five classes,
+    one scale for every fiscal year: :func:`score_classes`; wards take their city's value),
+    insurer borders thin and white, area borders in one dark line, every insurer labelled with
+    its name and points (moved out with a leader line where it does not fit), 全国平均 and 県平均
+    in the legend. ``units`` from :func:`homecare.reference.geo.load_units`."""
     style.apply_style()
     rows = select_year(summary, fiscal_year)
     max_points = float(rows["max_points"].max())
+    scale = score_classes(summary)
     polys = maps.projected(insurer_polygons(units)).merge(
         rows[["municipality_code", "municipality_name", "points"]],
         left_on="insurer_code",
@@ -161,62 +172,46 @@ def plot_goal3_score_map(
         how="left",
     )
     area_p = maps.projected(geo.dissolve_areas(units, scheme))
-    fig, ax = plt.subplots(figsize=(11, 8.2))
-    fig.subplots_adjust(left=0.01, right=0.86, top=0.93, bottom=0.1)
-    maps.draw_context(ax, maps.padded_extent(area_p), prefectures)
-    norm = mcolors.Normalize(vmin=0, vmax=max_points)
-    cmap = plt.get_cmap(SCORE_CMAP)
-    has = polys["points"].notna()
-    polys[has].plot(ax=ax, color=[cmap(norm(v)) for v in polys.loc[has, "points"]], edgecolor="white", linewidth=0.7)
-    if (~has).any():
-        polys[~has].plot(ax=ax, color=style.NO_DATA_COLOR, edgecolor="white", linewidth=0.7, hatch="..")
-    # each area's outline in its own colour over a thin dark line, so the area reads as in every figure
-    area_p.boundary.plot(ax=ax, color=OUTLINE_COLOR, linewidth=3.4)
-    for row in area_p.itertuples():
-        gpd.GeoSeries([row.geometry.boundary], crs=area_p.crs).plot(ax=ax, color=row.color, linewidth=2.0)
+    fig = plt.figure(figsize=style.SLIDE_AREA_IN)
+    ax = fig.add_axes([0.005, 0.115, 0.75, 0.8])
+    maps.draw_context(ax, maps.padded_extent(area_p, pad=0.05), prefectures)
+    maps.draw_classed(ax, polys, polys["points"], scale, missing=style.NO_DATA_COLOR)
+    maps.draw_area_outlines(ax, area_p, linewidth=1.6)
+    style.declare_panel(ax, f"{GOAL3_LABEL}の得点", classes=scale)
+    labels = []
     for row in polys.itertuples():
-        geom = row.geometry
-        if geom.geom_type == "MultiPolygon":
-            geom = max(geom.geoms, key=lambda g: g.area)
-        p = geom.representative_point()
         value = "－" if pd.isna(row.points) else f"{row.points:.0f}"
         name = short_name(str(row.municipality_name)) if isinstance(row.municipality_name, str) else row.insurer_code
-        small = geom.area < 4e7  # under ~40 km²: smaller type so neighbours do not collide
-        maps.label(ax, p.x, p.y, f"{name}\n{value}", size=5.5 if small else 7)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    cax = fig.add_axes([0.88, 0.45, 0.018, 0.35])
-    cb = fig.colorbar(sm, cax=cax)
-    cb.ax.set_title(f"得点（点）\n満点{max_points:.0f}点", fontsize=9, loc="left", pad=8)  # upright, not rotated
+        labels.append(map_labels.MapLabel(row.insurer_code, f"{name}\n{value}", row.geometry, f"{name} {value}"))
+    map_labels.place_labels(ax, labels)
+    maps.tidy_axes(ax)
     means = _means(rows)
-    lower = min(means, key=lambda k: means[k] if pd.notna(means[k]) else np.inf)
-    for key, value in means.items():
-        if pd.notna(value):  # a mark across the colour bar, its label left of it (the lower one below its line)
-            color = MEAN_STYLES[key][0]
-            cb.ax.plot([-0.3, 1.0], [value, value], color=color, linewidth=2.0, clip_on=False)
-            cb.ax.text(
-                -0.4,
-                value,
-                "全国平均" if key == "national" else "県平均",
-                ha="right",
-                va="top" if key == lower else "bottom",
-                fontsize=7.5,
-                color=color,
-                transform=cb.ax.get_yaxis_transform(),
-            )
-    handles = [Line2D([0], [0], color=a.color, linewidth=3, label=a.name) for a in scheme.areas]
+    blank = Patch(facecolor="none", edgecolor="none")
+    mean_entries = [
+        (blank, f"{'全国平均' if key == 'national' else '県平均'} {value:.1f}点（{scale.label_of(value)}点の階級）")
+        for key, value in means.items()
+        if pd.notna(value)
+    ]
+    handles = [
+        *scale.handles(no_data=style.NO_DATA_COLOR if polys["points"].isna().any() else None),
+        Line2D([0], [0], color=maps.AREA_EDGE, linewidth=1.6, label=f"{scheme.label}の境界"),
+        *[h for h, _ in mean_entries],
+    ]
+    texts = [h.get_label() for h in handles[: len(handles) - len(mean_entries)]] + [t for _, t in mean_entries]
     fig.legend(
         handles=handles,
-        title=scheme.label,
+        labels=texts,
+        title=f"得点（満点{max_points:.0f}点）",
         loc="upper left",
-        bbox_to_anchor=(0.865, 0.42),
+        bbox_to_anchor=(0.755, 0.9),
         frameon=False,
-        fontsize=9,
-        title_fontsize=9,
+        fontsize=10,
+        title_fontsize=10.5,
+        alignment="left",
+        handlelength=1.6,
     )
     df = ordered_insurers(rows, scheme, "points")
-    note = f"政令指定都市の区は市の値。{_means_text(means)}（カラーバーに表示）。"
+    note = f"政令指定都市の区は市の値。{_means_text(means)}。{classes.METHOD_NOTE}（年度共通）。"
     return style.finish_figure(
         fig,
         title=f"{GOAL3_LABEL}の得点（{_title_year(fiscal_year)}）",
@@ -234,15 +229,15 @@ def _grouped_axis(ax: Axes, df: pd.DataFrame, scheme: AreaScheme) -> np.ndarray:
     y, pos, previous = 0.0, [], None
     for area in df["area"]:
         if previous is not None and area != previous:
-            y += 0.8
+            y += GROUP_GAP
         pos.append(y)
         y += 1.0
         previous = area
     ys = np.array(pos)
     for area, (top, bottom) in _area_bands(ax, df, ys, scheme).items():
-        area_tag(ax, area, scheme.colors[area], (0, (top + bottom) / 2), ax.get_yaxis_transform(), (-66, 0))
+        area_tag(ax, area, scheme.colors[area], (0, (top + bottom) / 2), ax.get_yaxis_transform(), (-62, 0), size=9)
     ax.set_yticks(ys, df["label"], fontsize=8.5)
-    ax.set_ylim(ys.max() + 0.8, ys.min() - 0.8)
+    ax.set_ylim(ys.max() + 0.7, ys.min() - 0.7)
     ax.grid(axis="y", visible=False)
     return ys
 
@@ -259,8 +254,8 @@ def _area_bands(ax: Axes, df: pd.DataFrame, ys: np.ndarray, scheme: AreaScheme) 
 
 def _grouped_chart(df: pd.DataFrame, scheme: AreaScheme) -> tuple[Figure, Axes, np.ndarray]:
     """The figure, axes and row positions shared by the ranked and the change chart."""
-    fig, ax = plt.subplots(figsize=(12, 9.6))
-    fig.subplots_adjust(left=0.2, right=0.96, top=0.9, bottom=0.11)
+    fig, ax = plt.subplots(figsize=style.SLIDE_AREA_IN)
+    fig.subplots_adjust(left=0.165, right=0.97, top=0.875, bottom=0.135)
     ys = _grouped_axis(ax, df, scheme)
     hide_spines(ax)
     return fig, ax, ys
@@ -421,9 +416,9 @@ def plot_score_comparison(
     style.apply_style()
     first = _select(comparison, fiscal_year, measures[0], "score_comparison")
     df = ordered_insurers(first, scheme, "points")
-    fig, axes = plt.subplots(1, len(measures), figsize=(6.2 * len(measures) + 1.6, 9.8), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(measures), figsize=style.SLIDE_AREA_IN, sharey=True, squeeze=False)
     axes = axes[0]
-    fig.subplots_adjust(left=0.15, right=0.98, top=0.86, bottom=0.12, wspace=0.08)
+    fig.subplots_adjust(left=0.165, right=0.985, top=0.86, bottom=0.15, wspace=0.08)
     ys = _grouped_axis(axes[0], df, scheme)
     handles: dict[str, object] = {}
     for ax, key in zip(axes, measures, strict=True):
@@ -451,10 +446,11 @@ def plot_score_comparison(
         right = hi + 0.02 * (hi - lo)
         for y, rank, below in zip(ys, d["national_rank"], d["below_low_threshold"], strict=True):
             ax.text(
-                right, y, f"{rank}位", va="center", ha="left", fontsize=7.5, color=THRESHOLD_COLOR if below else None
+                right, y, f"{rank}位", va="center", ha="left", fontsize=8.5, color=THRESHOLD_COLOR if below else None
             )
-        ax.set_xlim(lo, hi + 0.13 * (hi - lo))
+        ax.set_xlim(lo, hi + 0.15 * (hi - lo))
         ax.set_title(f"{d['measure_label'].iloc[0]}（満点{top:.0f}点）", fontsize=11.5, loc="left")
+        style.declare_panel(ax, f"{key}の得点", axis="x")  # 支援III (100点) and 合計 (800点): two measures
         ax.set_xlabel(f"得点（点）。右端は全国順位（{int(d['national_n'].iloc[0])}保険者中）", fontsize=9.5)
     legend = [
         marker_handle("保険者の得点（色は圏域）"),
@@ -463,7 +459,7 @@ def plot_score_comparison(
         Line2D([0], [0], color=PREFECTURE_COLOR, linestyle="--", label="県平均"),
         Line2D([0], [0], color=THRESHOLD_COLOR, linestyle=":", label="著しく低い水準"),
     ]
-    fig.legend(handles=legend, loc="upper left", bbox_to_anchor=(0.15, 0.93), ncol=5, frameon=False, fontsize=9.5)
+    fig.legend(handles=legend, loc="upper left", bbox_to_anchor=(0.165, 0.935), ncol=5, frameon=False, fontsize=9.5)
     means = "；".join(
         f"{d['measure_label'].iloc[0]} 全国平均 {d['national_mean'].iloc[0]:.1f}点・県平均 {d['prefecture_mean'].iloc[0]:.1f}点"
         f"・著しく低い水準 {d['low_threshold'].iloc[0]:.1f}点"

@@ -2,12 +2,18 @@
 
 One place for: the bundled Japanese font (IPAexGothic via matplotlib-fontja, so no tofu),
 title/units, the 出典 line and the サンプルデータ mark (wording: :mod:`homecare.core.labels`),
-and deterministic PNG/SVG output (no dates, fixed hash salt). Terms: docs/glossary.md.
+deterministic PNG/SVG output (no dates, fixed hash salt), and the figure-quality record that
+:func:`save_figure` writes next to every PNG: the smallest text at 16:9 slide size
+(:data:`SLIDE_AREA_IN`, at least :data:`MIN_SLIDE_PT`) and the value and colour scale of each
+panel, so that panels showing one measure can be checked to share one scale
+(:func:`declare_panel`, :func:`quality_problems`). Terms: docs/glossary.md.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -20,7 +26,9 @@ matplotlib.use(backend.NAME)
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from homecare.core import (
     paths,  # noqa: E402
@@ -35,7 +43,13 @@ SAMPLE_COLOR = "#C00000"
 TEXT_COLOR = "#222222"
 MUTED_COLOR = "#666666"
 NO_DATA_COLOR = "#DDDDDD"
+NOTE_SIZE = 8.0  # 注 and 出典 lines: MIN_SLIDE_PT on a slide when the figure is no larger than the slide
+# A figure pasted into a 16:9 slide is scaled to fit the slide's content area (13.33 x 7.5 in):
+# what a reader sees is the font size times that scale. No text may then be under 8 pt.
+SLIDE_AREA_IN = (13.33, 7.5)
+MIN_SLIDE_PT = 8.0
 _META_ATTR = "_homecare_meta"
+_PANEL_ATTR = "_homecare_panel"
 
 
 def apply_style() -> None:
@@ -65,6 +79,37 @@ def apply_style() -> None:
     )
 
 
+def _text_width_pt(text: str, size: float) -> float:
+    """Width of ``text`` in points in the house font, measured from the glyphs (no renderer)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(
+        text, FontProperties(family=FONT_FAMILY, size=size), ismath=False
+    )
+    return float(width)
+
+
+def wrap_text(text: str, width_in: float, size: float) -> list[str]:
+    """``text`` split into lines no wider than ``width_in`` inches at ``size`` pt (each line of
+    ``text`` wrapped on its own; Japanese wraps anywhere), so that a long 注 is never cut off."""
+    limit = width_in * 72
+    out: list[str] = []
+    for line in text.split("\n"):
+        indent = "　" if line.startswith("注：") else ""  # continuation lines of a 注 line up after 注
+        if _text_width_pt(line, size) <= limit:
+            out.append(line)
+            continue
+        current = ""
+        for ch in line:
+            if current.strip() and _text_width_pt(current + ch, size) > limit:
+                out.append(current)
+                current = indent
+            current += ch
+        out.append(current)
+    return out
+
+
 # every figure module imports this one: figures drawn after it (from a stage or an analyst's
 # notebook) get the house style without a separate call
 apply_style()
@@ -89,8 +134,9 @@ def finish_figure(
     fig.suptitle(title, x=0.02, y=0.985, ha="left", va="top", fontsize=16, color=TEXT_COLOR)
     lines = [f"注：{note}"] if note else []
     lines += source_lines(sources)
+    lines = [part for line in lines for part in wrap_text(line, fig.get_size_inches()[0] * 0.96, NOTE_SIZE)]
     if lines:
-        fig.text(0.02, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=8, color=MUTED_COLOR)
+        fig.text(0.02, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=NOTE_SIZE, color=MUTED_COLOR)
     scenario = current_scenario()
     if scenario:
         fig.text(0.02, 0.925, scenario_label(scenario), ha="left", va="top", fontsize=10, color=SAMPLE_COLOR)
@@ -160,6 +206,179 @@ class ChartSpec:
         }
 
 
+def declare_panel(ax: Axes, measure: str, *, axis: str | None = None, classes: object | None = None) -> Axes:
+    """Say what a panel shows, for the figure-quality record: ``measure`` names the quantity
+    (panels with the same ``measure`` must share one scale: 施設数, 需要指数（2020年＝100）, a map's
+    得点), ``axis`` ("x" or "y") is its value axis, ``classes`` its colour classes
+    (:class:`homecare.figures.classes.Classes`). Every panel of a figure with several panels
+    must be declared; a panel of its own measure simply gets a measure no other panel has."""
+    if axis not in (None, "x", "y"):
+        raise ValueError(f"axis must be 'x', 'y' or None, got {axis!r}")
+    setattr(ax, _PANEL_ATTR, {"measure": measure, "axis": axis, "classes": classes})
+    return ax
+
+
+def slide_scale(fig: Figure) -> float:
+    """The factor a figure is scaled by when placed to fit the 16:9 slide area (:data:`SLIDE_AREA_IN`)."""
+    w, h = fig.get_size_inches()
+    return min(SLIDE_AREA_IN[0] / w, SLIDE_AREA_IN[1] / h)
+
+
+@contextmanager
+def _drawn_texts(found: list[tuple[float, str, bool]]) -> Iterator[None]:
+    """Record (font size, text, cut off at the figure's edge) of every text actually drawn while
+    the figure is rendered: visible, not empty, at least partly on the canvas (tick labels
+    outside the view and annotations whose point is clipped are never drawn, so never counted)."""
+    original = Text.draw
+
+    def draw(self: Text, renderer) -> None:
+        original(self, renderer)
+        text = self.get_text()
+        if not (self.get_visible() and text.strip()) or self.get_figure(root=True) is None:
+            return
+        box = self.get_window_extent(renderer)
+        page = self.get_figure(root=True).bbox
+        clip = self.get_clip_box() if self.get_clip_on() else None
+        if box.width <= 0 or not box.overlaps(page) or (clip is not None and not box.overlaps(clip)):
+            return
+        inside = box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1 and box.y0 >= page.y0 - 1 and box.y1 <= page.y1 + 1
+        found.append((float(self.get_fontsize()), text, not inside))
+
+    draw._supports_rasterization = getattr(original, "_supports_rasterization", False)  # type: ignore[attr-defined]
+    Text.draw = draw
+    try:
+        yield
+    finally:
+        Text.draw = original
+
+
+def _is_panel(ax: Axes) -> bool:
+    """A data panel: visible, not a colour bar, drawing something (legend-only axes are not)."""
+    if not ax.get_visible() or hasattr(ax, "_colorbar"):
+        return False
+    return bool(ax.collections or ax.lines or ax.images or ax.patches or ax.containers)
+
+
+def _color_scales(ax: Axes) -> list[dict]:
+    """Continuous colour mappings drawn in ``ax`` (choropleths by column, heatmaps)."""
+    out = []
+    for artist in [*ax.collections, *ax.images]:
+        if getattr(artist, "get_array", None) is None or artist.get_array() is None:
+            continue
+        norm = artist.norm
+        out.append({"cmap": artist.get_cmap().name, "vmin": _num(norm.vmin), "vmax": _num(norm.vmax)})
+    return out
+
+
+def _num(x: object) -> float | None:
+    return None if x is None else round(float(x), 6)
+
+
+def _panel_record(ax: Axes) -> dict:
+    decl = getattr(ax, _PANEL_ATTR, None) or {}
+    title = ax.get_title(loc="left") or ax.get_title() or ax.get_title(loc="right")
+    record: dict = {"title": title.split("\n")[0], "measure": decl.get("measure")}
+    axis = decl.get("axis")
+    if axis is not None:
+        lim = ax.get_xlim() if axis == "x" else ax.get_ylim()
+        record["axis"] = axis
+        record["limits"] = sorted(_num(v) for v in lim)
+    classes = decl.get("classes")
+    if classes is not None:
+        record["classes"] = classes.to_json()
+    scales = _color_scales(ax)
+    if scales:
+        record["color_scales"] = scales
+    return record
+
+
+def _layout_problems(fig: Figure) -> list[str]:
+    """Figure-level texts (title, サンプルデータ mark, 注, 出典) cut off at the figure's edges, and a
+    title running under the サンプルデータ mark."""
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    if get_renderer is None:  # a Figure() made outside pyplot has no canvas that renders
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        get_renderer = FigureCanvasAgg(fig).get_renderer
+    renderer = get_renderer()
+    page = fig.bbox
+    found = []
+    texts = [t for t in [fig._suptitle, *fig.texts] if t is not None and t.get_visible() and t.get_text().strip()]
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 or box.y1 > page.y1 + 1:
+            found.append(f"text cut off at the figure's edge: {t.get_text()[:30]!r}")
+    marks = [t for t in fig.texts if t.get_text().startswith(SAMPLE_LABEL)]
+    if fig._suptitle is not None and marks:
+        title = fig._suptitle.get_window_extent(renderer)
+        mark = marks[0].get_window_extent(renderer)  # the text; its box adds a few points of padding
+        if title.x1 > mark.x0 - 4 and title.y0 < mark.y1 and mark.y0 < title.y1:
+            found.append(f"title runs under the {SAMPLE_LABEL} mark: {fig._suptitle.get_text()[:30]!r}")
+    return found
+
+
+def quality_record(fig: Figure, drawn: list[tuple[float, str, bool]]) -> dict:
+    """The figure-quality record: slide scale, the smallest text at slide size (and every text
+    below :data:`MIN_SLIDE_PT`), and one entry per data panel with its declared measure, value
+    axis limits and colour scale. ``drawn`` is what :func:`_drawn_texts` recorded."""
+    scale = slide_scale(fig)
+    w, h = fig.get_size_inches()
+    small = sorted(
+        {
+            (round(size * scale, 2), text.replace("\n", " ")[:40])
+            for size, text, _ in drawn
+            if size * scale < MIN_SLIDE_PT - 1e-6
+        }
+    )
+    cut = sorted({text.replace("\n", " ")[:30] for _, text, out in drawn if out})
+    return {
+        "layout": sorted(set(_layout_problems(fig)) | {f"text cut off at the figure's edge: {t!r}" for t in cut}),
+        "figure_in": [round(float(w), 3), round(float(h), 3)],
+        "slide_area_in": list(SLIDE_AREA_IN),
+        "slide_scale": round(scale, 4),
+        "min_font_pt_at_slide": round(min((s for s, _, _ in drawn), default=0.0) * scale, 2),
+        "small_texts": [{"pt_at_slide": pt, "text": text} for pt, text in small[:12]],
+        "panels": [_panel_record(ax) for ax in fig.axes if _is_panel(ax)],
+    }
+
+
+def figure_quality(fig: Figure, dpi: int = 100) -> dict:
+    """The figure-quality record of ``fig`` without saving it (rendered once, in memory, at a
+    ``dpi``; sizes in points do not depend on it, but glyph widths at very low dpi do); what
+    :func:`save_figure` writes."""
+    import io
+
+    drawn: list[tuple[float, str, bool]] = []
+    with _drawn_texts(drawn):
+        fig.savefig(io.BytesIO(), format="png", dpi=dpi)
+    return quality_record(fig, drawn)
+
+
+def quality_problems(record: dict) -> list[str]:
+    """What breaks the house style in a figure-quality record (empty when none): text under
+    :data:`MIN_SLIDE_PT` at slide size; several panels not all declared; panels of one measure
+    with different value limits or colour scales."""
+    problems = [
+        f"text at {t['pt_at_slide']} pt on a 16:9 slide (< {MIN_SLIDE_PT:g}): {t['text']!r}"
+        for t in record.get("small_texts", [])
+    ] + list(record.get("layout", []))
+    panels = record.get("panels", [])
+    if len(panels) > 1:
+        undeclared = [p["title"] or f"panel {k + 1}" for k, p in enumerate(panels) if not p.get("measure")]
+        if undeclared:
+            problems.append(f"panels without a declared measure (style.declare_panel): {undeclared}")
+    by_measure: dict[str, list[dict]] = {}
+    for p in panels:
+        if p.get("measure"):
+            by_measure.setdefault(p["measure"], []).append(p)
+    for measure, group in sorted(by_measure.items()):
+        for key in ("limits", "classes", "color_scales"):
+            seen = {json.dumps(p.get(key), sort_keys=True) for p in group}
+            if len(seen) > 1:
+                problems.append(f"panels of {measure!r} use different {key}: {sorted(seen)}")
+    return problems
+
+
 def figure_texts(fig: Figure) -> list[str]:
     """Every text drawn on ``fig`` (titles, labels, annotations, legend), in drawing order: what
     the PNG, SVG and slides show, for the disclosure check and the index."""
@@ -188,7 +407,9 @@ def save_figure(
     """Save ``fig`` as 300 dpi PNG and SVG under ``<output_dir>/figures/`` byte-identically
     for identical input, plus ``<name>.json`` (caption, sources, sample) for the index.
     ``formats`` may add ``pdf`` or drop ``svg``; PNG is always written (the index and slides
-    show it). ``table`` names the published table behind the figure, for the index.
+    show it). ``table`` names the published table behind the figure, for the index. The
+    record also holds the figure-quality entry (:func:`quality_record`, measured on the PNG as
+    drawn); what breaks the house style is printed, so that a run log shows it.
     Returns the written paths relative to the project root."""
     meta = getattr(fig, _META_ATTR, None)
     if meta is None:
@@ -199,13 +420,24 @@ def save_figure(
     out = paths.resolve(output_dir) / "figures"
     out.mkdir(parents=True, exist_ok=True)
     written = {}
+    drawn: list[tuple[float, str, bool]] = []
     for fmt in [f for f in FIGURE_FORMATS if f == "png" or f in formats]:
         path = out / f"{name}.{fmt}"
-        fig.savefig(path, dpi=DPI, metadata=_SAVE_METADATA[fmt])
+        if fmt == "png":  # the texts as rendered, for the quality record
+            with _drawn_texts(drawn):
+                fig.savefig(path, dpi=DPI, metadata=_SAVE_METADATA[fmt])
+        else:
+            fig.savefig(path, dpi=DPI, metadata=_SAVE_METADATA[fmt])
         written[fmt] = path
         if fmt == "png":  # the slide deck's picture, from the pixels just rendered (png comes first)
             slide_picture.write_from_pixels(_rendered_pixels(fig), path)
-    record = {**meta, "name": name, "texts": figure_texts(fig), **{fmt: f"figures/{name}.{fmt}" for fmt in written}}
+    record = {
+        **meta,
+        "name": name,
+        "texts": figure_texts(fig),
+        "quality": quality_record(fig, drawn),
+        **{fmt: f"figures/{name}.{fmt}" for fmt in written},
+    }
     if table is not None:
         record["table"] = table
     if chart is not None:  # always a list: one spec per panel
@@ -216,4 +448,6 @@ def save_figure(
         json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     plt.close(fig)
+    for problem in quality_problems(record["quality"]):
+        print(f"figure {name}: {problem}")
     return {fmt: paths.relative(path) for fmt, path in written.items()}

@@ -174,3 +174,19 @@ def members_table(scheme: AreaScheme) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def colour_clashes(a: AreaScheme, b: AreaScheme) -> list[str]:
+    """What breaks "one colour, one area" between two schemes shown side by side: an area of
+    ``a`` and a different area of ``b`` (other member units) with the same colour, which would
+    tell the reader they are the same area; and the same area (same members) with two colours.
+    Empty when the schemes can be compared in one figure."""
+    found = []
+    for x in a.areas:
+        for y in b.areas:
+            same_area = set(x.members) == set(y.members)
+            if x.color == y.color and not same_area:
+                found.append(f"{a.id} {x.name} and {b.id} {y.name} differ but share the colour {x.color}")
+            elif same_area and x.color != y.color:
+                found.append(f"{a.id} {x.name} and {b.id} {y.name} are the same area in two colours")
+    return found

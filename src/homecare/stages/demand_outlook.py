@@ -15,6 +15,7 @@ from homecare.core import processed
 from homecare.core.errors import ParameterError
 from homecare.figures import charts
 from homecare.figures import demand as demand_figures
+from homecare.figures.common import as_of_label
 from homecare.figures.facilities import FACILITY_GROUPS, GROUP_NOTES, group_of_type
 from homecare.population import aggregate, demand, published, rates, supply
 from homecare.population import read as population_read
@@ -165,6 +166,8 @@ def facilities_per_aged75(
         print("no facility of any of the supply_types: the facilities-per-75+ table and figure are not published")
         return ratios
     missing_note = f"{'、'.join(empty)}は施設データに該当施設がないため表示しない。" if empty else ""
+    as_of = processed.read_meta("facilities").get("attrs", {}).get("reference_date")
+    when = f"施設は{as_of_label(as_of)}。" if as_of else ""
     named = "".join(f"{g}＝{GROUP_NOTES[g]}。" for g in groups if g in GROUP_NOTES and g not in empty)
     sources = [*outlook.sources, FACILITY_SOURCE]
     table = published.supply_table(ratios, population_year=population_year, target_year=target_year)
@@ -184,7 +187,7 @@ def facilities_per_aged75(
         population_year=population_year,
         target_year=target_year,
         sources=sources,
-        note=named + missing_note,
+        note=when + named + missing_note,
     )
     rate_columns = [c for c in table.columns if rates.RATE_LABEL in c]  # now and in the target year
     stage.figure(
@@ -203,6 +206,8 @@ def facilities_per_aged75(
 def scheme_comparison(stage: Stage, outlook: Outlook, comparison_scheme: str, *, base_year: int) -> pd.DataFrame:
     """The same demand indices under a second (draft) area scheme, on one scale."""
     comparison = areas.load_scheme(comparison_scheme)
+    for clash in areas.colour_clashes(outlook.scheme, comparison):  # the figure would mislead: say so
+        print(f"warning: {clash} (data/raw/reference/areas/{comparison.id}.yml)")
     index = demand.demand_index(
         aggregate.with_prefecture(aggregate.area_population(outlook.pop, comparison)),
         outlook.weights,

@@ -11,6 +11,8 @@ from homecare.core.qa import QA_SCHEMA, Cleaned
 from homecare.facilities import merge, schemas
 from homecare.stages.base import Stage
 
+FACILITY_VINTAGE = "施設データ（医療情報ネット・介護サービス情報公表システム）"
+
 
 def read_and_merge(
     stage: Stage,
@@ -29,11 +31,11 @@ def read_and_merge(
     return merge.build_merged(sources)
 
 
-def write_merged(stage: Stage, merged: Cleaned, reference_date: str) -> Path:
-    """``data/processed/facilities_raw_merged`` (+ ``_qa``); prints the reconciliation and records
-    ``reference_date`` (the 時点 of the facility files) as the stage's vintage."""
+def write_merged(stage: Stage, merged: Cleaned, reference_date: str = "") -> Path:
+    """``data/processed/facilities_raw_merged`` (+ ``_qa``); prints the reconciliation.
+    ``reference_date`` (the files' date, 時点: 2025-12-01) is kept in the table's meta, so that
+    every figure drawn from the facilities states it, and recorded as the run's vintage."""
     stage.reconcile("02_facilities", merged.counts)
-    stage.vintage("施設データ（医療情報ネット・介護サービス情報公表）", reference_date)
     stage.notes["reference_date"] = reference_date
     processed.write_processed(merged.qa_table(), "facilities_raw_merged_qa", schema=QA_SCHEMA)
     stage.rows.update(
@@ -42,4 +44,11 @@ def write_merged(stage: Stage, merged: Cleaned, reference_date: str) -> Path:
         out_of_scope=dict(merged.counts.excluded).get(merge.OUT_OF_SCOPE, 0),
         quarantined=merged.counts.quarantined,
     )
-    return processed.write_processed(merged.table, "facilities_raw_merged", schema=schemas.merged_schema())
+    if reference_date:
+        stage.vintage(FACILITY_VINTAGE, reference_date)
+    return processed.write_processed(
+        merged.table,
+        "facilities_raw_merged",
+        schema=schemas.merged_schema(),
+        attrs={"reference_date": reference_date} if reference_date else None,
+    )

@@ -31,8 +31,11 @@ def write_facilities(stage: Stage, result: Cleaned) -> dict[str, Path]:
     """``facilities`` (.parquet, .csv, .gpkg EPSG:4326) and ``facilities_qa``; prints the
     reconciliation line."""
     stage.reconcile("03_geocode_facilities", result.counts)
+    attrs = processed.read_meta("facilities_raw_merged").get("attrs")  # the files' date travels on
     out = {
-        "facilities": processed.write_processed(result.table, "facilities", schema=schemas.facilities_schema()),
+        "facilities": processed.write_processed(
+            result.table, "facilities", schema=schemas.facilities_schema(), attrs=attrs
+        ),
         "facilities_qa": processed.write_processed(result.qa_table(), "facilities_qa", schema=QA_SCHEMA),
     }
     out["gpkg"] = write_geopackage(result.table, paths.processed_dir() / "facilities.gpkg")

@@ -377,18 +377,25 @@ def supply_by_area(
             if sid == scheme.id:
                 area_table = table
         pref_rows = area_rates[area_rates["area"].isin(scheme.area_names)].set_index("area")["supply_rate_now"]
+        units, prefectures = geo.load_units(), geo.load_prefectures()
         stage.figure(
             figures.plot_supply_map(
-                located.table,
-                geo.load_units(),
+                located.table, units, scheme, as_of=sources.list_date, sources=srcs[:1], prefectures=prefectures
+            ),
+            f"07_home_care_supply_map_{scheme.id}",
+            table=f"07_home_care_supply_{scheme.id}",
+        )
+        stage.figure(
+            figures.plot_supply_rate_map(
+                units,
                 scheme,
                 pref_rows,
                 rate_label=rates.RATE_LABEL,
                 year_label=now_label,
                 sources=srcs,
-                prefectures=geo.load_prefectures(),
+                prefectures=prefectures,
             ),
-            f"07_home_care_supply_map_{scheme.id}",
+            f"07_home_care_supply_rate_map_{scheme.id}",
             table=f"07_home_care_supply_{scheme.id}",
         )
         national_supply = _national(sources, ("support_clinics", "support_hospitals"))

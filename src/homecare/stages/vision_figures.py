@@ -146,12 +146,14 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
                 sources=[scores.SCORE_SOURCE],
                 note="得点率＝得点の合計÷満点の合計。全国平均＝全国の平均点÷配点。得点は保険者単位（同じ保険者だけの圏域は1行）",
             )
+            parts = [None] if level == "area" else indicators.insurer_parts(base.scheme)
             for fy in fiscal_years:
-                stage.figure(
-                    indicators.plot_indicator_profile(by_indicator, base.scheme, fy, level=level),
-                    f"{name}_{fy}",
-                    table=name,
-                )
+                for k, part in enumerate(parts, start=1):  # insurers: one slide per run of areas
+                    stage.figure(
+                        indicators.plot_indicator_profile(by_indicator, base.scheme, fy, level=level, areas=part),
+                        f"{name}_{fy}" + (f"_{k}" if len(parts) > 1 else ""),
+                        table=name,
+                    )
     with stage.section():
         item_scores = processed.read_processed("insurer_scores")
         benchmark = processed.read_processed("national_benchmark")
@@ -169,28 +171,40 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
             sheet="目標III項目別",
             note="○得点あり、×0点（全国の該当率が基準以上）、－0点（基準未満）。最後の2行は全国平均・県平均の該当率（得点した保険者の割合、％）。",
         )
+        parts = indicators.insurer_parts(base.scheme)
         for fy in fiscal_years:
-            stage.figure(
-                indicators.plot_goal3_missed_items(
-                    item_scores, benchmark, missed, base.scheme, fy, threshold=threshold
-                ),
-                f"05_goal3_missed_items_{fy}",
-                table="05_goal3_missed_items",
-            )
+            for k, part in enumerate(parts, start=1):
+                stage.figure(
+                    indicators.plot_goal3_missed_items(
+                        item_scores, benchmark, missed, base.scheme, fy, threshold=threshold, areas=part
+                    ),
+                    f"05_goal3_missed_items_{fy}" + (f"_{k}" if len(parts) > 1 else ""),
+                    table="05_goal3_missed_items",
+                )
+
+
+def facility_date() -> str | None:
+    """The facility files' date (時点) that stage 02 kept in the ``facilities`` meta, if any."""
+    return processed.read_meta("facilities").get("attrs", {}).get("reference_date") or None
 
 
 def facility_maps(stage: Stage, base: MapBase) -> None:
-    """施設の分布図 and 施設数 by area (read from the processed ``facilities`` table)."""
+    """施設の分布図 (two facility groups per figure, :data:`homecare.figures.facilities.MAP_SETS`)
+    and 施設数 by area (read from the processed ``facilities`` table)."""
     with stage.section():
         fac = processed.read_processed("facilities")
-        stage.figure(
-            facilities.plot_facility_map(fac, base.units, base.scheme, base.prefectures),
-            "05_facilities_map",
-            table="05_facilities",
-        )
+        as_of = facility_date()
+        for key, groups in facilities.MAP_SETS.items():
+            stage.figure(
+                facilities.plot_facility_map(
+                    fac, base.units, base.scheme, base.prefectures, groups=groups, as_of=as_of
+                ),
+                f"05_facilities_map_{key}",
+                table="05_facilities",
+            )
         counts = facilities.facility_counts_table(fac, base.scheme)
         stage.figure(
-            facilities.plot_facility_counts(fac, base.scheme),
+            facilities.plot_facility_counts(fac, base.scheme, as_of=as_of),
             "05_facilities_counts",
             table="05_facilities",
             chart=_facility_charts(counts, base.scheme, [f"{g}（施設）" for g in facilities.MAP_GROUPS], "施設"),
@@ -233,7 +247,9 @@ def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.Data
             sources=[*facilities.FACILITY_SOURCES, f"人口：{pop_source}"],
             sheet="施設数（圏域別）",
         )
-        fig = facilities.plot_facility_counts(fac, base.scheme, aged, population_source=pop_source)
+        fig = facilities.plot_facility_counts(
+            fac, base.scheme, aged, population_source=pop_source, as_of=facility_date()
+        )
         rate_columns = [rate_header(g, aged[1]) for g in facilities.MAP_GROUPS]
         stage.figure(
             fig,

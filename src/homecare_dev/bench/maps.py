@@ -1,7 +1,8 @@
 """Map drawing benchmark (地図の描画): ``make bench`` / ``python -m homecare_dev.bench maps``.
 
-Draws the facility map of stage 05 (:func:`homecare.figures.facilities.plot_facility_map`:
-eight panels, three geopandas layers each) for 100,000 facilities placed at the gazetteer's
+Draws the facility maps of stage 05 (:func:`homecare.figures.facilities.plot_facility_map`,
+one figure per set of :data:`~homecare.figures.facilities.MAP_SETS`: eight panels in all) for
+100,000 facilities placed at the gazetteer's
 town points, and saves it as 300 dpi PNG and SVG through
 :func:`homecare.figures.style.save_figure`. Compares, in the same process and interleaved:
 the figures' own canvas (no idle redraw after each geopandas layer) against matplotlib's Agg
@@ -55,8 +56,9 @@ def _draw(data: pd.DataFrame, *, redraws: bool, folder: Path, name: str) -> floa
     plt.switch_backend("Agg" if redraws else backend.NAME)  # Agg: draw_idle renders the whole figure
     try:
         c0 = time.process_time()
-        fig = facilities.plot_facility_map(data, units, scheme, sample=False, sources=["benchmark"])
-        house_style.save_figure(fig, folder, name, formats=["png", "svg"])
+        for key, groups in facilities.MAP_SETS.items():
+            fig = facilities.plot_facility_map(data, units, scheme, groups=groups, sample=False, sources=["benchmark"])
+            house_style.save_figure(fig, folder, f"{name}_{key}", formats=["png", "svg"])
         return time.process_time() - c0
     finally:
         plt.switch_backend(backend.NAME)
@@ -73,17 +75,23 @@ def main(n: int = POINTS, runs: int = RUNS) -> None:
         for _ in range(runs):  # interleaved: machine load hits both alike
             for label, seconds in times.items():
                 seconds.append(_draw(data, redraws=label == "redraws", folder=folder, name=label))
-        limit = maps.DENSE_POINTS
-        maps.DENSE_POINTS = 10**12  # the same map with every point layer as vector paths
+        maps.RASTERISE_DENSE = False  # the same map with every point layer as vector paths
         try:
             _draw(data, redraws=False, folder=folder, name="vector")
         finally:
-            maps.DENSE_POINTS = limit
-        same = (figures / "no_redraw.png").read_bytes() == (figures / "redraws.png").read_bytes()
-        size = {p.name: p.stat().st_size / 2**20 for p in figures.iterdir()}
+            maps.RASTERISE_DENSE = True
+        same = all(
+            (figures / f"no_redraw_{key}.png").read_bytes() == (figures / f"redraws_{key}.png").read_bytes()
+            for key in facilities.MAP_SETS
+        )
+        size = {
+            f"{label}.{fmt}": sum(p.stat().st_size for p in figures.glob(f"{label}_*.{fmt}")) / 2**20
+            for label in ("no_redraw", "vector")
+            for fmt in ("png", "svg")
+        }
     new, old = statistics.median(times["no_redraw"]), statistics.median(times["redraws"])
     print(
-        f"facility map (8 panels) with {n:,} facilities, drawn and saved as 300 dpi PNG + SVG "
+        f"facility maps (4 figures, 8 panels) with {n:,} facilities, drawn and saved as 300 dpi PNG + SVG "
         f"({runs} interleaved runs, CPU of this process; {load}):"
     )
     print(
