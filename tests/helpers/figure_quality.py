@@ -24,8 +24,14 @@ def run_figure_problems(folder: Path) -> dict[str, list[str]]:
 
 
 def assert_run_figures_pass(folder: Path) -> int:
-    """Fail naming every figure of ``folder`` that breaks the house style; returns how many were checked."""
-    n = len(list((folder / "figures").glob("*.json")))
-    assert n > 0, f"no figure records in {folder / 'figures'}"
+    """Fail naming every figure of ``folder`` that breaks the house style or shares its title with
+    another figure (the title is the slide's title in the deck's outline); returns how many were
+    checked."""
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "figures").glob("*.json"))]
+    assert records, f"no figure records in {folder / 'figures'}"
     assert run_figure_problems(folder) == {}
-    return n
+    titles: dict[str, list[str]] = {}
+    for record in records:
+        titles.setdefault(record["title"], []).append(record["name"])
+    assert {t: names for t, names in titles.items() if len(names) > 1} == {}, "figures with the same title"
+    return len(records)

@@ -327,7 +327,7 @@ def plot_goal3_score_rank(
     return _finish_scores(
         fig,
         df,
-        title=f"{GOAL3_LABEL}の得点（{_title_year(fiscal_year)}）",
+        title=f"{GOAL3_LABEL}の得点：保険者の順位（{_title_year(fiscal_year)}）",
         caption=f"{scheme.label}ごとの保険者別得点（{_title_year(fiscal_year)}）と前年度、全国平均、県平均",
         note="点の色は圏域。圏域内は得点の高い順。",
         sample=sample,
