@@ -26,17 +26,17 @@ def _save(n: int, fmt: str) -> bytes:
 
 def test_dense_layers_are_rasterised_in_svg(monkeypatch: pytest.MonkeyPatch) -> None:
     style.apply_style()
-    dense, small = maps.DENSE_POINTS + 1, 50
+    dense, small = maps.RASTER_POINTS + 1, 50
     assert b"<image" in _save(dense, "svg")
     assert b"<image" not in _save(small, "svg")
     vector = len(_save(dense, "svg"))
-    monkeypatch.setattr(maps, "RASTERISE_DENSE", False)  # the same layer kept as vector paths
+    monkeypatch.setattr(maps, "RASTER_POINTS", 10**9)  # the same layer kept as vector paths
     assert len(_save(dense, "svg")) > 3 * vector
 
 
 def test_rasterising_leaves_the_png_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
     style.apply_style()
-    n = maps.DENSE_POINTS + 1
+    n = maps.RASTER_POINTS + 1
     rasterised = _save(n, "png")
-    monkeypatch.setattr(maps, "RASTERISE_DENSE", False)
+    monkeypatch.setattr(maps, "RASTER_POINTS", 10**9)
     assert _save(n, "png") == rasterised

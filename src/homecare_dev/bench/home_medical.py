@@ -8,7 +8,6 @@ asserted (tests must not depend on machine speed).
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from homecare.home_medical.read_databook import read_databook
 from homecare.home_medical.read_notifications import read_notification_list
 from homecare.home_medical.sheets import open_workbook
 from homecare.reference import catalog
+from homecare_dev.bench.scratch import scratch_folder
 
 REAL_LIST = "real_todokede_ika_yamanashi_r0710"
 DATABOOK_SAMPLE = "data/raw/sample/home_medical/zaitaku_chiiki_data_sample.xlsx"
@@ -54,8 +54,8 @@ def main() -> None:
     """Print rows/s of both adapters."""
     real = catalog.path_of(REAL_LIST)
     _timed("届出受理医療機関名簿 (real 山梨)", 4857, lambda: read_notification_list(real, prefecture="19"))
-    with tempfile.TemporaryDirectory() as tmp:
-        scaled, n = _scaled_copy(real, Path(tmp))
+    with scratch_folder("homecare-bench-list-") as tmp:
+        scaled, n = _scaled_copy(real, tmp)
         _timed("届出受理医療機関名簿 (山梨 rows x copies)", n, lambda: read_notification_list(scaled, prefecture="19"))
     _timed("地域別データ集 (sample)", 80, lambda: read_databook(DATABOOK_SAMPLE))
 

@@ -25,7 +25,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from homecare.core import paths
 from homecare.facilities import read
 from homecare.facilities.address import PREFECTURES
 from homecare.reference import catalog, municipalities
+from homecare_dev.bench.scratch import scratch_folder
 
 ROWS = 60_000
 RUNS = 5
@@ -114,8 +114,8 @@ def _one_cpu() -> str:
 
 def ingestion(rows: int = ROWS, runs: int = RUNS) -> dict[str, float]:
     """Time read + scope + code check of a synthetic national file; print rows/s."""
-    with tempfile.TemporaryDirectory(prefix="homecare-bench-national-") as name:
-        path = national_file(Path(name) / "jigyosho_430.csv", rows)
+    with scratch_folder("homecare-bench-national-") as tmp:
+        path = national_file(tmp / "jigyosho_430.csv", rows)
         size_mb = path.stat().st_size / 2**20
         before = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
         pinned = _one_cpu()
@@ -156,8 +156,7 @@ def _real_params(tmp: Path) -> Path:
 
 def stages_on_real_files() -> dict[str, float]:
     """Wall time of stages 02-03 (``homecare run --only 02 --only 03 --force``) on the real files."""
-    with tempfile.TemporaryDirectory(prefix="homecare-bench-real-") as name:
-        tmp = Path(name)
+    with scratch_folder("homecare-bench-real-") as tmp:
         env = {
             **os.environ,
             "HOMECARE_OUTPUTS_DIR": str(tmp / "outputs"),
@@ -171,11 +170,12 @@ def stages_on_real_files() -> dict[str, float]:
         wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
         if proc.returncode != 0:
             raise RuntimeError(f"homecare run failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-        manifest = json.loads((tmp / "outputs" / "latest" / "manifest.json").read_text(encoding="utf-8"))
-        stages = {s["name"]: s for s in manifest["stages"]}
-        record = json.loads(
-            next((tmp / "outputs" / "latest" / "stages").glob("02_facilities*.json")).read_text(encoding="utf-8")
-        )
+        # a parameter file other than params/default.yaml is a scenario: its own outputs folder,
+        # where a first run also runs the stages not chosen (a run never mixes stages)
+        latest = tmp / "outputs" / "scenarios" / "params_real" / "latest"
+        manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+        stages = {s["name"]: s for s in manifest["stages"] if s["name"].startswith(("02_", "03_"))}
+        record = json.loads(next((latest / "stages").glob("02_facilities*.json")).read_text(encoding="utf-8"))
     durations = {n: float(s.get("duration_s", 0.0)) for n, s in stages.items()}
     total = sum(durations.values())
     print("stages 02-03 on the real files (jigyosho_332/540/550 + 医療情報ネット hospitals 2025-12-01):")
@@ -185,7 +185,7 @@ def stages_on_real_files() -> dict[str, float]:
         print(f"  {n}: {d:.1f} s (notebook run, kernel start included)")
     load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs" if hasattr(os, "getloadavg") else ""
     print(
-        f"  02 + 03: {total:.1f} s; the whole command {wall:.1f} s wall, {cpu:.1f} s CPU (all processes; {load})  "
+        f"  02 + 03: {total:.1f} s; the whole command (every stage of a first scenario run) {wall:.1f} s wall, {cpu:.1f} s CPU (all processes; {load})  "
         f"[floor < {FLOOR_STAGES_S:.0f} s (02 + 03 wall): {'met' if total < FLOOR_STAGES_S else 'NOT MET'}]"
     )
     return {"stages_s": total, "command_s": wall, "command_cpu_s": cpu}

@@ -19,9 +19,10 @@ import json
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from homecare_dev.bench.scratch import scratch_folder
 
 TARGET_SECONDS = 10.0
 TARGET_MB = 1024.0
@@ -89,8 +90,8 @@ def main() -> dict[str, dict]:
     """Build the full-size file, then print clean and read figures."""
     from homecare_dev.samples import national_scores
 
-    with tempfile.TemporaryDirectory(prefix="homecare-bench-scores-") as name:
-        path = Path(name) / "zenkoku_shukei_full_size.xlsx"
+    with scratch_folder("homecare-bench-scores-") as tmp:
+        path = tmp / "zenkoku_shukei_full_size.xlsx"
         t0 = time.perf_counter()
         sheet = national_scores.build_national(FISCAL_YEAR, full=True)
         national_scores.write_national(sheet, path, deterministic=False)
