@@ -84,6 +84,7 @@ def test_table_for_figure_prefers_longest_prefix():
 
 def test_pptx_is_a_real_deck(run_dir, tmp_path):
     from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     first = slides.build_pptx(run_dir).read_bytes()
     second = slides.build_pptx(run_dir).read_bytes()
@@ -98,6 +99,10 @@ def test_pptx_is_a_real_deck(run_dir, tmp_path):
     assert titles == ["協力医療機関の届出状況", "目標III得点の地図", "目標III得点の順位"], (
         "titles in the title placeholders"
     )
+    for slide in figure_slides:  # figures drawn for the slide fill it, their own title shown
+        (picture,) = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert picture.width == prs.slide_width or picture.height == prs.slide_height
+        assert slide.shapes.title.top + slide.shapes.title.height <= 0, "the placeholder is kept above the slide"
     notes = [s.notes_slide.notes_text_frame.text for s in figure_slides]
     assert "協力医療機関の届出状況の説明" in notes[0] and "出典：テスト資料（2026年）" in notes[0]
     assert all("サンプルデータ" in n for n in notes[1:]) and "サンプルデータ" not in notes[0]

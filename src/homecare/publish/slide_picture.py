@@ -1,5 +1,7 @@
 """A figure's picture on its slide (スライド用の図): the 300 dpi PNG resampled to
-:data:`PICTURE_DPI` at the size it takes under the slide's title, in 256 colours.
+:data:`PICTURE_DPI` at the size it takes on the slide, in 256 colours. Figures are drawn for
+the whole 16:9 slide (their text is at least 8 pt there: ``style.SLIDE_AREA_IN``) and carry
+their own title and サンプルデータ mark, so the picture fills the slide as drawn.
 
 :func:`homecare.figures.style.save_figure` writes it to ``slides/<name>.png`` beside the
 ``figures/`` folder (which keeps one PNG per figure) from the pixels it has just rendered, and
@@ -18,8 +20,7 @@ from PIL import Image
 EMU_PER_INCH = 914400
 SLIDE_W, SLIDE_H = 12192000, 6858000  # 16:9, 33.867 x 19.05 cm, in EMU
 PICTURE_DPI = 130  # sharp on a projector and in print at slide size; keeps the deck under 5 MB
-BOX_W = SLIDE_W - int(0.6 * EMU_PER_INCH)  # the space under the title
-BOX_H = SLIDE_H - int(1.2 * EMU_PER_INCH) - int(0.5 * EMU_PER_INCH)
+BOX_W, BOX_H = SLIDE_W, SLIDE_H  # the whole slide: a figure is drawn at slide size
 FOLDER = "slides"
 
 

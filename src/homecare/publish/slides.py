@@ -97,9 +97,14 @@ def _mark(slide, text: str, top: Emu) -> None:
     p.runs[0].font.color.rgb = RED
 
 
-def _title(slide, text: str) -> None:
+def _title(slide, text: str, *, visible: bool = True) -> None:
+    """The slide's title placeholder (outline view, screen readers, the template's title
+    style). A picture slide's figure shows its own title, so there the placeholder sits just
+    above the slide, where it is kept but not shown (Microsoft's advice for a title that
+    should not be visible)."""
     slide.shapes.title.text = text
-    slide.shapes.title.left, slide.shapes.title.top = Inches(0.4), Inches(0.2)
+    top = Inches(0.2) if visible else -Inches(1.2)
+    slide.shapes.title.left, slide.shapes.title.top = Inches(0.4), top
     slide.shapes.title.width, slide.shapes.title.height = SLIDE_W - Inches(0.8), Inches(0.9)
     for p in slide.shapes.title.text_frame.paragraphs:
         p.alignment = 1  # left
@@ -120,14 +125,14 @@ def _notes(slide, fig: dict) -> None:
 
 
 def _picture(slide, png: Path) -> None:
-    """The figure as a picture filling the space under the title, resampled to
+    """The figure as a picture filling the slide (as drawn: title, marks and 出典 included), resampled to
     :data:`PICTURE_DPI` at that size: the one saved with the figure when there is one
     (:mod:`homecare.publish.slide_picture`), else made from the PNG."""
     with Image.open(png) as im:  # the header: the size on the slide
         w, h, _ = slide_picture.placement(im.width, im.height)
     saved = slide_picture.path_for(png)
     data = saved.read_bytes() if saved.is_file() else slide_picture.from_png(png)
-    slide.shapes.add_picture(io.BytesIO(data), int((SLIDE_W - w) / 2), Inches(1.15), Emu(w), Emu(h))
+    slide.shapes.add_picture(io.BytesIO(data), int((SLIDE_W - w) / 2), int((SLIDE_H - h) / 2), Emu(w), Emu(h))
 
 
 def _specs(fig: dict) -> list[dict]:
@@ -270,17 +275,18 @@ def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None
     _slide_number(cover, 1)
     for k, fig in enumerate(figures, start=2):
         slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
-        _title(slide, fig["title"])
         specs = _specs(fig)
         data = [chart_data(spec, out / "tables", fig.get("table", "")) for spec in specs]
-        if specs and all(d is not None for d in data):
+        native = bool(specs) and all(d is not None for d in data)
+        _title(slide, fig["title"], visible=native)
+        if native:
             _charts(slide, specs, data)
+            if fig.get("sample"):  # a picture carries the figure's own marks
+                _mark(slide, f"【{SAMPLE_LABEL}】実数ではありません", SLIDE_H - Inches(0.85))
+            if fig.get("scenario"):
+                _mark(slide, scenario_label(fig["scenario"]), SLIDE_H - Inches(1.2))
         else:
             _picture(slide, out / fig["png"])
-        if fig.get("sample"):
-            _mark(slide, f"【{SAMPLE_LABEL}】実数ではありません", SLIDE_H - Inches(0.85))
-        if fig.get("scenario"):
-            _mark(slide, scenario_label(fig["scenario"]), SLIDE_H - Inches(1.2))
         _notes(slide, fig)
         _slide_number(slide, k)
     prs.core_properties.author = "homecare"
