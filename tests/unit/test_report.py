@@ -145,7 +145,12 @@ def test_a_figure_with_panels_becomes_a_grid_of_charts_in_the_area_colours(tmp_p
     ax.bar(["横浜", "県西"], [15, 2])
     style.finish_figure(fig, title="施設数（圏域別）", sources=["テスト"], sample=False)
     specs = charts.per_column(
-        df, "圏域", ["病院（施設）", "診療所（施設）"], exclude=[("圏域", "県計")], colors={"横浜": "#332288"}
+        df,
+        "圏域",
+        ["病院（施設）", "診療所（施設）"],
+        exclude=[("圏域", "県計")],
+        colors={"横浜": "#332288"},
+        measure="施設数",
     )
     style.save_figure(fig, out, "05_facilities_counts", table="05_facilities", chart=specs)
     slide = Presentation(str(slides.build_pptx(out))).slides[1]
@@ -156,6 +161,25 @@ def test_a_figure_with_panels_becomes_a_grid_of_charts_in_the_area_colours(tmp_p
     assert list(first.plots[0].categories) == ["横浜", "県西"], "県計 excluded"
     assert str(first.plots[0].series[0].points[0].format.fill.fore_color.rgb) == "332288"
     assert first.category_axis._element.find(qn("c:tickLblSkip")).get("val") == "1"  # noqa: SLF001
+    # one value scale for the panels of one measure, from 0 to a round number above the largest bar
+    scales = [(f.chart.value_axis.minimum_scale, f.chart.value_axis.maximum_scale) for f in found]
+    assert scales == [(0.0, 60.0), (0.0, 60.0)]
+
+
+def test_value_range_is_round_and_shared() -> None:
+    from pptx.chart.data import CategoryChartData
+
+    def data(values: list[float | None]) -> CategoryChartData:
+        d = CategoryChartData()
+        d.categories = [str(k) for k in range(len(values))]
+        d.add_series("s", values)
+        return d
+
+    bars = [{"kind": "barh", "unit": "施設"}] * 2
+    assert slides.value_range(bars, [data([3.0, None]), data([0.41, 12.5])]) == (0.0, 15.0)
+    assert slides.value_range(bars[:1], [data([0.0, 0.0])]) == (0.0, None)  # nothing to scale
+    lines = [{"kind": "line", "unit": "2020年＝100"}]
+    assert slides.value_range(lines, [data([100.0, 87.2, 121.4])]) == (80.0, 130)
 
 
 def test_a_chart_whose_table_is_missing_falls_back_to_the_picture(tmp_path):

@@ -46,6 +46,7 @@ def per_column(
     unit: str = "",
     number_format: str = RATE_FORMAT,
     colors: Mapping[str, str] | None = None,
+    measure: str = "",
 ) -> list[ChartSpec]:
     """One panel per value column (small multiples: one facility type per panel), the
     ``category`` column (areas) on the category axis."""
@@ -61,6 +62,7 @@ def per_column(
             title=t,
             number_format=number_format,
             colors=_pairs(colors),
+            measure=measure,
         )
         for c, t in zip(columns, names, strict=True)
     ]
@@ -78,6 +80,7 @@ def one_panel(
     title: str = "",
     number_format: str = RATE_FORMAT,
     colors: Mapping[str, str] | None = None,
+    measure: str = "",
 ) -> ChartSpec:
     """One chart with a series per column of ``series`` (2025 and 2040 side by side)."""
     _check(table, [category, *series, *(c for c, _ in (*exclude, *where))])
@@ -91,6 +94,7 @@ def one_panel(
         title=title,
         number_format=number_format,
         colors=_pairs(colors) if len(series) == 1 else (),  # by category only for one series
+        measure=measure,
     )
 
 
@@ -105,6 +109,7 @@ def per_group(
     unit: str = "",
     number_format: str = RATE_FORMAT,
     colors: Mapping[str, str] | None = None,
+    measure: str = "",
 ) -> list[ChartSpec]:
     """One panel per value of ``group`` in table order (医療需要指数, 介護需要指数; one network
     per panel). With ``by_row`` each row is a series and ``columns`` the categories (years)."""
@@ -120,6 +125,7 @@ def per_group(
             title=str(value),
             number_format=number_format,
             colors=_pairs(colors),
+            measure=measure,
         )
         for value in dict.fromkeys(table[group].astype(str))
     ]

@@ -183,7 +183,8 @@ class ChartSpec:
     value axis title; ``title`` the panel's title when a figure has several panels (a list of
     specs: the slide lays the charts out in a grid); ``number_format`` the Excel format of the
     data labels and axis; ``colors`` the colour of a category or a series by name (an area has
-    its scheme colour in the chart as in the figure)."""
+    its scheme colour in the chart as in the figure); ``measure`` as in :func:`declare_panel`:
+    charts of one figure with the same measure get one value scale (empty: a scale of its own)."""
 
     kind: str
     category: str
@@ -195,6 +196,7 @@ class ChartSpec:
     title: str = ""
     number_format: str = "#,##0.0"
     colors: tuple[tuple[str, str], ...] = ()
+    measure: str = ""
 
     def to_json(self) -> dict:
         return {

@@ -7,6 +7,7 @@ their own title and サンプルデータ mark, so the picture fills the slide a
 ``figures/`` folder (which keeps one PNG per figure) from the pixels it has just rendered, and
 :mod:`homecare.publish.slides` puts it on the slide as it is. Without it (a figure saved before it existed) the slide deck builds the same
 picture from the PNG, which means decoding a 300 dpi image per figure in the runner.
+Terms: docs/glossary.md.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -176,18 +177,57 @@ def _grid(n: int) -> tuple[int, int]:
     return (1, n) if n <= 3 else (2, (n + 1) // 2)
 
 
+def _values(data: CategoryChartData) -> list[float]:
+    return [v for series in data for v in series.values if v is not None]
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k at or above ``x`` (> 0)."""
+    k = 10.0 ** math.floor(math.log10(x))
+    return next(m * k for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * k >= x * (1 - 1e-9))
+
+
+def value_range(specs: list[dict], data: list[CategoryChartData]) -> tuple[float, float | None]:
+    """(minimum, maximum) of the value axis of the charts ``specs`` (the panels of a figure with
+    one ``measure``, so that, as in the figure, the same bar length means the same number in
+    each). Bars start at 0; an index line starts at the tens below its lowest value."""
+    values = [v for d in data for v in _values(d)]
+    if not values:
+        return 0.0, None
+    low, high = min(values), max(values)
+    if specs[0]["kind"] == "line":
+        return (10 * (low // 10) if low > 10 else 0.0), 10 * math.ceil(high / 10)
+    return 0.0, (_nice_ceiling(high) if high > 0 else None)
+
+
 def _charts(slide, specs: list[dict], data: list[CategoryChartData]) -> None:
-    """One native chart per panel, laid out in a grid under the title."""
+    """One native chart per panel, laid out in a grid under the title; panels of one measure on
+    one value scale (:func:`value_range`)."""
+    by_measure: dict[str, list[int]] = {}
+    for k, spec in enumerate(specs):
+        by_measure.setdefault(spec.get("measure") or f"panel {k}", []).append(k)
+    scales = {}
+    for members in by_measure.values():
+        scale = value_range([specs[k] for k in members], [data[k] for k in members])
+        scales.update(dict.fromkeys(members, scale))
     rows, cols = _grid(len(specs))
     left, top = Inches(0.4), Inches(1.2)
     width, height = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.9)
     cw, ch = int(width / cols), int(height / rows)
     for k, (spec, d) in enumerate(zip(specs, data, strict=True)):
         x, y = left + (k % cols) * cw, top + (k // cols) * ch
-        _chart(slide, spec, d, (x, y, cw, ch), small=len(specs) > 1)
+        _chart(slide, spec, d, (x, y, cw, ch), small=len(specs) > 1, scale=scales[k])
 
 
-def _chart(slide, spec: dict, data: CategoryChartData, box: tuple[int, int, int, int], *, small: bool) -> None:
+def _chart(
+    slide,
+    spec: dict,
+    data: CategoryChartData,
+    box: tuple[int, int, int, int],
+    *,
+    small: bool,
+    scale: tuple[float, float | None],
+) -> None:
     kind = spec["kind"]
     chart = slide.shapes.add_chart(CHART_TYPES[kind], *box, data).chart
     chart.font.size = Pt(10 if small else 12)
@@ -208,9 +248,8 @@ def _chart(slide, spec: dict, data: CategoryChartData, box: tuple[int, int, int,
     if kind in ("barh", "stacked"):
         chart.category_axis.reverse_order = True  # first category on top, as in the figure
     _label_every_category(chart)
-    if kind == "line":
-        low = min((v for series in data for v in series.values if v is not None), default=0)
-        chart.value_axis.minimum_scale = 10 * (low // 10) if low > 10 else 0  # not from 0 for an index
+    if kind != "stacked":
+        chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = scale
     _colour(chart, spec.get("colors") or {}, by_series=kind == "line" or spec.get("by_row", False))
 
 

@@ -85,6 +85,7 @@ def demand_indices(
             [c for c in table.columns if c.endswith("（指数）")],
             unit="指数",
             colors={**scheme.colors, aggregate.PREFECTURE_AREA: charts.TOTAL_COLOR},
+            measure="需要指数",
         ),
     )
     fig = demand_figures.plot_demand_map(
@@ -195,7 +196,9 @@ def facilities_per_aged75(
         f"06_facilities_per_75_{scheme.id}",
         table=f"06_facilities_per_75_{scheme.id}",
         chart=[
-            charts.one_panel(table, "圏域", rate_columns, where=[("施設種別", g)], title=g, unit=rates.RATE_LABEL)
+            charts.one_panel(
+                table, "圏域", rate_columns, where=[("施設種別", g)], title=g, unit=rates.RATE_LABEL, measure="施設数"
+            )
             for g in groups
             if g not in empty
         ],

@@ -226,6 +226,7 @@ def _facility_charts(
         unit=unit,
         number_format=charts.COUNT_FORMAT if counts else charts.RATE_FORMAT,
         colors={**scheme.colors, "県計": charts.TOTAL_COLOR},
+        measure=unit,  # one scale for every facility group, as in the figure
     )
 
 
@@ -354,7 +355,13 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
             "05_ict_participants",
             table="05_ict_participants",
             chart=charts.per_group(
-                participants, "ネットワーク", "ネットワーク", types, kind="barh", number_format=charts.COUNT_FORMAT
+                participants,
+                "ネットワーク",
+                "ネットワーク",
+                types,
+                kind="barh",
+                number_format=charts.COUNT_FORMAT,
+                measure="参加施設数",
             ),
         )
         stage.figure(
