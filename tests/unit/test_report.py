@@ -131,6 +131,30 @@ def test_bar_chart_figures_become_native_charts(tmp_path):
     assert not any(s.shape_type == 13 for s in prs.slides[1].shapes), "no picture where the chart is native"
 
 
+def test_marks_of_a_chart_slide_sit_below_the_charts(tmp_path, monkeypatch):
+    from pptx import Presentation
+
+    from homecare.core import labels
+    from homecare.figures import charts
+
+    monkeypatch.setenv(labels.SCENARIO_ENV, "yokohama3")
+    out = tmp_path / "run"
+    df = pd.DataFrame({"圏域": ["横浜", "県西"], "病院（施設）": [15, 2], "診療所（施設）": [55, 8]})
+    write_table(df, out, "05_facilities", title="施設数", sources=["テスト"], sample=True)
+    fig, _ = plt.subplots()
+    style.finish_figure(fig, title="施設数（圏域別）", sources=["テスト"], sample=True)
+    specs = charts.per_column(df, "圏域", ["病院（施設）", "診療所（施設）"])
+    style.save_figure(fig, out, "05_facilities_counts", table="05_facilities", chart=specs)
+    slide = Presentation(str(slides.build_pptx(out))).slides[1]
+    marks = [s for s in slide.shapes if s.name == "mark"]
+    assert sorted(m.text_frame.text for m in marks) == [
+        "【サンプルデータ】実数ではありません",
+        labels.scenario_label("yokohama3"),
+    ]
+    lowest = max(s.top + s.height for s in slide.shapes if s.has_chart)
+    assert all(m.top >= lowest and m.left + m.width <= slides.SLIDE_W for m in marks), "no mark over a chart"
+
+
 def test_a_figure_with_panels_becomes_a_grid_of_charts_in_the_area_colours(tmp_path):
     from pptx import Presentation
     from pptx.oxml.ns import qn

@@ -70,6 +70,9 @@ def run_facts(out: Path) -> tuple[str, list[tuple[str, str]]]:
     return date, sorted(vintages.items())
 
 
+FOOTER = Inches(1.25)  # under the charts: the サンプルデータ and scenario marks, the slide number
+
+
 def _slide_number(slide, number: int) -> None:
     """A slide-number field (updates when slides move) at the bottom right."""
     box = slide.shapes.add_textbox(SLIDE_W - Inches(1.1), SLIDE_H - Inches(0.45), Inches(0.9), Inches(0.35))
@@ -88,7 +91,7 @@ def _slide_number(slide, number: int) -> None:
 
 
 def _mark(slide, text: str, top: Emu) -> None:
-    box = slide.shapes.add_textbox(SLIDE_W - Inches(4.6), top, Inches(4.4), Inches(0.35))
+    box = slide.shapes.add_textbox(SLIDE_W - Inches(7.2), top, Inches(7.0), Inches(0.35))
     box.name = "mark"
     p = box.text_frame.paragraphs[0]
     p.text = text
@@ -212,7 +215,7 @@ def _charts(slide, specs: list[dict], data: list[CategoryChartData]) -> None:
         scales.update(dict.fromkeys(members, scale))
     rows, cols = _grid(len(specs))
     left, top = Inches(0.4), Inches(1.2)
-    width, height = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.9)
+    width, height = SLIDE_W - Inches(0.8), SLIDE_H - top - FOOTER
     cw, ch = int(width / cols), int(height / rows)
     for k, (spec, d) in enumerate(zip(specs, data, strict=True)):
         x, y = left + (k % cols) * cw, top + (k // cols) * ch
