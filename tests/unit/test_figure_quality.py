@@ -259,12 +259,20 @@ def _bad_figures() -> dict[str, plt.Figure]:
     style.finish_figure(
         badge, title="サンプルデータの印の下まで続く、とても長い題名の例" * 2, sources=SOURCES, sample=True
     )
-    return {**figs, "badge": badge}
+    touching, ax = plt.subplots(figsize=(13.33, 7.5))  # 07's rate map once: the bracket against the box
+    ax.bar([0], [1])
+    style.finish_figure(
+        touching,
+        title="在宅療養支援診療所・病院の地図：二次保健医療圏別（75歳以上人口10万人当たり）",
+        sources=SOURCES,
+        sample=True,
+    )
+    return {**figs, "badge": badge, "touching": touching}
 
 
 def test_the_check_fails_on_bad_figures(tmp_path) -> None:
     """Text under 8 pt at slide size, panels of one measure on two scales, undeclared panels, a
-    title under the サンプルデータ mark (also cut off at the edge): each caught, both in memory and
+    title under the サンプルデータ mark (also cut off at the edge) or touching its box: each caught, both in memory and
     from the record save_figure writes."""
     expected = {
         "tiny": "text at 6.0 pt",
@@ -273,6 +281,7 @@ def test_the_check_fails_on_bad_figures(tmp_path) -> None:
         "colours": "panels of '需要指数' use different classes",
         "undeclared": "panels without a declared measure",
         "badge": "title runs under the サンプルデータ mark",
+        "touching": "title runs under the サンプルデータ mark (or touches it)",
     }
     for name, fig in _bad_figures().items():
         problems = style.quality_problems(style.figure_quality(fig))

@@ -162,7 +162,7 @@ def plot_supply_rate_map(
     )
     return style.finish_figure(
         fig,
-        title=f"在宅療養支援診療所・病院の地図：{scheme.label}別（{rate_label}）",
+        title=f"在支診・在支病の地図：{scheme.label}別（{rate_label}）",
         sources=[*sources, geo.boundary_credit()],
         caption=f"{scheme.label}別の在支診＋在支病の75歳以上人口当たり数（{year_label}）",
         note=f"{classes.METHOD_NOTE}。",

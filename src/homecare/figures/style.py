@@ -294,9 +294,12 @@ def _panel_record(ax: Axes) -> dict:
     return record
 
 
+TITLE_MARK_GAP_PT = 8.0  # the least space between a figure's title and its サンプルデータ mark
+
+
 def _layout_problems(fig: Figure) -> list[str]:
     """Figure-level texts (title, サンプルデータ mark, 注, 出典) cut off at the figure's edges, and a
-    title running under the サンプルデータ mark."""
+    title running under the サンプルデータ mark or closer to it than :data:`TITLE_MARK_GAP_PT`."""
     get_renderer = getattr(fig.canvas, "get_renderer", None)
     if get_renderer is None:  # a Figure() made outside pyplot has no canvas that renders
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -313,9 +316,12 @@ def _layout_problems(fig: Figure) -> list[str]:
     marks = [t for t in fig.texts if t.get_text().startswith(SAMPLE_LABEL)]
     if fig._suptitle is not None and marks:
         title = fig._suptitle.get_window_extent(renderer)
-        mark = marks[0].get_window_extent(renderer)  # the text; its box adds a few points of padding
-        if title.x1 > mark.x0 - 4 and title.y0 < mark.y1 and mark.y0 < title.y1:
-            found.append(f"title runs under the {SAMPLE_LABEL} mark: {fig._suptitle.get_text()[:30]!r}")
+        mark = marks[0].get_window_extent(renderer)  # the text; the red box adds its padding
+        patch = marks[0].get_bbox_patch()  # (the patch's own extent is that of the last save's dpi)
+        pad_pt = patch.get_boxstyle().pad * marks[0].get_fontsize() if patch is not None else 0.0
+        gap = (TITLE_MARK_GAP_PT + pad_pt) * fig.dpi / 72  # less, and the two read as one line
+        if title.x1 > mark.x0 - gap and title.y0 < mark.y1 and mark.y0 < title.y1:
+            found.append(f"title runs under the {SAMPLE_LABEL} mark (or touches it): {fig._suptitle.get_text()[:30]!r}")
     return found
 
 
