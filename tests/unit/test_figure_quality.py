@@ -303,3 +303,32 @@ def test_hidden_text_is_not_measured() -> None:
     record = style.figure_quality(fig)
     plt.close(fig)
     assert style.quality_problems(record) == []
+
+
+def _greedy_wrap(line: str, indent: str, limit: float, width) -> list[str]:
+    """The plain character-by-character wrap that style.wrap_text must equal."""
+    out, current = [], ""
+    for ch in line:
+        if current.strip() and width(current + ch) > limit:
+            out.append(current)
+            current = indent
+        current += ch
+    return [*out, current]
+
+
+def test_wrap_text_breaks_where_a_character_by_character_wrap_would() -> None:
+    width = style._measure(style.NOTE_SIZE)
+    notes = [
+        "注："
+        + "位置の精度：出典ファイルの座標184、住所の町丁目・大字の代表点20（位置参照情報）（代表点は所在地そのものではない）。"
+        * 4,
+        "出典：厚生労働省「在宅医療にかかる地域別データ集」（令和6年3月31日）、総務省統計局「人口推計」 " * 3,
+        "short",
+        "",
+        "　 " + "空白で始まる長い行、" * 30,
+    ]
+    for width_in in (3.0, 12.8):
+        for note in notes:
+            indent = "　" if note.startswith("注：") else ""
+            expected = _greedy_wrap(note, indent, width_in * 72, width) if width(note) > width_in * 72 else [note]
+            assert style.wrap_text(note, width_in, style.NOTE_SIZE) == expected

@@ -11,8 +11,9 @@ panel, so that panels showing one measure can be checked to share one scale
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -79,34 +80,42 @@ def apply_style() -> None:
     )
 
 
-def _text_width_pt(text: str, size: float) -> float:
-    """Width of ``text`` in points in the house font, measured from the glyphs (no renderer)."""
+@functools.cache
+def _measure(size: float) -> Callable[[str], float]:
+    """A function giving the width in points of a text in the house font at ``size`` pt,
+    measured from the glyphs (no renderer); one glyph layout object per size."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    width, _, _ = TextToPath().get_text_width_height_descent(
-        text, FontProperties(family=FONT_FAMILY, size=size), ismath=False
-    )
-    return float(width)
+    layout, font = TextToPath(), FontProperties(family=FONT_FAMILY, size=size)
+    return lambda text: float(layout.get_text_width_height_descent(text, font, ismath=False)[0])
 
 
 def wrap_text(text: str, width_in: float, size: float) -> list[str]:
     """``text`` split into lines no wider than ``width_in`` inches at ``size`` pt (each line of
-    ``text`` wrapped on its own; Japanese wraps anywhere), so that a long 注 is never cut off."""
-    limit = width_in * 72
+    ``text`` wrapped on its own; Japanese wraps anywhere), so that a long 注 is never cut off.
+    Each output line is the longest that fits, found by halving (the width of a prefix grows
+    with its length), with at least one character that is not a space."""
+    limit, width = width_in * 72, _measure(size)
     out: list[str] = []
     for line in text.split("\n"):
         indent = "　" if line.startswith("注：") else ""  # continuation lines of a 注 line up after 注
-        if _text_width_pt(line, size) <= limit:
-            out.append(line)
-            continue
-        current = ""
-        for ch in line:
-            if current.strip() and _text_width_pt(current + ch, size) > limit:
-                out.append(current)
-                current = indent
-            current += ch
-        out.append(current)
+        start, prefix, n = 0, "", len(line)
+        while True:
+            shortest = start
+            while shortest < n and not (prefix + line[start:shortest]).strip():
+                shortest += 1  # leading spaces and the first other character always go on the line
+            lo, hi = shortest, n
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if width(prefix + line[start:mid]) <= limit:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out.append(prefix + line[start:lo])
+            if lo >= n:
+                break
+            start, prefix = lo, indent
     return out
 
 
