@@ -94,6 +94,12 @@ def read_processed(name: str, *, schema: pa.DataFrameSchema | None = None) -> pd
     return schema.validate(df, lazy=True) if schema is not None else df
 
 
+def read_attrs(name: str) -> dict:
+    """The ``attrs`` a stage stored with a processed table (the files' date, a source label,
+    a threshold); ``{}`` when it has none."""
+    return read_meta(name).get("attrs") or {}
+
+
 def read_meta(name: str) -> dict:
     """The meta of a processed table (rows, columns, sample flag, inputs, ``attrs``); ``{}``
     when the table has none."""

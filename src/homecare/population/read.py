@@ -298,4 +298,4 @@ def read_population_by_unit() -> pd.DataFrame:
 
 def processed_source_label() -> str:
     """The 出典 line stage 04 recorded for ``population_by_unit`` (its source and format)."""
-    return str(processed.read_meta(PROCESSED_NAME).get("attrs", {}).get("source_label", "人口表（population_by_unit）"))
+    return str(processed.read_attrs(PROCESSED_NAME).get("source_label", "人口表（population_by_unit）"))

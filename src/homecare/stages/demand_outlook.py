@@ -167,7 +167,7 @@ def facilities_per_aged75(
         print("no facility of any of the supply_types: the facilities-per-75+ table and figure are not published")
         return ratios
     missing_note = f"{'、'.join(empty)}は施設データに該当施設がないため表示しない。" if empty else ""
-    as_of = processed.read_meta("facilities").get("attrs", {}).get("reference_date")
+    as_of = processed.read_attrs("facilities").get("reference_date")
     when = f"施設は{as_of_label(as_of)}。" if as_of else ""
     named = "".join(f"{g}＝{GROUP_NOTES[g]}。" for g in groups if g in GROUP_NOTES and g not in empty)
     sources = [*outlook.sources, FACILITY_SOURCE]

@@ -31,7 +31,7 @@ def write_facilities(stage: Stage, result: Cleaned) -> dict[str, Path]:
     """``facilities`` (.parquet, .csv, .gpkg EPSG:4326) and ``facilities_qa``; prints the
     reconciliation line."""
     stage.reconcile("03_geocode_facilities", result.counts)
-    attrs = processed.read_meta("facilities_raw_merged").get("attrs")  # the files' date travels on
+    attrs = processed.read_attrs("facilities_raw_merged") or None  # the files' date travels on
     out = {
         "facilities": processed.write_processed(
             result.table, "facilities", schema=schemas.facilities_schema(), attrs=attrs

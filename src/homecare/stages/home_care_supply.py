@@ -94,7 +94,8 @@ def read_sources(stage: Stage, notification_file: str, databook_file: str, prefe
         files[str(p)] = provenance.inputs()[paths.relative(p)]
     stage.reconcile("07 届出受理医療機関名簿", lst.counts)
     stage.reconcile("07 地域別データ集", book.counts)
-    print(institution_summary(lst))
+    summary = institution_summary(lst)
+    print(summary)
     stage.rows.update(
         list_institutions=len(lst.institutions),
         list_notifications=len(lst.notifications),
@@ -102,7 +103,7 @@ def read_sources(stage: Stage, notification_file: str, databook_file: str, prefe
     )
     stage.notes["list_date"] = lst.as_of_text
     stage.vintage("届出受理医療機関名簿（地方厚生局）", f"{lst.as_of_text}現在" if lst.as_of_text else "時点の記載なし")
-    stage.notes["institutions"] = institution_summary(lst)
+    stage.notes["institutions"] = summary
     sources = Sources(lst, book, files)
     stage.vintage("在宅医療にかかる地域別データ集", sources.databook_when("home_visit_clinic_cases"))
     return sources
@@ -436,15 +437,14 @@ def supply_by_area(
                 ),
             ],
         )
-    return published.supply_table(
-        area_rates, area_label=scheme.label, now_label=now_label, target_year=target_year, rate_label=rates.RATE_LABEL
-    )
+    return area_table
 
 
-def _suppress(table: pd.DataFrame, key: str, measures: list[str], target_year: int) -> tuple[pd.DataFrame, set]:
+def _suppress(
+    table: pd.DataFrame, key: str, measures: list[str], target_year: int, rules: disclosure.DisclosureRules
+) -> tuple[pd.DataFrame, set]:
     """Withhold small case counts (訪問診療・往診・看取り 実施件数) and every cell derived from them in
     the same row (rate, ratio, target-year need), which would reveal them."""
-    rules = disclosure.load_rules()
     columns = [f"{m} 実施件数（件）" for m in measures]
     result = disclosure.suppress_small_counts(table, columns, rules=rules, total_row=(key, "県計"))
     out = result.table
@@ -505,13 +505,13 @@ def activity_by_area(
                 rate_label=rates.RATE_LABEL,
                 national_label="全国",
             )
-            tables[sid] = _suppress(table, label, ["訪問診療", "往診", "看取り"], target_year)
+            tables[sid] = _suppress(table, label, ["訪問診療", "往診", "看取り"], target_year, stage.rules)
         notes = [
             f"件数は{when}の1か月分（医療施設調査の特別集計、医療機関所在地ベース）。",
             f"全国値は全国計を{national_pop.year}年の全国75歳以上人口（{national_pop.aged75:,.0f}人）で割った値。",
             "データ集で秘匿・空欄の値は0とせず、その区市町村を除いた合計を示す（「秘匿・空欄の値の数」が1以上の行は下限値）。",
             *groups.notes,
-            disclosure.note(disclosure.load_rules()),
+            disclosure.note(stage.rules),
         ]
         srcs = [
             f"{DATABOOK_SOURCE}（{when}）",

@@ -158,7 +158,7 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
         item_scores = processed.read_processed("insurer_scores")
         benchmark = processed.read_processed("national_benchmark")
         missed = processed.read_processed("goal3_missed_items")
-        threshold = float(processed.read_meta("goal3_missed_items").get("attrs", {}).get("common_item_threshold", 0.5))
+        threshold = float(processed.read_attrs("goal3_missed_items").get("common_item_threshold", 0.5))
         table = pd.concat(
             [indicators.missed_items_table(item_scores, benchmark, missed, base.scheme, fy) for fy in fiscal_years],
             ignore_index=True,
@@ -185,7 +185,7 @@ def goal3_indicators(stage: Stage, base: MapBase, fiscal_years: list[int], *, by
 
 def facility_date() -> str | None:
     """The facility files' date (時点) that stage 02 kept in the ``facilities`` meta, if any."""
-    return processed.read_meta("facilities").get("attrs", {}).get("reference_date") or None
+    return processed.read_attrs("facilities").get("reference_date") or None
 
 
 def facility_maps(stage: Stage, base: MapBase) -> None:
@@ -327,9 +327,8 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
     units each network covers."""
     with stage.section():
         networks, coverage = seed.load_ict_networks(), seed.load_ict_coverage()
-        rules = disclosure.load_rules()
         participants = disclosure.suppress_small_counts(
-            ict.ict_participants_table(networks.data), ["参加住民数（人）"], rules=rules
+            ict.ict_participants_table(networks.data), ["参加住民数（人）"], rules=stage.rules
         ).table
         cover = ict.ict_coverage_table(coverage.data, base.scheme)
         stage.table(
@@ -338,7 +337,7 @@ def ict_networks(stage: Stage, base: MapBase) -> pd.DataFrame:
             title="ICT連携ネットワークの参加施設数",
             sources=[seed.SEED_SOURCE + " 協議事項(2)"],
             sheet="ICT参加施設",
-            note=disclosure.note(rules),
+            note=disclosure.note(stage.rules),
         )
         stage.table(
             cover,
