@@ -76,9 +76,9 @@ def check_share(
     everything: bool = typer.Option(True, "--all/--runner-only", help="Also read tables and SVG figures."),
 ) -> None:
     """Scan a run folder for local paths, user names and token-like strings before sharing it (exit 1 if any)."""
-    from homecare.ops import runner, sharing
+    from homecare.ops import rundirs, sharing
 
-    folder = (paths.resolve(run) if run else runner.latest_dir()).resolve()
+    folder = (paths.resolve(run) if run else rundirs.latest_dir()).resolve()
     if not folder.is_dir():
         raise HomecareError(f"no run folder {paths.relative(folder)}")
     findings = sharing.scan_run(folder, everything=everything)

@@ -14,7 +14,6 @@ from datetime import date
 
 ERA_START_YEAR = {"令和": 2019, "平成": 1989, "昭和": 1926}  # calendar year of 元年
 REIWA_START = ERA_START_YEAR["令和"]
-_ERA_YEAR = re.compile(r"(令和|平成|昭和)\s*(元|\d+)\s*年")
 _ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日")
 _FISCAL = re.compile(r"令和\s*(元|\d+)\s*年度")
 _AS_OF = re.compile(_ERA_DATE.pattern + r"\s*現在")

@@ -9,6 +9,7 @@ and only then charset-normalizer for anything else.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def read_csv_text(path: str | Path) -> tuple[pd.DataFrame, str]:
         )
     data = p.read_bytes()
     enc = detect_encoding(data, file=paths.relative(p))
-    provenance.note_input(p)
+    provenance.note_input(p, sha256=hashlib.sha256(data).hexdigest())  # the bytes just read, not a second read
     header, records = _records(data.decode(enc), file=paths.relative(p))
     df = pd.DataFrame(records, columns=[str(c).strip() for c in header], dtype=str)
     return df, enc

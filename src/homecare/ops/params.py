@@ -191,9 +191,10 @@ def _type_ok(value: Any, default: Any) -> bool:
     return isinstance(value, type(default))
 
 
-def check_parameters(notebook: Path, given: dict[str, Any]) -> None:
-    """Raise ParameterError for a parameter the notebook does not declare, or of another type."""
-    defaults = notebook_defaults(notebook)
+def check_parameters(notebook: Path, given: dict[str, Any], defaults: dict[str, Any] | None = None) -> None:
+    """Raise ParameterError for a parameter the notebook does not declare, or of another type.
+    ``defaults``: the notebook's parameters cell when the caller has already read it."""
+    defaults = notebook_defaults(notebook) if defaults is None else defaults
     name = notebook.stem
     unknown = sorted(set(given) - set(defaults))
     if unknown:

@@ -112,11 +112,6 @@ def select_stages(all_names: list[str], only: list[str] | None, start: str | Non
     return list(all_names)
 
 
-def latest_dir() -> Path:
-    """The official ``outputs/latest``."""
-    return rundirs.latest_dir()
-
-
 def run_pipeline(
     params_file: str | Path = rundirs.OFFICIAL_PARAMS,
     *,
@@ -137,12 +132,13 @@ def run_pipeline(
     target = rundirs.target_for(paths.resolve(params_file), params.run.scenario)
     notebooks = stage_notebooks(params)
     selected = select_stages(list(notebooks), only, start)
-    declared = {name: set(notebook_defaults(path)) for name, path in notebooks.items()}
+    defaults = {name: notebook_defaults(path) for name, path in notebooks.items()}
+    declared = {name: set(d) for name, d in defaults.items()}
     unused = sorted(set(params.shared) - set().union(*declared.values()))
     if unused:
         raise ParameterError(f"{params.source}: shared parameter(s) {unused} are declared by no notebook")
     for name, path in notebooks.items():  # every stage may run: check all before running anything
-        check_parameters(path, params.for_notebook(name, declared[name]))
+        check_parameters(path, params.for_notebook(name, declared[name]), defaults[name])
     with _environment(target, params):
         _check_input_paths(params, declared)
         command = f"homecare run --params {params.source}"

@@ -24,7 +24,7 @@ from homecare.core import paths
 from homecare.core.files import atomic_write_bytes
 from homecare.core.labels import SAMPLE_LABEL, scenario_label, source_line
 from homecare.publish import unit_map
-from homecare.publish.slides import PPTX_NAME, run_facts
+from homecare.publish.slides import PPTX_NAME, load_records, run_facts
 
 WORKBOOK_NAME = "tables.xlsx"
 
@@ -44,13 +44,6 @@ h3{font-size:16px;margin:20px 0 8px}details{margin:8px 0 16px}table.inputs td,ta
 table{border-collapse:collapse;background:#fff;font-size:13px}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#DDE5F0}
 """
-
-
-def _load_json(folder: Path) -> list[dict]:
-    """Every ``*.json`` record in ``folder``, sorted by file name (deterministic order)."""
-    if not folder.is_dir():
-        return []
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
 
 
 def table_for_figure(figure: dict, table_names: list[str]) -> str | None:
@@ -117,12 +110,11 @@ def _stage_titles(out: Path) -> dict[str, str]:
     return titles
 
 
-def _inputs_table(out: Path) -> str:
-    """Every input of the run with its SHA-256 (from the stage records) and the vintages."""
+def _inputs_table(out: Path, vintages: list[tuple[str, str]]) -> str:
+    """Every input of the run with its SHA-256 (from the stage records) and the ``vintages``."""
     inputs: dict[str, str] = {}
-    for record in _load_json(out / "stages"):
+    for record in load_records(out / "stages"):
         inputs.update(record.get("inputs", {}))
-    _, vintages = run_facts(out)
     rows = [f"<tr><th>{_e(what)}</th><td colspan=2>{_e(as_of)}</td></tr>" for what, as_of in vintages]
     rows += [
         f"<tr><td>{_e(path)}</td><td colspan=2><code>{_e(digest[:16])}…</code></td></tr>"
@@ -141,12 +133,12 @@ def build_index(output_dir: str | Path) -> Path:
     with no figures or tables (the page says so). Returns the path."""
     out = paths.resolve(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    figures = _load_json(out / "figures")
-    tables = _load_json(out / "tables")
+    figures = load_records(out / "figures")
+    tables = load_records(out / "tables")
     by_name = {t["name"]: t for t in tables}
     has_workbook = (out / WORKBOOK_NAME).is_file()
     any_sample = any(r.get("sample") for r in figures + tables)
-    date, _ = run_facts(out)
+    date, vintages = run_facts(out)
     links = [
         f'<a href="{href}">{_e(label)}</a>'
         for href, label in (
@@ -186,7 +178,7 @@ def build_index(output_dir: str | Path) -> Path:
         f"（拡大しても劣化しません）を使ってください。</p>",
         warning,
         f'<p class="links">{" ".join(links)}</p>',
-        _inputs_table(out),
+        _inputs_table(out, vintages),
         *map_section,
         "<h2>図</h2>",
         "".join(sections) if sections else "<p>図はありません。</p>",

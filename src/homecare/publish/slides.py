@@ -50,7 +50,8 @@ RED = RGBColor(0xC0, 0x00, 0x00)
 _LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
 
 
-def _load_json(folder: Path) -> list[dict]:
+def load_records(folder: Path) -> list[dict]:
+    """Every ``*.json`` record in ``folder``, sorted by file name (deterministic order)."""
     if not folder.is_dir():
         return []
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
@@ -65,7 +66,7 @@ def run_facts(out: Path) -> tuple[str, list[tuple[str, str]]]:
     except ValueError:
         date = name
     vintages: dict[str, str] = {}
-    for record in _load_json(out / "stages"):
+    for record in load_records(out / "stages"):
         vintages.update(record.get("notes", {}).get("vintages", {}))
     return date, sorted(vintages.items())
 
@@ -144,13 +145,18 @@ def _specs(fig: dict) -> list[dict]:
     return [] if not spec else spec if isinstance(spec, list) else [spec]
 
 
-def chart_data(spec: dict, tables: Path, table: str) -> CategoryChartData | None:
-    """The native chart's data from the figure's ``table`` as ``spec`` (a
+def _figure_table(tables: Path, table: str) -> pd.DataFrame | None:
+    """The published table behind a figure, read once for all its charts; None when missing."""
+    path = tables / f"{table}.csv"
+    return read_table(path)[0] if table and path.is_file() else None
+
+
+def chart_data(spec: dict, df: pd.DataFrame | None) -> CategoryChartData | None:
+    """The native chart's data from the figure's table ``df`` as ``spec`` (a
     :class:`~homecare.figures.style.ChartSpec` as JSON) says; None when the table is missing
     or no row is left."""
-    if not (tables / f"{table}.csv").is_file():
+    if df is None:
         return None
-    df, _ = read_table(tables / f"{table}.csv")
     for column, value in spec.get("where", []):
         df = df[df[column].astype(str) == str(value)]
     for column, value in spec.get("exclude", []):
@@ -293,7 +299,7 @@ def _colour(chart, colors: dict[str, str], *, by_series: bool) -> None:
 def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None:
     """Write the slide deck of a run folder; None when the run has no figures."""
     out = paths.resolve(output_dir)
-    figures = _load_json(out / "figures")
+    figures = load_records(out / "figures")
     if not figures:
         return None
     prs = Presentation()
@@ -318,7 +324,8 @@ def build_pptx(output_dir: str | Path, filename: str = PPTX_NAME) -> Path | None
     for k, fig in enumerate(figures, start=2):
         slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
         specs = _specs(fig)
-        data = [chart_data(spec, out / "tables", fig.get("table", "")) for spec in specs]
+        df = _figure_table(out / "tables", fig.get("table", "")) if specs else None
+        data = [chart_data(spec, df) for spec in specs]
         native = bool(specs) and all(d is not None for d in data)
         _title(slide, fig["title"], visible=native)
         if native:
