@@ -92,6 +92,12 @@ def _units() -> set[str]:
     return set(municipalities.units()["municipality_code"])
 
 
+def _full_names() -> dict[str, str]:
+    """Unit code -> name as written in full addresses (横浜市青葉区)."""
+    units = municipalities.units()
+    return dict(zip(units["municipality_code"], units["full_name"], strict=True))
+
+
 def _name_units(names: pd.Series) -> pd.Series:
     """Unit code of each municipality name as written in the file ("" when not one unit):
     each distinct name looked up once."""
@@ -236,7 +242,7 @@ def medical_scope(
         digits = city.str.fullmatch(r"[0-9]{1,3}").fillna(False).astype(bool)
         code5 = (prefecture_code + city.str.zfill(3)).where(digits, "")
         unit[idx] = code5.where(code5.isin(_units()), "")
-        municipality[idx] = unit[idx].map(lambda c: municipalities.full_name_of(c) if c else "")
+        municipality[idx] = unit[idx].map(_full_names()).fillna("")  # one lookup table, not one per row
         no_unit = idx[(unit[idx] == "").to_numpy()]
         qa += _kept(
             file, rows, city_col, city, no_unit, lambda i: "市区町村コードが区市町村の単位でない・空: 所在地で判定"

@@ -23,11 +23,6 @@ SYMBOLS_NAME = "notification_symbols.csv"
 SUPPLY_CATEGORIES = ("support_clinic", "support_hospital", "backup_hospital")
 CATEGORIES = (*SUPPLY_CATEGORIES, "lookalike")
 SUPPORT_TYPES = ("enhanced_single", "enhanced_linked", "conventional")
-CATEGORY_LABELS = {
-    "support_clinic": "在宅療養支援診療所",
-    "support_hospital": "在宅療養支援病院",
-    "backup_hospital": "在宅療養後方支援病院",
-}
 TYPE_LABELS = {
     "enhanced_single": "機能強化型（単独型）",
     "enhanced_linked": "機能強化型（連携型）",

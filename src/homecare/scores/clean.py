@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -16,7 +15,7 @@ from homecare.core.dates import reiwa_fiscal_year
 from homecare.core.errors import InputError, ParameterError
 from homecare.core.qa import QAEntry, Reconciliation, qa_frame
 from homecare.reference import municipalities
-from homecare.scores import benchmark, crosswalk, schemas, totals
+from homecare.scores import benchmark, compare, crosswalk, schemas, totals
 from homecare.scores import indicators as ind
 from homecare.scores.read import COUNT_KEYS, STAGE, parse_file
 
@@ -180,8 +179,7 @@ def _check_stated_rank(parsed, national: pd.DataFrame, measures: pd.DataFrame) -
     total = measures[measures["measure"] == "合計"].set_index("src_row")["points"]
     if total.empty or national["stated_rank"].isna().all():
         return []
-    ordered = np.sort(total.to_numpy())
-    computed = len(ordered) - np.searchsorted(ordered, national["src_row"].map(total).to_numpy(), side="right") + 1
+    computed = compare.competition_rank(national["src_row"].map(total), total).to_numpy()
     off = national[national["stated_rank"].notna() & (national["stated_rank"] != computed)]
     if off.empty:
         return []

@@ -22,7 +22,6 @@ from homecare.scores import indicators as ind
 from homecare.scores.header import Column
 
 TOLERANCE = 1e-6
-LEVELS = ("group", "goal", "fund", "overall")
 ROMAN_DISPLAY = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ"}
 
 
