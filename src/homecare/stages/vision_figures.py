@@ -28,7 +28,6 @@ from homecare.scores.totals import FOCUS_MEASURES
 from homecare.stages.base import Stage
 
 SECTIONS = ("goal3_score", "goal3_indicators", "facilities", "cooperation", "ict", "unit_profile")
-SAMPLE_POPULATION_LABEL = "サンプル人口表（架空）"
 
 
 @dataclass(frozen=True)
@@ -238,7 +237,7 @@ def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.Data
     with stage.section():
         fac = processed.read_processed("facilities")
         population = population_read.read_population_by_unit()
-        pop_source = _population_source()
+        pop_source = population_read.processed_source_label()  # a sample table says so
         aged = aged75_by_area(population, base.scheme, population_year)
         table = facilities.facility_counts_table(fac, base.scheme, aged)
         stage.table(
@@ -259,12 +258,6 @@ def facility_rates(stage: Stage, base: MapBase, population_year: int) -> pd.Data
             chart=_facility_charts(table, base.scheme, rate_columns, RATE_LABEL),
         )
     return table
-
-
-def _population_source() -> str:
-    """The 出典 line of the processed population table (a sample table says so)."""
-    sample = processed.read_meta(population_read.PROCESSED_NAME).get("sample", False)
-    return SAMPLE_POPULATION_LABEL if sample else population_read.processed_source_label()
 
 
 def unit_profiles(
@@ -289,7 +282,11 @@ def unit_profiles(
             table,
             "05_unit_profile",
             title="区市町村プロファイル（圏域、保険者の目標III得点、施設数、75歳以上人口）",
-            sources=[scores.SCORE_SOURCE, *facilities.FACILITY_SOURCES, f"人口：{_population_source()}"],
+            sources=[
+                scores.SCORE_SOURCE,
+                *facilities.FACILITY_SOURCES,
+                f"人口：{population_read.processed_source_label()}",
+            ],
             note="区の得点・順位は市（保険者）の値。施設数は区市町村の分かる施設（重複を除く）。",
             sheet="区市町村プロファイル",
         )
