@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import unicodedata
+
+
+def compact_label(text: object) -> str:
+    """A label in the form labels are compared in (never written out): NFKC (``～`` becomes
+    ``~``, full-width digits ASCII) and no spaces (U+3000 included); None is ""."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", "" if text is None else str(text)))
+
 
 SAMPLE_LABEL = "サンプルデータ"
 SCENARIO_ENV = "HOMECARE_SCENARIO"  # set by the runner while a scenario (not the official run) runs

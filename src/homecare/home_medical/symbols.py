@@ -11,12 +11,12 @@ Terms: docs/glossary.md.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from homecare.core import provenance
 from homecare.core.errors import ReferenceDataError
+from homecare.core.labels import compact_label as norm  # symbols and names as compared
 from homecare.home_medical.reference_files import read_reference_table, reference_path
 
 SYMBOLS_NAME = "notification_symbols.csv"
@@ -53,11 +53,6 @@ class Classified:
 
     kind: str
     symbol: Symbol | None = None
-
-
-def norm(text: object) -> str:
-    """NFKC without spaces: the form symbols and names are compared in."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", "" if text is None else str(text)))
 
 
 def symbols_path():

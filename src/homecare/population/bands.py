@@ -10,7 +10,8 @@ Terms: docs/glossary.md.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from homecare.core.labels import compact_label as normalise_label  # a label as compared
 
 OPEN_BAND_START = 95  # IPSS 令和5年推計 ends with 90～94歳 and 95歳～
 AGE_BANDS: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, OPEN_BAND_START, 5)) + (f"{OPEN_BAND_START}+",)
@@ -30,12 +31,6 @@ _SEX_SPELLINGS = {
 
 _RANGE = re.compile(r"^(\d{1,3})\s*[-~〜～－ー‐]\s*(\d{1,3})\s*歳?$")
 _OPEN = re.compile(r"^(\d{1,3})\s*(?:歳以上|\+|歳\+|以上|歳[~〜～])$")
-
-
-def normalise_label(text: object) -> str:
-    """A label as compared: NFKC (``～`` becomes ``~``, full-width digits ASCII), no spaces
-    (U+3000 included)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", "" if text is None else str(text)))
 
 
 def band_start(band: str) -> int:
