@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from homecare.core import paths, provenance
-from homecare.core.dates import ERA_START_YEAR, era_year, parse_era_date
+from homecare.core.dates import era_year, parse_era_date, reiwa_number
 from homecare.core.errors import InputError, ReferenceDataError
 from homecare.core.qa import QAEntry, Reconciliation
 from homecare.home_medical.reference_files import read_reference_table, reference_path
@@ -145,10 +145,6 @@ def sheet_year(name: str) -> int | None:
     return era_year("令和", m.group(1)) if m and "(" not in s else None
 
 
-def _sheet_key(year: int) -> str:
-    return f"R{year - ERA_START_YEAR['令和'] + 1}"
-
-
 def parse_data_date(value: object) -> date | None:
     """A データ時点 as written (和暦 or 西暦, e.g. 「令和6年3月31日」, 「2023年9月」 -> 2023-09-01)."""
     s = text(value)
@@ -240,7 +236,7 @@ def read_databook(path: str | Path, prefecture: str | int = "14") -> Databook:
             )
         if year is not None:
             by_year[year] = name
-    sheets = {_sheet_key(y): name for y, name in by_year.items()}
+    sheets = {f"R{reiwa_number(y)}": name for y, name in by_year.items()}
     qa: list[QAEntry] = []
     values, national, found = [], [], []
     counts = Reconciliation(0, 0)
